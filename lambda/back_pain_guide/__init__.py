@@ -1,0 +1,1 @@
+"""Back Pain Guide: an Alexa custom skill that answers questions about back pain."""

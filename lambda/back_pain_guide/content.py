@@ -1,0 +1,179 @@
+"""Loads and validates the bundled content once per process, into typed, read-only objects.
+
+Nothing here imports the ASK SDK: handlers, the checklist, search and tests share it.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+import fastjsonschema
+
+from . import paths
+
+
+class ContentError(RuntimeError):
+    """The content files are missing or invalid; the message names the file and field."""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    kind: str
+    synonyms: tuple[str, ...]
+    related: tuple[str, ...]
+    sources: tuple[str, ...]
+    facts: tuple[str, ...]
+    chunks: tuple[str, ...]
+    treatment: tuple[str, ...] = ()
+    group: str = ""
+    questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    severity: str  # "emergency" or "urgent"
+    text: str
+    summary: str
+    reason: str
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.severity == "emergency"
+
+
+@dataclass(frozen=True)
+class LocaleInfo:
+    code: str
+    country: str
+    emergency_number: str
+    emergency_number_speech: str
+    spellings: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class EmergencySign:
+    id: str
+    patterns: tuple[str, ...]
+    utterances: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Content:
+    review_date: str
+    sources: Mapping[str, Source]
+    topics: Mapping[str, Topic]
+    questions: tuple[Question, ...]
+    locales: Mapping[str, LocaleInfo]
+    default_locale: str
+    emergency_signs: tuple[EmergencySign, ...]
+    prompts: Mapping[str, str]
+
+    def locale(self, code: str | None) -> LocaleInfo:
+        """The locale's table entry; unknown locales get the default (en-US)."""
+        return self.locales.get(code or "", self.locales[self.default_locale])
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+def _read_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path}: file not found") from exc
+    except json.JSONDecodeError as exc:
+        raise ContentError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+
+
+def _validate(data: object, schema_path: Path, data_path: Path) -> None:
+    schema = _read_json(schema_path)
+    try:
+        fastjsonschema.validate(schema, data)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        where = exc.name.replace("data", "$", 1)
+        raise ContentError(f"{data_path}: {where}: {exc.message.replace(exc.name, 'value')}") from exc
+
+
+def _check_references(raw: dict, data_path: Path) -> None:
+    """Cross-references a JSON Schema cannot express: ids exist and are unique."""
+    topic_ids = [t["id"] for t in raw["topics"]]
+    seen: set[str] = set()
+    for index, topic_id in enumerate(topic_ids):
+        if topic_id in seen:
+            raise ContentError(f"{data_path}: $.topics[{index}].id: duplicate topic id {topic_id!r}")
+        seen.add(topic_id)
+    for index, topic in enumerate(raw["topics"]):
+        for ref in topic["related"]:
+            if ref not in seen:
+                raise ContentError(f"{data_path}: $.topics[{index}].related: unknown topic id {ref!r}")
+        for ref in topic["sources"]:
+            if ref not in raw["sources"]:
+                raise ContentError(f"{data_path}: $.topics[{index}].sources: unknown source id {ref!r}")
+    if raw["default_locale"] not in raw["locales"]:
+        raise ContentError(f"{data_path}: $.default_locale: {raw['default_locale']!r} is not in $.locales")
+    question_ids = [q["id"] for q in raw["checklist"]["questions"]]
+    if len(set(question_ids)) != len(question_ids):
+        raise ContentError(f"{data_path}: $.checklist.questions: duplicate question id")
+    severities = [q["severity"] for q in raw["checklist"]["questions"]]
+    first_urgent = severities.index("urgent") if "urgent" in severities else len(severities)
+    if "emergency" in severities[first_urgent:]:
+        raise ContentError(f"{data_path}: $.checklist.questions: emergency questions must come before urgent ones")
+    emergency_ids = {q["id"] for q in raw["checklist"]["questions"] if q["severity"] == "emergency"}
+    for index, sign in enumerate(raw["emergency_signs"]):
+        if sign["id"] not in emergency_ids:
+            raise ContentError(f"{data_path}: $.emergency_signs[{index}].id: {sign['id']!r} is not an emergency question id")
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Read, validate and type back_pain.json and prompts.json from ``directory``."""
+    folder = directory or paths.content_dir()
+    data_path, prompts_path = folder / "back_pain.json", folder / "prompts.json"
+    raw = _read_json(data_path)
+    _validate(raw, folder / "back_pain.schema.json", data_path)
+    _check_references(raw, data_path)
+    prompts = _read_json(prompts_path)
+    _validate(prompts, folder / "prompts.schema.json", prompts_path)
+
+    return Content(
+        review_date=raw["review_date"],
+        sources={key: Source(key, s["title"], s["url"]) for key, s in raw["sources"].items()},
+        topics={
+            t["id"]: Topic(
+                id=t["id"], title=t["title"], kind=t["kind"], synonyms=tuple(t["synonyms"]),
+                related=tuple(t["related"]), sources=tuple(t["sources"]), facts=tuple(t["facts"]),
+                chunks=tuple(t["chunks"]), treatment=tuple(t.get("treatment", ())),
+                group=t.get("group", ""), questions=tuple(t.get("questions", ())),
+            )
+            for t in raw["topics"]
+        },
+        questions=tuple(Question(**q) for q in raw["checklist"]["questions"]),
+        locales={
+            code: LocaleInfo(code, info["country"], info["emergency_number"],
+                             info["emergency_number_speech"], dict(info.get("spellings", {})))
+            for code, info in raw["locales"].items()
+        },
+        default_locale=raw["default_locale"],
+        emergency_signs=tuple(
+            EmergencySign(s["id"], tuple(s["patterns"]), tuple(s["utterances"])) for s in raw["emergency_signs"]
+        ),
+        prompts=prompts,
+    )
+
+
+@lru_cache(maxsize=1)
+def get_content() -> Content:
+    """The process-wide content, loaded on first use (once per Lambda cold start)."""
+    return load_content()

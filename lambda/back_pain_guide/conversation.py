@@ -1,0 +1,181 @@
+"""The session, seen through validated accessors, and the one function that sends a reply.
+
+Session attributes come back from Alexa on every turn and may be stale or tampered with;
+every read here checks types and ids and falls back to "nothing there" instead of failing.
+Health-related state (checklist answers, topics asked) lives here and nowhere else.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_locale
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from .answers import CHUNKS, TREATMENT, Reading
+from .checklist import Checklist, State
+from .content import get_content
+from .speech import Reply, Voice, card_parts, to_ssml
+
+MAX_ASKED = 10
+OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist")
+
+
+@lru_cache(maxsize=16)
+def _voice(locale: str) -> Voice:
+    return Voice(get_content(), locale)
+
+
+@lru_cache(maxsize=1)
+def checklist() -> Checklist:
+    return Checklist(get_content().questions)
+
+
+def voice_for(handler_input: HandlerInput) -> Voice:
+    try:
+        locale = get_locale(handler_input)
+    except Exception:  # a request without a usable locale still gets an answer
+        locale = None
+    return _voice(locale if isinstance(locale, str) else "")
+
+
+class Session:
+    """Validated access to the session attributes of one request."""
+
+    def __init__(self, handler_input: HandlerInput) -> None:
+        manager = handler_input.attributes_manager
+        try:
+            if not isinstance(manager.session_attributes, dict):
+                manager.session_attributes = {}  # tampered: start the session state afresh
+            attrs: dict[str, Any] = manager.session_attributes
+        except Exception:  # out-of-session requests (skill events) have no session attributes
+            attrs = {}
+        self.attrs = attrs
+        self.content = get_content()
+
+    # --- reading position -------------------------------------------------------------
+    @property
+    def reading(self) -> Reading | None:
+        raw = self.attrs.get("reading")
+        if not isinstance(raw, dict):
+            return None
+        topic = self.content.topics.get(raw.get("topic")) if isinstance(raw.get("topic"), str) else None
+        part, index = raw.get("part"), raw.get("index")
+        if topic is None or part not in (CHUNKS, TREATMENT) or type(index) is not int:
+            return None
+        reading = Reading(topic, part, index)
+        return reading if 0 <= index < len(reading.texts) else None
+
+    @reading.setter
+    def reading(self, value: Reading | None) -> None:
+        if value is None:
+            self.attrs.pop("reading", None)
+        else:
+            self.attrs["reading"] = value.to_dict()
+            self.note_asked(value.topic.id)
+
+    # --- topics asked (for search context and related-topic offers) ----------------------
+    @property
+    def asked(self) -> list[str]:
+        raw = self.attrs.get("asked")
+        if not isinstance(raw, list):
+            return []
+        return [t for t in raw if isinstance(t, str) and t in self.content.topics][-MAX_ASKED:]
+
+    def note_asked(self, topic_id: str) -> None:
+        asked = [t for t in self.asked if t != topic_id] + [topic_id]
+        self.attrs["asked"] = asked[-MAX_ASKED:]
+
+    # --- what a "yes" means ---------------------------------------------------------------
+    @property
+    def offer(self) -> dict[str, Any] | None:
+        raw = self.attrs.get("offer")
+        if not isinstance(raw, dict) or raw.get("action") not in OFFER_ACTIONS:
+            return None
+        if raw["action"] == "topic" and raw.get("topic") not in self.content.topics:
+            return None
+        return raw
+
+    # --- the checklist ----------------------------------------------------------------------
+    @property
+    def has_checklist(self) -> bool:
+        return "checklist" in self.attrs
+
+    @property
+    def checklist_state(self) -> State | None:
+        """The validated checklist state, or None if absent, tampered or stale."""
+        return checklist().restore(self.attrs.get("checklist"))
+
+    @property
+    def checklist_active(self) -> bool:
+        """True when the last thing the skill said was a checklist question."""
+        return self.attrs.get("checklist_active") is True and self.has_checklist
+
+    def save_checklist(self, state: State | None, active: bool = True) -> None:
+        if state is None:
+            self.attrs.pop("checklist", None)
+            self.attrs.pop("checklist_active", None)
+        else:
+            self.attrs["checklist"] = state.to_dict()
+            self.attrs["checklist_active"] = active
+
+    # --- repeat ------------------------------------------------------------------------------
+    @property
+    def last_reply(self) -> Reply | None:
+        raw = self.attrs.get("last_reply")
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k, ""), str) for k in _REPLAYED):
+            return None
+        if not raw.get("body"):
+            return None
+        return Reply(**{k: raw.get(k, "") for k in _REPLAYED}, offer=self.offer)
+
+    def clear(self) -> None:
+        self.attrs.clear()
+
+
+_REPLAYED = ("body", "follow_up", "reprompt", "card_title", "card_text")
+
+
+def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = False) -> Response:
+    """Turn a reply into the response: SSML, reprompt, card; remember it for "repeat".
+
+    If a checklist is under way and this reply is about something else, the follow-up
+    becomes the offer to go back to the checklist where the listener left it.
+    """
+    session = Session(handler_input)
+    voice = voice_for(handler_input)
+    if not in_checklist and not reply.end_session and session.has_checklist:
+        state = session.checklist_state
+        if state is None:
+            session.save_checklist(None)
+        else:
+            session.save_checklist(state, active=False)
+            reply.follow_up = voice.say(
+                "checklist_offer_resume", number=state.index + 1, count=len(checklist())
+            )
+            reply.reprompt = ""
+            reply.offer = {"action": "resume_checklist"}
+
+    if reply.end_session:
+        session.clear()
+    else:
+        if reply.offer:
+            session.attrs["offer"] = reply.offer
+        else:
+            session.attrs.pop("offer", None)
+        session.attrs["last_reply"] = {k: getattr(reply, k) for k in _REPLAYED}
+
+    builder = handler_input.response_builder
+    builder.speak(to_ssml(reply.speech))
+    if reply.end_session:
+        builder.set_should_end_session(True)
+    else:
+        builder.ask(to_ssml(reply.reprompt_text))
+    if reply.card_title:
+        title, text = card_parts(reply)
+        builder.set_card(SimpleCard(title=title, content=text))
+    for directive in reply.directives:
+        builder.add_directive(directive)
+    return builder.response

@@ -1,0 +1,45 @@
+"""Reading the topic slot with entity resolution, tolerant of absent or garbage values."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_slot
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from ..content import Topic, get_content
+
+TOPIC_SLOT = "topic"
+
+
+@dataclass(frozen=True)
+class TopicSlot:
+    """What the listener named: a known topic, or words we could not match, or nothing."""
+
+    topic: Topic | None = None
+    heard: str = ""  # the spoken value when it matched no topic; never logged
+
+    @property
+    def unmatched(self) -> bool:
+        return self.topic is None and bool(self.heard)
+
+
+def read_topic_slot(handler_input: HandlerInput) -> TopicSlot:
+    try:
+        slot = get_slot(handler_input, TOPIC_SLOT)
+    except Exception:  # not an IntentRequest, or an intent without slots
+        return TopicSlot()
+    if slot is None:
+        return TopicSlot()
+    heard = slot.value if isinstance(slot.value, str) else ""
+    topics = get_content().topics
+    try:
+        for authority in slot.resolutions.resolutions_per_authority or []:
+            if authority.status.code == StatusCode.ER_SUCCESS_MATCH:
+                for item in authority.values or []:
+                    topic = topics.get(item.value.id)
+                    if topic is not None:
+                        return TopicSlot(topic)
+    except AttributeError:  # no or malformed resolutions
+        pass
+    return TopicSlot(heard=heard.strip())

@@ -1,0 +1,79 @@
+"""What the skill remembers about a user between sessions, and nothing more.
+
+Only: whether they heard the full disclaimer, how many visits, the last visit time, and
+non-health settings. Loaded lazily (only the launch needs it) through the ASK SDK's
+attributes manager; saved by a response interceptor once per turn, only when it changed.
+A failing store never stops an answer: reads fall back to a fresh profile.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+logger = logging.getLogger(__name__)
+_LOADED, _PROFILE = "profile_loaded", "profile"
+
+
+@dataclass
+class Profile:
+    heard_disclaimer: bool = False
+    visits: int = 0
+    last_visit: str = ""
+    prefers_short: bool = False
+
+    @classmethod
+    def from_attributes(cls, attrs: Any) -> "Profile":
+        """Tolerant of missing, extra or wrongly typed stored fields."""
+        if not isinstance(attrs, dict):
+            return cls()
+        visits = attrs.get("visits")
+        return cls(
+            heard_disclaimer=attrs.get("heard_disclaimer") is True,
+            visits=visits if type(visits) is int and visits >= 0 else 0,
+            last_visit=attrs.get("last_visit") if isinstance(attrs.get("last_visit"), str) else "",
+            prefers_short=attrs.get("prefers_short") is True,
+        )
+
+    def to_attributes(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def record_visit(self) -> None:
+        self.heard_disclaimer = True
+        self.visits += 1
+        self.last_visit = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def get_profile(handler_input: HandlerInput) -> Profile:
+    """The user's profile for this turn (read from the store at most once per turn)."""
+    request_attrs = handler_input.attributes_manager.request_attributes
+    if _PROFILE not in request_attrs:
+        stored: Any = {}
+        try:
+            stored = handler_input.attributes_manager.persistent_attributes
+        except Exception as exc:  # no adapter configured, or the store is unavailable
+            logger.warning("profile not loaded: %s", type(exc).__name__)
+        profile = Profile.from_attributes(stored)
+        request_attrs[_PROFILE] = profile
+        request_attrs[_LOADED] = profile.to_attributes()
+    return request_attrs[_PROFILE]
+
+
+class SaveProfileInterceptor(AbstractResponseInterceptor):
+    """Writes the profile once, after the handler, only if the handler changed it."""
+
+    def process(self, handler_input: HandlerInput, response: Response) -> None:
+        request_attrs = handler_input.attributes_manager.request_attributes
+        profile = request_attrs.get(_PROFILE)
+        if profile is None or profile.to_attributes() == request_attrs.get(_LOADED):
+            return
+        try:
+            handler_input.attributes_manager.persistent_attributes = profile.to_attributes()
+            handler_input.attributes_manager.save_persistent_attributes()
+        except Exception as exc:
+            logger.warning("profile not saved: %s", type(exc).__name__)

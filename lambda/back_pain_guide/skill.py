@@ -1,0 +1,104 @@
+"""Builds the skill: handlers in the order they are tried, interceptors, persistence adapter.
+
+``lambda_handler`` is the single entry point used by Lambda, the web service and the console.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+from functools import lru_cache
+from typing import Any
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import CustomSkillBuilder
+from ask_sdk_model import RequestEnvelope
+
+from .handlers import builtins, checklist, errors, launch, questions, topics
+from .interceptors import RequestLogger, ResponseLogger
+from .profile import SaveProfileInterceptor
+
+logger = logging.getLogger("back_pain_guide")
+logger.setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
+
+# A well-formed answer for requests that cannot even be read (never a stack trace).
+UNREADABLE_REQUEST_RESPONSE: dict[str, Any] = {
+    "version": "1.0",
+    "response": {
+        "outputSpeech": {"type": "SSML", "ssml": "<speak>Sorry, I couldn't understand that request. Please try again.</speak>"},
+        "shouldEndSession": True,
+    },
+}
+
+
+def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
+                skill_id: str | None = None) -> CustomSkill:
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    builder.skill_id = skill_id
+    for handler in (
+        questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
+        checklist.ChecklistTurnHandler(),          # while a checklist question waits for its answer
+        launch.LaunchRequestHandler(),
+        checklist.ChecklistStartHandler(),
+        topics.CausesIntentHandler(),
+        topics.RemediesIntentHandler(),
+        topics.DiagnosisIntentHandler(),
+        topics.WhenToGetHelpIntentHandler(),
+        topics.TopicIntentHandler(),
+        questions.QuestionIntentHandler(),
+        topics.MoreIntentHandler(),
+        builtins.HelpIntentHandler(),
+        builtins.StopCancelIntentHandler(),
+        builtins.StartOverIntentHandler(),
+        builtins.RepeatIntentHandler(),
+        builtins.FallbackIntentHandler(),
+        builtins.YesIntentHandler(),
+        builtins.NoIntentHandler(),
+        builtins.SessionEndedRequestHandler(),
+        builtins.UnhandledRequestHandler(),        # last: anything else still gets an answer
+    ):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(errors.CatchAllExceptionHandler())
+    builder.add_global_request_interceptor(RequestLogger())
+    builder.add_global_response_interceptor(SaveProfileInterceptor())
+    builder.add_global_response_interceptor(ResponseLogger())
+    return builder.create()
+
+
+def _default_adapter() -> AbstractPersistenceAdapter | None:
+    """The store for this environment: DynamoDB on AWS, SQLite locally (see persistence.py)."""
+    try:
+        from .persistence import default_adapter
+    except ImportError:
+        return None
+    return default_adapter()
+
+
+@lru_cache(maxsize=1)
+def default_skill() -> CustomSkill:
+    """The process-wide skill (built once per Lambda cold start)."""
+    return build_skill(_default_adapter(), os.environ.get("SKILL_ID") or None)
+
+
+def invoke(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
+    """Run one request envelope (a dict, as Lambda passes it) through the skill."""
+    serializer = skill.serializer
+    try:
+        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+        if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+            raise ValueError("not a request envelope")
+    except Exception as exc:
+        logger.warning("unreadable request: %s", type(exc).__name__)
+        return dict(UNREADABLE_REQUEST_RESPONSE)
+    try:
+        response = skill.invoke(request_envelope=envelope, context=context)
+    except Exception as exc:  # skill ID mismatch, or a failure outside the handlers
+        logger.warning("request refused: %s", type(exc).__name__)
+        return dict(UNREADABLE_REQUEST_RESPONSE)
+    return serializer.serialize(response)
+
+
+def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:
+    """The Lambda entry point."""
+    return invoke(default_skill(), event, context)

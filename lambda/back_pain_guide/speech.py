@@ -1,0 +1,105 @@
+"""The one place where text becomes speech: prompts filled per locale, SSML, cards, reprompts.
+
+Handlers build a :class:`Reply` of plain text; :func:`render` turns it into the ASK response.
+Nothing a listener said is ever echoed back, so speech only ever holds our own text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from xml.sax.saxutils import escape
+
+from .content import Content, LocaleInfo, Topic
+
+MAX_SPEECH_CHARS = 7000   # Alexa allows 8000 characters of output speech, SSML included
+MAX_CARD_CHARS = 7500     # Alexa allows 8000 characters for a card's title and text together
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@dataclass
+class Reply:
+    """What the skill says in one turn, as plain text.
+
+    ``follow_up`` is the question or next step that closes an open turn; it is also the
+    reprompt unless ``reprompt`` is given. ``offer`` is what a "yes" would mean next turn.
+    """
+
+    body: str
+    follow_up: str = ""
+    reprompt: str = ""
+    card_title: str = ""
+    card_text: str = ""
+    end_session: bool = False
+    offer: dict[str, Any] | None = None
+    directives: list[Any] = field(default_factory=list)
+
+    @property
+    def speech(self) -> str:
+        return " ".join(part for part in (self.body, self.follow_up) if part)
+
+    @property
+    def reprompt_text(self) -> str:
+        return self.reprompt or self.follow_up or self.body
+
+
+class _StrictValues(dict):
+    def __missing__(self, key: str) -> str:
+        raise KeyError(f"no value for placeholder {{{key}}}")
+
+
+class Voice:
+    """Fills prompts and content text for one locale: speech and card forms differ only in numbers."""
+
+    def __init__(self, content: Content, locale_code: str | None) -> None:
+        self.content = content
+        self.locale: LocaleInfo = content.locale(locale_code)
+
+    def _fill(self, text: str, values: Mapping[str, Any], for_card: bool) -> str:
+        number = self.locale.emergency_number if for_card else self.locale.emergency_number_speech
+        filled = text.format_map(_StrictValues(emergency_number=number, **values)) if "{" in text else text
+        for word, local_word in self.locale.spellings.items():
+            filled = re.sub(rf"\b{re.escape(word)}\b", local_word, filled)
+        return filled
+
+    def say(self, key: str, **values: Any) -> str:
+        """A prompt, ready to be spoken."""
+        return self._fill(self.content.prompts[key], values, for_card=False)
+
+    def write(self, key: str, **values: Any) -> str:
+        """A prompt, ready for a card."""
+        return self._fill(self.content.prompts[key], values, for_card=True)
+
+    def speak_text(self, text: str) -> str:
+        return self._fill(text, {}, for_card=False)
+
+    def card_text(self, text: str) -> str:
+        return self._fill(text, {}, for_card=True)
+
+    def topic_card(self, topic: Topic, chunks: tuple[str, ...]) -> str:
+        """A topic's full text for the card, with its sources and the review date."""
+        sources = [self.content.sources[s] for s in topic.sources]
+        label = self.write("card_source" if len(sources) == 1 else "card_sources")
+        lines = [self.card_text(chunk) for chunk in chunks]
+        lines.append(f"{label}: " + "; ".join(f"{s.title} ({s.url})" for s in sources))
+        lines.append(f"{self.write('card_review')}: {self.content.review_date}. {self.write('card_disclaimer')}")
+        return "\n\n".join(lines)
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text at the last sentence end before ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    ends = [m.start() for m in _SENTENCE_END.finditer(cut + " ")]
+    return cut[: ends[-1]] if ends else cut
+
+
+def to_ssml(text: str) -> str:
+    """Plain text as the inside of an Alexa ``<speak>`` element, special characters escaped."""
+    return escape(shorten(" ".join(text.split()), MAX_SPEECH_CHARS))
+
+
+def card_parts(reply: Reply) -> tuple[str, str]:
+    title = reply.card_title[:200]
+    return title, shorten(reply.card_text, MAX_CARD_CHARS - len(title))
