@@ -78,11 +78,12 @@ def finish(handler_input: HandlerInput, outcome: Outcome) -> Response:
     if outcome.result is Result.EMERGENCY:
         question, answer = outcome.question, outcome.answer
         assert question is not None and answer is not None
-        values = dict(answer=_answer_word(voice, answer), summary=question.summary, reason=question.reason)
+        values = dict(summary=question.summary, reason=question.reason)
         note = voice.say("checklist_unsure_note") + " " if answer is Answer.UNSURE else ""
         body = note + voice.say("checklist_emergency", **values)
         card = _result_card(voice, outcome, voice.write("checklist_emergency", **values))
-        return respond(handler_input, Reply(body=body, card_title=title, card_text=card, end_session=True),
+        return respond(handler_input, Reply(body=body, card_title=voice.write("emergency_card_title"),
+                                            card_text=card, end_session=True),
                        in_checklist=True)
     if outcome.result is Result.URGENT:
         summaries = [q.summary for q, _ in outcome.flagged]

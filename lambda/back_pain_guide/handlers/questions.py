@@ -32,7 +32,7 @@ def index() -> TopicIndex:
 def emergency_reply(voice: Voice, question: Question) -> Reply:
     """Emergency advice first and alone: the number, what to say, and the session ends."""
     body = voice.say("emergency_sign_heard", reason=question.reason, summary=question.summary)
-    return Reply(body=body, card_title=voice.write("checklist_card_title"),
+    return Reply(body=body, card_title=voice.write("emergency_card_title"),
                  card_text=voice.write("emergency_sign_heard", reason=question.reason, summary=question.summary),
                  end_session=True)
 
@@ -76,6 +76,6 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
         voice = voice_for(handler_input)
         # The intent carries no words, so the advice names no particular sign.
         return respond(handler_input, Reply(
-            body=voice.say("emergency_generic"), card_title=voice.write("checklist_card_title"),
+            body=voice.say("emergency_generic"), card_title=voice.write("emergency_card_title"),
             card_text=voice.write("emergency_generic"), end_session=True,
         ))

@@ -1,0 +1,146 @@
+"""Resolves typed utterances to intents and slots from an interaction model, like Alexa's NLU.
+
+Used by the local console and the tests. Each sample utterance becomes a pattern; a custom
+slot value resolves (entity resolution) when it equals a value or synonym of its type;
+AMAZON.SearchQuery takes any words. When several samples match, the one with the most
+literal words wins, then the one whose slots resolved. No match: AMAZON.FallbackIntent.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .envelopes import slot as build_slot
+
+FALLBACK = "AMAZON.FallbackIntent"
+_SLOT = re.compile(r"\{(\w+)\}")
+_ARTICLES = ("the ", "a ", "an ", "my ", "some ")
+
+
+def normalise_utterance(text: str) -> str:
+    """Lower case, curly quotes straightened, punctuation other than apostrophes dropped."""
+    text = text.lower().replace("\u2019", "'")
+    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text).split())
+
+
+@dataclass(frozen=True)
+class SlotMatch:
+    name: str
+    value: str
+    slot_type: str
+    resolved_id: str | None = None
+    resolved_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Resolution:
+    intent: str
+    slots: dict[str, SlotMatch] = field(default_factory=dict)
+    declared_slots: tuple[str, ...] = ()
+
+    def request_slots(self, skill_id: str) -> dict[str, dict[str, Any]]:
+        """The intent's slots as an IntentRequest carries them."""
+        result = {}
+        for name in self.declared_slots:
+            match = self.slots.get(name)
+            if match is None:
+                result[name] = build_slot(name)
+            else:
+                result[name] = build_slot(name, match.value, match.resolved_id, match.resolved_name,
+                                          match.slot_type, skill_id)
+        return result
+
+
+@dataclass(frozen=True)
+class _Sample:
+    intent: str
+    pattern: re.Pattern[str]
+    literal_words: int
+    slot_types: dict[str, str]
+
+
+class UtteranceResolver:
+    def __init__(self, model: dict[str, Any], builtin_utterances: dict[str, list[str]] | None = None) -> None:
+        language = model["interactionModel"]["languageModel"]
+        self.invocation_name: str = language["invocationName"]
+        self._values: dict[str, dict[str, tuple[str, str]]] = {}
+        for slot_type in language.get("types", []):
+            table = self._values.setdefault(slot_type["name"], {})
+            for value in slot_type["values"]:
+                name = value["name"]["value"]
+                for text in [name, *value["name"].get("synonyms", [])]:
+                    table.setdefault(normalise_utterance(text), (value.get("id") or name, name))
+        self._declared: dict[str, tuple[str, ...]] = {}
+        self._samples: list[_Sample] = []
+        for intent in language["intents"]:
+            slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            self._declared[intent["name"]] = tuple(slot_types)
+            samples = list(intent.get("samples", [])) + list((builtin_utterances or {}).get(intent["name"], []))
+            for sample in samples:
+                self._samples.append(self._compile(intent["name"], sample, slot_types))
+
+    @staticmethod
+    def _compile(intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
+        parts, literal_words = [], 0
+        for token in sample.split():
+            slot_name = _SLOT.fullmatch(token)
+            if slot_name:
+                parts.append(f"(?P<{slot_name.group(1)}>.+?)")
+            else:
+                word = normalise_utterance(token)
+                literal_words += len(word.split())
+                parts.append(re.escape(word))
+        return _Sample(intent, re.compile("^" + " ".join(parts) + "$"), literal_words, slot_types)
+
+    def _resolve_value(self, slot_type: str, value: str) -> tuple[str, str] | None:
+        table = self._values.get(slot_type, {})
+        if value in table:
+            return table[value]
+        for article in _ARTICLES:
+            if value.startswith(article) and value[len(article):] in table:
+                return table[value[len(article):]]
+        return None
+
+    def resolve(self, utterance: str) -> Resolution:
+        text = normalise_utterance(utterance)
+        best: tuple[tuple[int, int, int], Resolution] | None = None
+        for sample in self._samples:
+            found = sample.pattern.match(text)
+            if not found:
+                continue
+            slots, resolved = {}, 0
+            for name, value in found.groupdict().items():
+                slot_type = sample.slot_types.get(name, "")
+                hit = None if slot_type.startswith("AMAZON.") else self._resolve_value(slot_type, value)
+                resolved += hit is not None
+                slots[name] = SlotMatch(name, value, slot_type, *(hit or (None, None)))
+            if sample.literal_words == 0 and resolved < len(slots):
+                continue  # a bare "{topic}" only catches known values; other words are out of domain
+            score = (sample.literal_words, resolved, -len(slots))
+            if best is None or score > best[0]:
+                best = (score, Resolution(sample.intent, slots, self._declared[sample.intent]))
+        return best[1] if best else Resolution(FALLBACK, {}, self._declared.get(FALLBACK, ()))
+
+
+def load_model(locale: str) -> dict[str, Any]:
+    folder = paths.interaction_model_dir()
+    path = folder / f"{locale}.json"
+    if not path.exists():
+        path = folder / "en-US.json"  # a locale the skill lacks is answered in en-US
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def builtin_utterances() -> dict[str, list[str]]:
+    source = paths.interaction_model_dir() / "source" / "model.json"
+    data = json.loads(Path(source).read_text(encoding="utf-8")).get("builtin_utterances", {})
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+@lru_cache(maxsize=8)
+def resolver_for(locale: str) -> UtteranceResolver:
+    return UtteranceResolver(load_model(locale), builtin_utterances())
