@@ -1,0 +1,70 @@
+"""The interaction model: valid ASK format, no duplicate samples, every topic reachable, not stale."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from ask_smapi_model.v1.skill.interaction_model.interaction_model_data import InteractionModelData
+
+from back_pain_guide.content import get_content
+from back_pain_guide.nlu import resolver_for
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL_PATH = ROOT / "interaction_model" / "en-US.json"
+MODEL = json.loads(MODEL_PATH.read_text())
+LANGUAGE = MODEL["interactionModel"]["languageModel"]
+HANDLED_INTENTS = {
+    "CausesIntent", "RemediesIntent", "DiagnosisIntent", "WhenToGetHelpIntent", "TopicIntent", "ChecklistIntent",
+    "UnsureIntent", "QuestionIntent", "EmergencySignIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
+    "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.FallbackIntent", "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+}
+
+
+def test_model_deserialises_into_smapi_classes():
+    from ask_sdk_core.serialize import DefaultSerializer
+
+    data = DefaultSerializer().deserialize(json.dumps(MODEL), InteractionModelData)
+    language = data.interaction_model.language_model
+    assert language.invocation_name == "back pain guide"
+    assert {i.name for i in language.intents} == HANDLED_INTENTS
+    assert language.types[0].name == "TopicType"
+
+
+def test_no_sample_utterance_is_shared_by_two_intents():
+    owners = Counter(s.lower() for i in LANGUAGE["intents"] for s in set(i["samples"]))
+    assert [s for s, n in owners.items() if n > 1] == []
+
+
+def test_samples_follow_alexa_rules():
+    slot_names = {i["name"]: {s["name"] for s in i["slots"]} for i in LANGUAGE["intents"]}
+    for intent in LANGUAGE["intents"]:
+        for sample in intent["samples"]:
+            assert not re.search(r"[0-9]", sample), sample
+            assert re.fullmatch(r"[a-z' {}._]+", sample), sample
+            for name in re.findall(r"\{(\w+)\}", sample):
+                assert name in slot_names[intent["name"]], (intent["name"], sample)
+
+
+def test_topic_slot_values_are_the_content_topic_ids():
+    values = {v["id"] for v in LANGUAGE["types"][0]["values"]}
+    assert values == set(get_content().topics)
+
+
+@pytest.mark.parametrize("topic_id", sorted(get_content().topics))
+def test_every_topic_is_reachable_by_a_sample_utterance(topic_id):
+    topic = get_content().topics[topic_id]
+    resolution = resolver_for("en-US").resolve(f"tell me about {topic.synonyms[0] if topic.synonyms else topic.title}")
+    assert resolution.intent == "TopicIntent"
+    assert resolution.slots["topic"].resolved_id == topic_id
+
+
+def test_generated_models_are_up_to_date():
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_models.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
