@@ -1,0 +1,206 @@
+"""The skill as an HTTPS-ready web service (Flask), with Alexa request verification.
+
+Run locally::
+
+    cd lambda && python -m back_pain_guide.web [--host 127.0.0.1] [--port 8080] [--no-verify]
+
+Run under a production WSGI server (from the repository root)::
+
+    gunicorn -w 2 -b 127.0.0.1:8080 --pythonpath lambda 'back_pain_guide.web:create_app()'
+
+POST ``/`` runs the request through :func:`back_pain_guide.skill.lambda_handler`, the
+same entry point Lambda uses; GET ``/health`` answers ``{"status": "ok"}``. Anything that
+is not a verified Alexa request envelope gets a 400 with a short JSON reason.
+
+Configuration (flask-ask-sdk's names): ``VERIFY_SIGNATURE`` and ``VERIFY_TIMESTAMP`` in
+``app.config`` (both on by default), the skill ID from ``SKILL_ID``. Environment:
+``BACK_PAIN_GUIDE_ENV=production`` marks production, where ``--no-verify`` and the test
+trust hooks (``BACK_PAIN_GUIDE_TEST_ROOT_CA``, ``BACK_PAIN_GUIDE_TEST_CERT_CHAIN``, used by
+the load benchmark to sign with a test CA) are refused.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from flask import Flask, Response, request
+from werkzeug.exceptions import HTTPException
+
+from .verify import (
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    CertificateFetcher,
+    RequestVerifier,
+    VerificationError,
+    load_pem_certificates,
+    system_roots,
+)
+
+logger = logging.getLogger("back_pain_guide.web")
+
+ENV_VAR = "BACK_PAIN_GUIDE_ENV"
+SKILL_ID_VAR = "SKILL_ID"
+TEST_ROOT_VAR = "BACK_PAIN_GUIDE_TEST_ROOT_CA"
+TEST_CHAIN_VAR = "BACK_PAIN_GUIDE_TEST_CERT_CHAIN"
+MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KB; this leaves room for display context
+
+SkillHandler = Callable[[dict, Any], dict]
+
+
+class ConfigurationError(RuntimeError):
+    """The service was asked to run in a way that is unsafe where it is."""
+
+
+def is_production(environ: Mapping[str, str] = os.environ) -> bool:
+    return environ.get(ENV_VAR, "").strip().lower() in {"production", "prod"}
+
+
+def _json(payload: dict[str, Any], status: int) -> Response:
+    return Response(json.dumps(payload, separators=(",", ":")), status=status,
+                    mimetype="application/json")
+
+
+def bad_request(reason: str) -> Response:
+    return _json({"error": "bad request", "reason": reason}, 400)
+
+
+def _read_file(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _test_trust_hooks(environ: Mapping[str, str]) -> tuple[list | None, CertificateFetcher | None]:
+    """Extra roots and a local chain file for benchmarks; refused in production."""
+    root_path, chain_path = environ.get(TEST_ROOT_VAR), environ.get(TEST_CHAIN_VAR)
+    if not root_path and not chain_path:
+        return None, None
+    if is_production(environ):
+        raise ConfigurationError(f"{TEST_ROOT_VAR}/{TEST_CHAIN_VAR} are test hooks and refused in production")
+    roots = None
+    if root_path:
+        roots = system_roots() + load_pem_certificates(_read_file(root_path))
+        logger.warning("trusting test root certificates from %s", root_path)
+    fetcher = None
+    if chain_path:
+        chain = _read_file(chain_path)
+        fetcher = lambda url: chain  # noqa: E731 (URL rules are still applied before this)
+        logger.warning("serving the certificate chain from %s for every certificate URL", chain_path)
+    return roots, fetcher
+
+
+def looks_like_envelope(payload: Any) -> bool:
+    """The minimum every Alexa request envelope has: a version and a typed request."""
+    if not isinstance(payload, dict) or not isinstance(payload.get("version"), str):
+        return False
+    inner = payload.get("request")
+    return isinstance(inner, dict) and isinstance(inner.get("type"), str) and bool(inner["type"])
+
+
+def create_app(*, verify: bool = True, skill_id: str | None = None,
+               verifier: RequestVerifier | None = None, handler: SkillHandler | None = None,
+               environ: Mapping[str, str] | None = None) -> Flask:
+    """Build the Flask app.
+
+    ``verify=False`` turns off signature and timestamp checks (local tools that cannot
+    sign) and is refused in production. ``verifier`` and ``handler`` are injectable for
+    tests; by default the verifier trusts the system's roots and downloads chains over
+    HTTPS, and the handler is the skill's ``lambda_handler``.
+    """
+    environ = os.environ if environ is None else environ
+    production = is_production(environ)
+    if not verify and production:
+        raise ConfigurationError(f"request verification cannot be turned off when {ENV_VAR}=production")
+    skill_id = skill_id if skill_id is not None else (environ.get(SKILL_ID_VAR) or None)
+    if production and not skill_id:
+        raise ConfigurationError(f"set {SKILL_ID_VAR} in production, so requests for other skills are refused")
+
+    app = Flask(__name__)
+    app.config.setdefault(VERIFY_SIGNATURE_APP_CONFIG, verify)
+    app.config.setdefault(VERIFY_TIMESTAMP_APP_CONFIG, verify)
+    app.config["SKILL_ID"] = skill_id
+    if verifier is None:
+        roots, fetcher = _test_trust_hooks(environ)
+        verifier = RequestVerifier(skill_id, roots=roots, fetcher=fetcher)
+    if handler is None:
+        from .skill import lambda_handler as handler
+    skill_handler: SkillHandler = handler
+
+    @app.get("/health")
+    def health() -> Response:
+        return _json({"status": "ok"}, 200)
+
+    @app.post("/")
+    def invoke_skill() -> Response:
+        if (request.content_length or 0) > MAX_BODY_BYTES:
+            return bad_request("body too large")
+        body = request.stream.read(MAX_BODY_BYTES + 1)  # chunked bodies have no length up front
+        if len(body) > MAX_BODY_BYTES:
+            return bad_request("body too large")
+        try:
+            payload = json.loads(body)
+        except (ValueError, RecursionError):
+            return bad_request("body is not JSON")
+        if not looks_like_envelope(payload):
+            return bad_request("body is not an Alexa request envelope")
+        try:  # production always verifies, whatever the config says
+            verifier.verify(request.headers, body, payload,
+                            signature=production or bool(app.config[VERIFY_SIGNATURE_APP_CONFIG]),
+                            timestamp=production or bool(app.config[VERIFY_TIMESTAMP_APP_CONFIG]))
+        except VerificationError as exc:
+            logger.warning("request refused: %s", exc.reason)
+            return bad_request(exc.reason)
+        return _json(skill_handler(payload, None), 200)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        return _json({"error": (exc.name or "error").lower(), "reason": exc.description or ""}, exc.code or 500)
+
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """``back_pain_guide.web:app`` for WSGI servers, built on first use."""
+    if name == "app":
+        globals()["app"] = built = create_app()
+        return built
+    raise AttributeError(name)
+
+
+NO_VERIFY_WARNING = """
+************************************************************************
+*  WARNING: Alexa request verification is OFF (--no-verify).           *
+*  Anyone who can reach this port can drive the skill. Use it only     *
+*  for local tools that cannot sign requests; never expose this port.  *
+************************************************************************
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m back_pain_guide.web",
+                                     description="Serve the Back Pain Guide skill over HTTP.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--no-verify", action="store_true",
+                        help="skip signature and timestamp checks (refused in production)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    if args.no_verify:
+        if is_production():
+            print(f"refusing --no-verify: {ENV_VAR} marks this as production", file=sys.stderr)
+            return 2
+        print(NO_VERIFY_WARNING, file=sys.stderr, flush=True)
+    try:
+        app = create_app(verify=not args.no_verify)
+    except ConfigurationError as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
+    app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
