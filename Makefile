@@ -28,5 +28,9 @@ content-check: $(STAMP)
 models: $(STAMP)
 	$(PY) tools/build_models.py
 
+## bench-web: load-test the web service under gunicorn (verification on) against a bare Flask route
+bench-web: $(STAMP)
+	$(PY) bench/bench_web.py --duration 20 --connections 32
+
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 20.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"service exited early: {process.stderr.read() if process.stderr else ''}")
+            raise RuntimeError(f"service exited early with status {process.returncode}")
         try:
             with urllib.request.urlopen(url + "health", timeout=1) as reply:
                 if reply.status == 200:
@@ -38,20 +39,26 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 20.
 def running_service(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
     """``python -m back_pain_guide.web --port <free> *args``; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "back_pain_guide.web", "--host", "127.0.0.1", "--port", str(port), *args],
-        cwd=ROOT / "lambda", env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_until_healthy(url, process)
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "back_pain_guide.web", "--host", "127.0.0.1", "--port", str(port), *args],
+            cwd=ROOT / "lambda", env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}/"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stderr:
-            process.stderr.close()
+            try:
+                wait_until_healthy(url, process)
+            except RuntimeError as exc:
+                log.seek(0)
+                raise RuntimeError(f"{exc}\n{log.read()[-2000:]}") from None
+            yield url
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
