@@ -209,3 +209,14 @@ def test_same_verifier_rejects_other_roots(ca, fetcher, clock):
     app = web.create_app(skill_id=SKILL_ID, verifier=verifier, environ={})
     body = body_of(envelope())
     assert "not trusted" in reason(app.test_client().post("/", data=body, headers=ca.headers(body)))
+
+
+def test_module_level_app_for_wsgi_servers(monkeypatch):
+    monkeypatch.delenv("BACK_PAIN_GUIDE_ENV", raising=False)
+    monkeypatch.delitem(vars(web), "app", raising=False)
+    app = web.app
+    assert web.app is app  # built once
+    assert app.test_client().get("/health").get_json() == {"status": "ok"}
+    assert "Signature" in reason(app.test_client().post("/", data=body_of(envelope())))
+    with pytest.raises(AttributeError):
+        web.no_such_thing  # noqa: B018
