@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,8 @@ class Listener:
     """Talks to the skill through the console's resolver, like a person at a device."""
 
     def __init__(self, locale: str = "en-US", screen: bool = False, user_id: str | None = None) -> None:
+        # A fresh user per listener, so what one test stores never changes another's greeting.
+        user_id = user_id or f"amzn1.ask.account.test-{uuid.uuid4()}"
         self.console = Console(lambda_handler, locale=locale, screen=screen, user_id=user_id)
         self.request: dict = {}
         self.response: dict = {}
