@@ -1,9 +1,12 @@
 """What the skill remembers about a user between sessions, and nothing more.
 
 Only: whether they heard the full disclaimer, how many visits, the last visit time, and
-non-health settings. Loaded lazily (only the launch needs it) through the ASK SDK's
-attributes manager; saved by a response interceptor once per turn, only when it changed.
-A failing store never stops an answer: reads fall back to a fresh profile.
+non-health settings (the stores enforce the same list, see ``persistence.PROFILE_FIELDS``).
+Loaded lazily (only the launch needs it) through the ASK SDK's attributes manager; saved by
+a response interceptor once per turn, only when it changed. A failing store never stops an
+answer: a read that fails gives a fresh profile for this turn, and that profile is then not
+written back (it would overwrite what the store really holds); a write that fails is logged
+and dropped.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 logger = logging.getLogger(__name__)
-_LOADED, _PROFILE = "profile_loaded", "profile"
+_LOADED, _PROFILE, _UNREAD = "profile_loaded", "profile", "profile_unread"
 
 
 @dataclass
@@ -58,6 +61,7 @@ def get_profile(handler_input: HandlerInput) -> Profile:
             stored = handler_input.attributes_manager.persistent_attributes
         except Exception as exc:  # no adapter configured, or the store is unavailable
             logger.warning("profile not loaded: %s", type(exc).__name__)
+            request_attrs[_UNREAD] = True
         profile = Profile.from_attributes(stored)
         request_attrs[_PROFILE] = profile
         request_attrs[_LOADED] = profile.to_attributes()
@@ -70,7 +74,7 @@ class SaveProfileInterceptor(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         request_attrs = handler_input.attributes_manager.request_attributes
         profile = request_attrs.get(_PROFILE)
-        if profile is None or profile.to_attributes() == request_attrs.get(_LOADED):
+        if profile is None or request_attrs.get(_UNREAD) or profile.to_attributes() == request_attrs.get(_LOADED):
             return
         try:
             handler_input.attributes_manager.persistent_attributes = profile.to_attributes()

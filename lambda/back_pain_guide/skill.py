@@ -15,7 +15,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from .handlers import builtins, checklist, errors, launch, questions, topics
+from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics
 from .interceptors import RequestLogger, ResponseLogger
 from .profile import SaveProfileInterceptor
 
@@ -40,6 +40,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
         checklist.ChecklistTurnHandler(),          # while a checklist question waits for its answer
         launch.LaunchRequestHandler(),
+        lifecycle.SkillDisabledEventHandler(),     # the user disabled the skill: delete their profile
         checklist.ChecklistStartHandler(),
         topics.CausesIntentHandler(),
         topics.RemediesIntentHandler(),
@@ -68,11 +69,12 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
 
 def _default_adapter() -> AbstractPersistenceAdapter | None:
     """The store for this environment: DynamoDB on AWS, SQLite locally (see persistence.py)."""
+    from .persistence import default_adapter
     try:
-        from .persistence import default_adapter
-    except ImportError:
+        return default_adapter()
+    except Exception as exc:  # e.g. boto3 missing: answer without memory rather than not at all
+        logger.warning("no persistence adapter: %s", type(exc).__name__)
         return None
-    return default_adapter()
 
 
 @lru_cache(maxsize=1)
