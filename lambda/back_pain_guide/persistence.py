@@ -103,7 +103,7 @@ def is_expired(expires_at: Any, now: float) -> bool:
 
 
 def with_retries(operation: Callable[[], T], *, what: str, attempts: int = 2,
-                 pause: float = 0.05, budget: float = 1.6, attempt_cost: float = 0.0) -> T:
+                 pause: float = 0.05, budget: float = 1.2, attempt_cost: float = 0.0) -> T:
     """Run ``operation``, retrying failures while the time budget allows another attempt.
 
     ``attempt_cost`` is the longest a single attempt can take (its timeouts); a retry is only

@@ -1,0 +1,213 @@
+"""Fixtures: each persistence test runs once per store, against the real thing.
+
+``store`` is parametrised over ``sqlite`` (a file in tmp_path) and ``dynamodb`` (a private
+dynalite server on a free 127.0.0.1 port, reached through boto3 with dummy credentials).
+Each ``Store`` can show what is really stored (read back by a separate connection, not the
+adapter) and can be broken: ``down()`` (server killed / file gone) or ``hang()`` (a server
+that accepts and never answers / a file locked by another writer).
+"""
+from __future__ import annotations
+
+import socket
+import sqlite3
+import sys
+import threading
+import uuid
+from functools import partial
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from dynalite import Dynalite, new_table_name  # noqa: E402
+from store_items import plain, sqlite_items  # noqa: E402
+
+from back_pain_guide.console import Console, speech_text  # noqa: E402
+from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_resource  # noqa: E402
+from back_pain_guide.envelopes import Device  # noqa: E402
+from back_pain_guide.persistence import SqliteAdapter  # noqa: E402
+from back_pain_guide.skill import build_skill, invoke  # noqa: E402
+
+START = 1_790_000_000.0  # a fixed "now" (2026-09-21), moved on by tests that need time to pass
+
+
+class Clock:
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class CountingAdapter(AbstractPersistenceAdapter):
+    """Passes every call through to the real adapter and counts them."""
+
+    def __init__(self, inner: AbstractPersistenceAdapter) -> None:
+        self.inner = inner
+        self.reads = self.writes = self.deletes = 0
+
+    def get_attributes(self, request_envelope):
+        self.reads += 1
+        return self.inner.get_attributes(request_envelope)
+
+    def save_attributes(self, request_envelope, attributes):
+        self.writes += 1
+        return self.inner.save_attributes(request_envelope, attributes)
+
+    def delete_attributes(self, request_envelope):
+        self.deletes += 1
+        return self.inner.delete_attributes(request_envelope)
+
+
+class Store:
+    """One real store, its adapter (counted), and ways to look inside and to break it."""
+
+    def __init__(self, kind: str, adapter: AbstractPersistenceAdapter, clock: Clock,
+                 items: Callable[[], list[dict[str, Any]]], down: Callable[[], None],
+                 hang: Callable[[], None]) -> None:
+        self.kind, self.clock = kind, clock
+        self.adapter = CountingAdapter(adapter)
+        self._items, self._down, self._hang = items, down, hang
+        self.skill = build_skill(self.adapter)
+
+    def items(self) -> list[dict[str, Any]]:
+        """Every stored item, whole, as the store holds it."""
+        return self._items()
+
+    def item(self, user_id: str) -> dict[str, Any] | None:
+        found = [i for i in self.items() if i["id"] == user_id]
+        return found[0] if found else None
+
+    def down(self) -> None:
+        self._down()
+
+    def hang(self) -> None:
+        self._hang()
+
+    def handler(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+        return invoke(self.skill, event, context)
+
+    def listener(self, user_id: str | None = None) -> "Listener":
+        return Listener(self, user_id or f"amzn1.ask.account.persist-{uuid.uuid4()}")
+
+
+class Listener:
+    """A user at a device talking to this store's skill through the console's resolver."""
+
+    def __init__(self, store: Store, user_id: str) -> None:
+        self.user_id = user_id
+        self.console = Console(store.handler, user_id=user_id)
+        self.response: dict[str, Any] = {}
+
+    def say(self, utterance: str) -> str:
+        _, self.response = self.console.say(utterance)
+        return self.speech
+
+    def open(self) -> str:
+        return self.say("open back pain guide")
+
+    def send(self, envelope: dict[str, Any]) -> dict[str, Any]:
+        self.response = self.console.send(envelope)
+        return self.response
+
+    def disable_skill(self) -> dict[str, Any]:
+        return self.send(Device(user_id=self.user_id).skill_disabled())
+
+    @property
+    def speech(self) -> str:
+        return speech_text((self.response.get("response") or {}).get("outputSpeech"))
+
+    @property
+    def session_open(self) -> bool:
+        return (self.response.get("response") or {}).get("shouldEndSession") is False
+
+
+# --- SQLite ---------------------------------------------------------------------------------
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "state" / "state.sqlite3"
+    clock = Clock()
+    holders: list[sqlite3.Connection] = []
+
+    def down() -> None:  # the file is gone and a directory sits where it was: nothing opens
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink()
+        path.mkdir(parents=True)
+
+    def hang() -> None:  # another writer holds the lock and never lets go
+        holder = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        holder.execute("BEGIN EXCLUSIVE")
+        holders.append(holder)
+
+    yield Store("sqlite", SqliteAdapter(path, clock=clock), clock, partial(sqlite_items, path), down, hang)
+    for holder in holders:
+        holder.close()
+
+
+# --- DynamoDB (dynalite) -----------------------------------------------------------------------
+
+class Blackhole:
+    """Accepts TCP connections on a port and never answers (a store that hangs)."""
+
+    def __init__(self, port: int) -> None:
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", port))
+        self.server.listen(16)
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.server.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+@pytest.fixture
+def dynalite() -> Iterator[Dynalite]:
+    server = Dynalite().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def dynamodb_store(dynalite: Dynalite) -> Iterator[Store]:
+    table = new_table_name()
+    clock = Clock()
+    resource = dynamodb_resource(endpoint_url=dynalite.endpoint_url, aws_access_key_id="test",
+                                 aws_secret_access_key="test", region_name="us-east-1")
+    adapter = DynamoDbProfileAdapter(table, resource, create_table=True, clock=clock)  # the SDK's create path
+    inspector = dynalite.resource()
+    blackholes: list[Blackhole] = []
+
+    def items() -> list[dict[str, Any]]:
+        return [plain(item) for item in inspector.Table(table).scan(ConsistentRead=True)["Items"]]
+
+    def hang() -> None:
+        port = dynalite.port
+        dynalite.kill()
+        blackholes.append(Blackhole(port))
+
+    yield Store("dynamodb", adapter, clock, items, dynalite.kill, hang)
+    for blackhole in blackholes:
+        blackhole.close()
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> Store:
+    return request.getfixturevalue(f"{request.param}_store")
