@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from dataclasses import fields
 from datetime import datetime, timezone
 
 import pytest
@@ -15,7 +16,7 @@ from ask_sdk_model import RequestEnvelope
 
 from back_pain_guide.envelopes import Device
 from back_pain_guide.persistence import PROFILE_FIELDS, TTL_ATTRIBUTE, TTL_SECONDS
-from back_pain_guide.profile import SaveProfileInterceptor, get_profile
+from back_pain_guide.profile import Profile, SaveProfileInterceptor, get_profile
 from back_pain_guide.skill import invoke
 
 PROFILE = {"heard_disclaimer": True, "visits": 3, "last_visit": "2026-09-01T08:30:00+00:00", "prefers_short": True}
@@ -262,5 +263,6 @@ def test_store_that_hangs_costs_a_turn_little_time(store):
     assert timings[1] < 0.5, timings  # turns that do not touch the profile do not wait for it
 
 
-def test_profile_fields_are_the_documented_four():
+def test_profile_fields_are_the_documented_four_and_match_the_profile():
     assert set(PROFILE_FIELDS) == {"heard_disclaimer", "visits", "last_visit", "prefers_short"}
+    assert {f.name: f.type for f in fields(Profile)} == {k: v.__name__ for k, v in PROFILE_FIELDS.items()}
