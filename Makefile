@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check models bench bench-questions bench-web soak clean
+.PHONY: chat test content-check models bench bench-questions bench-web bench-persistence soak deploy-check clean
+
+NODE_STAMP := node_modules/.installed
 
 $(STAMP): requirements-dev.txt lambda/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,12 +14,17 @@ $(STAMP): requirements-dev.txt lambda/requirements.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+# Node tools the tests drive: dynalite (a DynamoDB-compatible server) and virtual-alexa.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 ## chat: set up, then talk to the skill in the local console (like the developer console's Test tab)
 chat: $(STAMP)
 	cd lambda && ../$(PY) -m back_pain_guide.console $(ARGS)
 
 ## test: set up, then run the whole test suite
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q tests
 
 ## content-check: validate content/back_pain.json and print the coverage table
@@ -32,5 +39,25 @@ models: $(STAMP)
 bench-web: $(STAMP)
 	$(PY) bench/bench_web.py --duration 20 --connections 32
 
+## bench-persistence: launch-turn cost per profile store (none, SQLite, dynalite) and with each store hung
+bench-persistence: $(STAMP) $(NODE_STAMP)
+	$(PY) bench/bench_persistence.py
+
+## bench: cold start, warm latency and package size against a minimal ASK SDK skill
+bench: $(STAMP)
+	$(PY) bench/bench_skill.py
+
+## bench-questions: free-form question accuracy and speed on the evaluation set
+bench-questions: $(STAMP)
+	$(PY) bench/bench_questions.py
+
+## soak: many mixed requests through the handler in one process; memory must not grow
+soak: $(STAMP)
+	$(PY) bench/soak.py
+
+## deploy-check: cfn-lint, sam validate --lint, sam build and a smoke test of the built package
+deploy-check:
+	bash tools/deploy_check.sh
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules .aws-sam
