@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check models bench bench-questions bench-web bench-persistence soak deploy-check clean
+.PHONY: chat test content-check models validators bench bench-questions bench-web bench-persistence soak deploy-check clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -34,6 +34,10 @@ content-check: $(STAMP)
 ## models: regenerate interaction_model/<locale>.json from interaction_model/source/
 models: $(STAMP)
 	$(PY) tools/build_models.py
+
+## validators: regenerate lambda/back_pain_guide/validators/ from content/*.schema.json
+validators: $(STAMP)
+	$(PY) tools/build_validators.py
 
 ## bench-web: load-test the web service under gunicorn (verification on) against a bare Flask route
 bench-web: $(STAMP)

@@ -4,11 +4,13 @@ Nothing here imports the ASK SDK: handlers, the checklist, search and tests shar
 """
 from __future__ import annotations
 
+import hashlib
+import importlib
 import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 import fastjsonschema
 
@@ -89,22 +91,47 @@ class Content:
         return next((q for q in self.questions if q.id == question_id), None)
 
 
-def _read_json(path: Path) -> object:
+def _read_text(path: Path) -> str:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise ContentError(f"{path}: file not found") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError(f"{path}: cannot be read ({type(exc).__name__})") from exc
+
+
+def _parse_json(text: str, path: Path) -> object:
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ContentError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
 
 
+def _read_json(path: Path) -> object:
+    return _parse_json(_read_text(path), path)
+
+
 def _validate(data: object, schema_path: Path, data_path: Path) -> None:
-    schema = _read_json(schema_path)
     try:
-        fastjsonschema.validate(schema, data)
+        _validator(schema_path)(data)
     except fastjsonschema.JsonSchemaValueException as exc:
         where = exc.name.replace("data", "$", 1)
         raise ContentError(f"{data_path}: {where}: {exc.message.replace(exc.name, 'value')}") from exc
+
+
+def _validator(schema_path: Path) -> Callable[[object], object]:
+    """The precompiled validator for this schema (tools/build_validators.py) if it was built from
+    exactly this file, else one compiled now: a cold start saves the compile, and never at the
+    price of checking against an outdated schema."""
+    text = _read_text(schema_path)
+    name = schema_path.name.removesuffix(".schema.json")
+    try:
+        module = importlib.import_module(f"{__package__}.validators.{name}")
+    except ImportError:
+        module = None
+    if module is not None and module.SCHEMA_SHA256 == hashlib.sha256(text.encode("utf-8")).hexdigest():
+        return module.validate
+    return fastjsonschema.compile(_parse_json(text, schema_path))
 
 
 def _check_references(raw: dict, data_path: Path) -> None:

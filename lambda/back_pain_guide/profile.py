@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
+from ask_sdk_core.exceptions import AttributesManagerException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
@@ -59,7 +60,10 @@ def get_profile(handler_input: HandlerInput) -> Profile:
         stored: Any = {}
         try:
             stored = handler_input.attributes_manager.persistent_attributes
-        except Exception as exc:  # no adapter configured, or the store is unavailable
+        except AttributesManagerException:  # no store configured: every visit is a first one
+            logger.debug("no profile store configured")
+            request_attrs[_UNREAD] = True  # nothing to write back to
+        except Exception as exc:  # the store is unavailable
             logger.warning("profile not loaded: %s", type(exc).__name__)
             request_attrs[_UNREAD] = True
         profile = Profile.from_attributes(stored)

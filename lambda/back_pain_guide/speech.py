@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
-from xml.sax.saxutils import escape
 
 from .content import Content, LocaleInfo, Topic
 
@@ -58,9 +57,13 @@ class Voice:
     def _fill(self, text: str, values: Mapping[str, Any], for_card: bool) -> str:
         number = self.locale.emergency_number if for_card else self.locale.emergency_number_speech
         filled = text.format_map(_StrictValues(emergency_number=number, **values)) if "{" in text else text
+        return self.spell(filled)
+
+    def spell(self, text: str) -> str:
+        """The locale's words and spellings ("disc", "paracetamol") in text that is already filled."""
         for word, local_word in self.locale.spellings.items():
-            filled = re.sub(rf"\b{re.escape(word)}\b", local_word, filled)
-        return filled
+            text = re.sub(rf"\b{re.escape(word)}\b", local_word, text)
+        return text
 
     def say(self, key: str, **values: Any) -> str:
         """A prompt, ready to be spoken."""
@@ -97,7 +100,15 @@ def shorten(text: str, limit: int) -> str:
 
 def to_ssml(text: str) -> str:
     """Plain text as the inside of an Alexa ``<speak>`` element, special characters escaped."""
-    return escape(shorten(" ".join(text.split()), MAX_SPEECH_CHARS))
+    return escape_xml(shorten(" ".join(text.split()), MAX_SPEECH_CHARS))
+
+
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape_xml(text: str) -> str:
+    """Escapes &, < and > (what xml.sax.saxutils.escape does, without importing urllib and email)."""
+    return text.translate(_XML_ESCAPES)
 
 
 def card_parts(reply: Reply) -> tuple[str, str]:

@@ -4,11 +4,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import snowballstemmer
-
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _APOSTROPHES = str.maketrans({"\u2019": "", "'": "", "`": ""})
-_STEMMER = snowballstemmer.stemmer("english")
 
 
 def normalise(text: str) -> str:
@@ -21,9 +18,15 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
+@lru_cache(maxsize=1)
+def _stemmer():  # imported on first use: snowballstemmer loads every language, and a launch needs none
+    import snowballstemmer
+    return snowballstemmer.stemmer("english")
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 def stems(text: str) -> list[str]:
