@@ -4,9 +4,9 @@ Nothing here imports the ASK SDK: handlers, the checklist, search and tests shar
 """
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -121,7 +121,7 @@ def _validate(data: object, schema_path: Path, data_path: Path) -> None:
 
 def _validator(schema_path: Path) -> Callable[[object], object]:
     """The precompiled validator for this schema (tools/build_validators.py) if it was built from
-    exactly this file, else one compiled now: a cold start saves the compile, and never at the
+    this very file (same checksum), else one compiled now: a cold start saves the compile, and never at the
     price of checking against an outdated schema."""
     text = _read_text(schema_path)
     name = schema_path.name.removesuffix(".schema.json")
@@ -129,7 +129,7 @@ def _validator(schema_path: Path) -> Callable[[object], object]:
         module = importlib.import_module(f"{__package__}.validators.{name}")
     except ImportError:
         module = None
-    if module is not None and module.SCHEMA_SHA256 == hashlib.sha256(text.encode("utf-8")).hexdigest():
+    if module is not None and module.SCHEMA_CRC32 == zlib.crc32(text.encode("utf-8")):
         return module.validate
     return fastjsonschema.compile(_parse_json(text, schema_path))
 

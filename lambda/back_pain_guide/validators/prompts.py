@@ -27,5 +27,5 @@ def validate_prompts_schema_json(data, custom_formats={}, name_prefix=None):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1}, rule='minLength')
     return data
 
-SCHEMA_SHA256 = '0f46a431ac5b0890c9802486b77e1d9b9311b095ca41b450b7cd3e671a651b25'
+SCHEMA_CRC32 = 2098302041
 validate = validate_prompts_schema_json
