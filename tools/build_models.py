@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Generates interaction_model/<locale>.json from interaction_model/source/model.json and the content.
+"""Generates interaction_model/<locale>.json for every English locale from one source of truth.
 
-One source of truth: topic slot values (ids, names, synonyms) come from content/back_pain.json,
-and so do the EmergencySignIntent samples. `--check` exits 1 when a generated file is stale.
+- interaction_model/source/model.json: invocation name, intents and their samples (all locales);
+- interaction_model/source/locales.json: each locale's word variants, extra samples and synonyms;
+- content/back_pain.json: TopicType values (ids, names, synonyms) and the EmergencySignIntent samples.
+
+`--check` exits 1 when any generated file is stale or missing (the tests run it).
 """
 from __future__ import annotations
 
@@ -14,8 +17,25 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "interaction_model" / "source" / "model.json"
+LOCALES_SOURCE = ROOT / "interaction_model" / "source" / "locales.json"
 CONTENT = ROOT / "content" / "back_pain.json"
-LOCALES = ("en-US",)
+OUTPUT = ROOT / "interaction_model"
+
+
+class ModelSourceError(ValueError):
+    """The sources contradict each other (a sample in two intents, an unknown intent or topic)."""
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_locales(path: Path = LOCALES_SOURCE) -> dict[str, dict]:
+    """Locale code -> its additions (empty for the locale model.json is written in)."""
+    return _read(path)["locales"]
+
+
+LOCALES: tuple[str, ...] = tuple(load_locales())
 
 
 def _slot_value(text: str) -> str:
@@ -23,31 +43,87 @@ def _slot_value(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
 
 
-def topic_type(content: dict) -> dict:
+def _variants(text: str, word_variants: list[list[str]]) -> list[str]:
+    """``text`` with each listed word replaced by the locale's word, one variant per word found."""
+    found = []
+    for word, local_word in word_variants:
+        pattern = re.compile(rf"(?<![a-z']){re.escape(word)}(?![a-z'])")
+        if pattern.search(text):
+            found.append(pattern.sub(local_word, text))
+    return found
+
+
+def topic_type(content: dict, additions: dict | None = None) -> dict:
+    """TopicType from the content topics; a locale's variants and synonyms fill gaps, never steal."""
+    additions = additions or {}
+    word_variants = additions.get("word_variants", [])
+    extra = additions.get("synonyms", {})
+    unknown = sorted(set(extra) - {t["id"] for t in content["topics"]})
+    if unknown:
+        raise ModelSourceError(f"locales.json synonyms: unknown topic id(s) {unknown}")
+    taken: set[str] = set()
     values = []
     for topic in content["topics"]:
         name = _slot_value(topic["title"])
         synonyms = [s for s in dict.fromkeys(topic["synonyms"]) if s != name]
+        taken.update([name, *synonyms])
         values.append({"id": topic["id"], "name": {"value": name, "synonyms": synonyms}})
+    for topic, value in zip(content["topics"], values):
+        own = [value["name"]["value"], *value["name"]["synonyms"]]
+        local = [v for text in own for v in _variants(text, word_variants)] + extra.get(topic["id"], [])
+        for synonym in dict.fromkeys(local):
+            if synonym not in taken:
+                taken.add(synonym)
+                value["name"]["synonyms"].append(synonym)
     return {"name": "TopicType", "values": values}
 
 
-def build_model(locale: str, source: dict | None = None, content: dict | None = None) -> dict:
-    """The ASK interaction model for one locale."""
-    source = source or json.loads(SOURCE.read_text(encoding="utf-8"))
-    content = content or json.loads(CONTENT.read_text(encoding="utf-8"))
+def _intents(source: dict, content: dict, additions: dict) -> list[dict]:
     intents = [
-        {"name": i["name"], "slots": i["slots"], "samples": i["samples"]} for i in source["intents"]
+        {"name": i["name"], "slots": i["slots"], "samples": list(dict.fromkeys(i["samples"]))}
+        for i in source["intents"]
     ]
-    emergency_samples = [u for sign in content["emergency_signs"] for u in sign["utterances"]]
+    emergency_samples = list(dict.fromkeys(u for sign in content["emergency_signs"] for u in sign["utterances"]))
     first_builtin = next(i for i, intent in enumerate(intents) if intent["name"].startswith("AMAZON."))
     intents.insert(first_builtin, {"name": "EmergencySignIntent", "slots": [], "samples": emergency_samples})
+    owner = {sample: intent["name"] for intent in intents for sample in intent["samples"]}
+    by_name = {intent["name"]: intent for intent in intents}
+
+    extra = additions.get("samples", {})
+    for intent_name, samples in extra.items():
+        if intent_name not in by_name:
+            raise ModelSourceError(f"locales.json samples: unknown intent {intent_name!r}")
+        for sample in samples:
+            if owner.setdefault(sample, intent_name) != intent_name:
+                raise ModelSourceError(f"locales.json: {sample!r} for {intent_name} is already a sample of {owner[sample]}")
+            if sample not in by_name[intent_name]["samples"]:
+                by_name[intent_name]["samples"].append(sample)
+
+    word_variants = additions.get("word_variants", [])
+    for intent in intents:
+        for sample in list(intent["samples"]):
+            for variant in _variants(sample, word_variants):
+                if variant not in owner:  # a sample another intent already owns keeps its owner
+                    owner[variant] = intent["name"]
+                    intent["samples"].append(variant)
+    return intents
+
+
+def build_model(locale: str, source: dict | None = None, content: dict | None = None,
+                locales: dict[str, dict] | None = None) -> dict:
+    """The ASK interaction model for one locale."""
+    source = source or _read(SOURCE)
+    content = content or _read(CONTENT)
+    locales = locales if locales is not None else load_locales()
+    if locale not in locales:
+        raise ModelSourceError(f"no locale {locale!r} in locales.json")
+    additions = locales[locale]
     return {
         "interactionModel": {
             "languageModel": {
                 "invocationName": source["invocation_name"],
-                "intents": intents,
-                "types": [topic_type(content)],
+                "intents": _intents(source, content, additions),
+                "types": [topic_type(content, additions)],
             }
         }
     }
@@ -57,23 +133,33 @@ def render(model: dict) -> str:
     return json.dumps(model, indent=2, ensure_ascii=False) + "\n"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--check", action="store_true", help="fail if a generated file is out of date")
-    args = parser.parse_args()
+def stale_models(directory: Path = OUTPUT) -> list[str]:
+    """Generated files under ``directory`` that differ from what the sources produce, or are missing."""
+    source, content, locales = _read(SOURCE), _read(CONTENT), load_locales()
     stale = []
-    for locale in LOCALES:
-        target = ROOT / "interaction_model" / f"{locale}.json"
-        text = render(build_model(locale))
-        if args.check:
-            if not target.exists() or target.read_text(encoding="utf-8") != text:
-                stale.append(target.name)
-        else:
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(ROOT)}")
-    if stale:
-        print("stale, run `make models`: " + ", ".join(stale), file=sys.stderr)
-        return 1
+    for locale in locales:
+        target = directory / f"{locale}.json"
+        if not target.exists() or target.read_text(encoding="utf-8") != render(build_model(locale, source, content, locales)):
+            stale.append(target.name)
+    return stale
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail if a generated file is out of date")
+    parser.add_argument("--dir", type=Path, default=OUTPUT, help="where the <locale>.json files live")
+    args = parser.parse_args(argv)
+    if args.check:
+        stale = stale_models(args.dir)
+        if stale:
+            print("stale, run `make models`: " + ", ".join(stale), file=sys.stderr)
+            return 1
+        return 0
+    source, content, locales = _read(SOURCE), _read(CONTENT), load_locales()
+    for locale in locales:
+        target = args.dir / f"{locale}.json"
+        target.write_text(render(build_model(locale, source, content, locales)), encoding="utf-8")
+        print(f"wrote {target}")
     return 0
 
 

@@ -44,7 +44,7 @@ class Console:
         self._one_shot = re.compile(rf"^(?:alexa )?(?:ask|tell) {re.escape(invocation)} (?:to |about |if |whether )?(.+)$")
 
     def envelope_for(self, utterance: str) -> dict[str, Any]:
-        text = " ".join(utterance.lower().split())
+        text = " ".join(utterance.lower().replace("&", " and ").split())  # "A&E" is said "A and E"
         if self._open.match(text):
             return self.device.launch()
         one_shot = self._one_shot.match(text)

@@ -14,6 +14,7 @@ from ask_sdk_core.utils import get_locale
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
+from . import apl
 from .answers import CHUNKS, TREATMENT, Reading
 from .checklist import Checklist, State
 from .content import get_content
@@ -138,8 +139,19 @@ class Session:
 _REPLAYED = ("body", "follow_up", "reprompt", "card_title", "card_text")
 
 
+def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool) -> apl.Screen:
+    """What an APL device shows with this reply: the waiting checklist question, or the answer
+    (with its topic's sources when the reply reads the topic in the session's reading position)."""
+    state = session.checklist_state if in_checklist and session.checklist_active and not reply.end_session else None
+    if state is not None:
+        return apl.checklist_screen(voice, state, checklist().current(state).text, len(checklist()))
+    reading = session.reading
+    topic = reading.topic if reading is not None and reply.card_title == reading.topic.title else None
+    return apl.answer_screen(voice, reply, topic.sources if topic else ())
+
+
 def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = False) -> Response:
-    """Turn a reply into the response: SSML, reprompt, card; remember it for "repeat".
+    """Turn a reply into the response: SSML, reprompt, card, APL screen; remember it for "repeat".
 
     If a checklist is under way and this reply is about something else, the follow-up
     becomes the offer to go back to the checklist where the listener left it.
@@ -175,7 +187,9 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
         builder.ask(to_ssml(reply.reprompt_text))
     if reply.card_title:
         title, text = card_parts(reply)
-        builder.set_card(SimpleCard(title=title, content=text))
+        builder.set_card(SimpleCard(title=voice.spell(title), content=text))
+    if apl.supports_apl(handler_input):
+        builder.add_directive(apl.render_directive(screen_for(session, voice, reply, in_checklist)))
     for directive in reply.directives:
         builder.add_directive(directive)
     return builder.response

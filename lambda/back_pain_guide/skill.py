@@ -15,7 +15,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics
+from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
 from .interceptors import RequestLogger, ResponseLogger
 from .profile import SaveProfileInterceptor
 
@@ -41,6 +41,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         checklist.ChecklistTurnHandler(),          # while a checklist question waits for its answer
         launch.LaunchRequestHandler(),
         lifecycle.SkillDisabledEventHandler(),     # the user disabled the skill: delete their profile
+        touch.UserEventHandler(),                  # a touch on the screen: handled as the words it stands for
         checklist.ChecklistStartHandler(),
         topics.CausesIntentHandler(),
         topics.RemediesIntentHandler(),

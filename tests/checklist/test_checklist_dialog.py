@@ -90,6 +90,18 @@ def test_emergency_number_by_locale(make_listener, locale):
     assert not listener.session_open
 
 
+@pytest.mark.parametrize("utterance", ["i can't control my bladder", "why can't i control my bladder", "stop"])
+@pytest.mark.parametrize("locale", sorted(NUMBERS))
+def test_emergency_answers_say_the_locale_number(make_listener, locale, utterance):
+    listener = make_listener(locale=locale)
+    start(listener)
+    speech = listener.say(utterance)
+    assert f"call {NUMBERS[locale]}" in speech and not listener.session_open
+    assert [n for n in set(NUMBERS.values()) - {NUMBERS[locale]} if n in speech] == []
+    if listener.card:
+        assert DIGITS[locale] in listener.card["content"]
+
+
 def test_repeat_reasks_the_question(listener):
     start(listener)
     listener.say("no")

@@ -1,0 +1,117 @@
+"""Every locale through the console, end to end: its words understood, its spellings and number spoken."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from back_pain_guide.content import get_content
+from back_pain_guide.nlu import resolver_for
+from back_pain_guide.speech import Voice
+from build_models import LOCALES
+
+CONTENT = get_content()
+NUMBER_SPEECH = {code: info.emergency_number_speech for code, info in CONTENT.locales.items()}
+US_WORDS = {  # words a locale's listeners spell or say differently; none may reach them
+    "en-CA": ["disk", "disks", "tumor", "tumors", "physical therapy"],
+    "en-GB": ["disk", "disks", "tumor", "tumors", "acetaminophen", "physical therapy", "emergency room"],
+    "en-AU": ["disk", "disks", "tumor", "tumors", "acetaminophen", "physical therapy", "emergency room"],
+    "en-IN": ["disk", "disks", "tumor", "tumors", "acetaminophen", "physical therapy", "emergency room"],
+}
+
+
+def everything_spoken(voice: Voice) -> list[str]:
+    """Every prompt and every topic chunk as the locale hears it (placeholders filled with dummies)."""
+    texts = []
+    for key, prompt in CONTENT.prompts.items():
+        names = set(re.findall(r"\{(\w+)\}", prompt)) - {"emergency_number"}
+        texts.append(voice.say(key, **{name: "x" for name in names}))
+    for topic in CONTENT.topics.values():
+        texts.extend(voice.speak_text(chunk) for chunk in topic.chunks + topic.treatment)
+    texts.extend(voice.speak_text(q.reason) for q in CONTENT.questions)
+    return texts
+
+
+def test_the_locale_table_and_the_models_agree():
+    assert set(CONTENT.locales) == set(LOCALES)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_other_locales_emergency_number_is_ever_spoken(locale):
+    others = {n for code, n in NUMBER_SPEECH.items() if n != NUMBER_SPEECH[locale]}
+    spoken = " ".join(everything_spoken(Voice(CONTENT, locale)))
+    assert [n for n in others if n in spoken] == []
+    assert NUMBER_SPEECH[locale] in spoken
+
+
+@pytest.mark.parametrize("locale", sorted(US_WORDS))
+def test_local_spellings_everywhere_they_differ(locale):
+    spoken = " ".join(everything_spoken(Voice(CONTENT, locale)))
+    found = [w for w in US_WORDS[locale] if re.search(rf"\b{w}\b", spoken, re.IGNORECASE)]
+    assert found == []
+
+
+def test_en_us_keeps_its_own_words():
+    spoken = " ".join(everything_spoken(Voice(CONTENT, "en-US")))
+    assert re.search(r"\bdisks?\b", spoken) and not re.search(r"\bdiscs?\b", spoken)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_slipped_disc_in_every_locale(make_listener, locale):
+    listener = make_listener(locale=locale)
+    assert NUMBER_SPEECH[locale] in listener.open()
+    speech = listener.say("tell me about slipped disc")
+    topic = CONTENT.topics["herniated_disk"]
+    assert listener.intent == "TopicIntent" and listener.card
+    local = locale != "en-US"
+    assert ("disc" in speech) == local and ("disk" in speech) != local
+    assert listener.card["title"] == ("Herniated disc" if local else topic.title)
+    assert listener.session_open
+
+
+@pytest.mark.parametrize("locale, utterance", [
+    ("en-GB", "should I go to A&E"), ("en-GB", "do I need to go to A and E"),
+    ("en-AU", "should I go to the emergency department"), ("en-AU", "do I need to go to hospital"),
+    ("en-IN", "should I go to casualty"), ("en-CA", "should I go to emerg"),
+    ("en-US", "do I need to go to the emergency room"),
+])
+def test_should_i_go_to_the_local_emergency_department(make_listener, locale, utterance):
+    listener = make_listener(locale=locale)
+    listener.open()
+    speech = listener.say(utterance)
+    assert listener.intent == "ChecklistIntent"
+    assert speech.endswith(CONTENT.questions[0].text)
+    listener.say("yes")
+    assert f"call {NUMBER_SPEECH[locale]} now" in listener.speech and not listener.session_open
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "en-AU", "en-IN"])
+def test_can_i_take_paracetamol(make_listener, locale):
+    listener = make_listener(locale=locale)
+    listener.open()
+    speech = listener.say("can I take paracetamol")
+    assert speech and speech != Voice(CONTENT, locale).say("not_understood_question")
+    assert "acetaminophen" not in speech.lower() and listener.session_open
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_whole_session_in_every_locale(make_listener, locale):
+    listener = make_listener(locale=locale)
+    listener.open()
+    for utterance in ("what causes back pain", "tell me more", "help", "check my symptoms", "no", "repeat", "stop"):
+        speech = listener.say(utterance)
+        assert speech and "{" not in speech, utterance
+    assert NUMBER_SPEECH[locale] in listener.speech
+
+
+@pytest.mark.parametrize("locale", ["fr-FR", "en-NZ", "xx"])
+def test_a_locale_the_skill_lacks_is_answered_in_en_us(make_listener, locale):
+    us = Voice(CONTENT, "en-US")
+    assert resolver_for(locale).invocation_name == resolver_for("en-US").invocation_name
+    listener = make_listener(locale=locale)
+    assert "nine one one" in listener.open()
+    speech = listener.say("tell me about slipped disc")
+    assert speech.startswith(us.speak_text(CONTENT.topics["herniated_disk"].chunks[0]))
+    listener.say("check my symptoms")
+    assert listener.say("yes").startswith("Please call nine one one now")
+    assert "911" in listener.card["content"]
