@@ -1,0 +1,158 @@
+"""Smoke test of a built Lambda package, run by tools/deploy_check.sh (not collected by pytest).
+
+Run it as ``python -I -S smoke_built_package.py --build-dir DIR --runtime-site SITE ...``: with
+-I and -S the interpreter sees only its standard library, so this script puts the built
+function folder first on ``sys.path`` (as Lambda does with /var/task) and, after it, one
+site-packages folder standing in for the runtime's own boto3. It then imports
+``lambda_function`` and sends it request envelopes as Lambda would, and finally checks that
+every module it loaded came from the build, the standard library, or (boto3 and its own
+dependencies only) the stand-in runtime.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import socket
+import sys
+import sysconfig
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+#: What the Lambda Python runtime provides and the package therefore leaves out.
+RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath"}
+
+
+def fail(message: str) -> None:
+    print(f"SMOKE FAIL: {message}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def check(condition: bool, message: str) -> None:
+    if not condition:
+        fail(message)
+    print(f"  ok  {message}")
+
+
+def speech(response: dict[str, Any]) -> str:
+    output = (response.get("response") or {}).get("outputSpeech") or {}
+    return output.get("ssml") or output.get("text") or ""
+
+
+def first_sentence(prompt: str) -> str:
+    return prompt.split(".")[0] + "."
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (for a DynamoDB endpoint that refuses connections)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def module_origins(build_dir: Path, runtime_site: Path) -> list[str]:
+    """Names of loaded modules that came from anywhere but the build, stdlib or allowed runtime."""
+    stdlib = {Path(sysconfig.get_paths()[key]).resolve() for key in ("stdlib", "platstdlib")}
+    wrong = []
+    for name, module in sorted(sys.modules.items()):
+        origin = getattr(module, "__file__", None)
+        if not origin:
+            continue
+        path = Path(origin).resolve()
+        top = name.split(".")[0]
+        if path.is_relative_to(build_dir):
+            if top in RUNTIME_PROVIDED:
+                wrong.append(f"{name} (shipped in the package, should come from the runtime)")
+        elif path.is_relative_to(runtime_site):
+            if top not in RUNTIME_PROVIDED:
+                wrong.append(f"{name} (missing from the package, found only in {runtime_site})")
+        elif not any(path.is_relative_to(root) for root in stdlib) and path != Path(__file__).resolve():
+            wrong.append(f"{name} ({path})")
+    return wrong
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--build-dir", type=Path, required=True, help="the built function folder")
+    parser.add_argument("--runtime-site", type=Path, required=True, help="site-packages holding boto3")
+    parser.add_argument("--fixture", type=Path, required=True, help="a LaunchRequest envelope")
+    parser.add_argument("--content", type=Path, required=True, help="the repository's content/ folder")
+    args = parser.parse_args()
+    build_dir, runtime_site = args.build_dir.resolve(), args.runtime_site.resolve()
+    content = args.content.resolve()
+
+    for name in ("BACK_PAIN_GUIDE_CONTENT_DIR", "BACK_PAIN_GUIDE_TABLE"):
+        os.environ.pop(name, None)
+    scratch = Path(tempfile.mkdtemp(prefix="bpg-smoke-"))
+    os.environ["BACK_PAIN_GUIDE_DB"] = str(scratch / "state.sqlite3")
+    launch = json.loads(args.fixture.read_text(encoding="utf-8"))
+    skill_id = launch["context"]["System"]["application"]["applicationId"]
+    os.environ["SKILL_ID"] = skill_id
+    os.environ["LOG_LEVEL"] = "ERROR"
+
+    sys.path[:0] = [str(build_dir)]
+    sys.path.append(str(runtime_site))
+    print(f"Python {sys.version.split()[0]}; sys.path: {build_dir} first, {runtime_site} last")
+
+    started = time.perf_counter()
+    import lambda_function  # noqa: E402  (the module Lambda loads)
+    from back_pain_guide import paths  # noqa: E402
+    import_ms = (time.perf_counter() - started) * 1000
+    check(Path(lambda_function.__file__).resolve().parent == build_dir, "lambda_function imported from the build")
+    check(paths.content_dir().resolve() == build_dir / "content", "content read from the package's own content/")
+    for source in sorted(content.rglob("*.json")):
+        built = build_dir / "content" / source.relative_to(content)
+        check(built.is_file() and built.read_bytes() == source.read_bytes(),
+              f"content/{source.relative_to(content)} is an exact copy of the top-level file")
+
+    prompts = json.loads((content / "prompts.json").read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    first = lambda_function.handler(copy.deepcopy(launch), None)
+    first_ms = (time.perf_counter() - started) * 1000
+    check(first_sentence(prompts["launch_first"]) in speech(first),
+          f"LaunchRequest answered with the greeting: {speech(first)[:90]!r}...")
+    locale = launch["request"]["locale"]
+    facts = json.loads((content / "back_pain.json").read_text(encoding="utf-8"))["locales"][locale]
+    check(facts["emergency_number_speech"] in speech(first),
+          f"the first greeting gives the {locale} emergency number ({facts['emergency_number_speech']})")
+    check(first["response"].get("shouldEndSession") is not True, "the session stays open for a question")
+
+    again = lambda_function.handler(copy.deepcopy(launch), None)
+    check(first_sentence(prompts["launch_return"]) in speech(again),
+          "a second visit is greeted as a return (the SQLite profile store works from the package)")
+
+    stranger = copy.deepcopy(launch)
+    other_id = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
+    stranger["session"]["application"]["applicationId"] = other_id
+    stranger["context"]["System"]["application"]["applicationId"] = other_id
+    refused = lambda_function.handler(stranger, None)
+    check("Welcome" not in speech(refused) and refused["response"].get("shouldEndSession") is True,
+          "a request for another skill ID is refused (SKILL_ID checked by the function)")
+
+    # The DynamoDB store as configured on AWS, against an endpoint that refuses connections:
+    # the adapter and boto3 must import from the right places, and the skill must still answer.
+    from back_pain_guide import persistence, skill  # noqa: E402
+    env = {"BACK_PAIN_GUIDE_TABLE": "smoke-profiles"}
+    os.environ.update({"AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{closed_port()}",
+                       "AWS_ACCESS_KEY_ID": "smoke-test-not-a-key", "AWS_SECRET_ACCESS_KEY": "smoke-test-not-a-key",
+                       "AWS_DEFAULT_REGION": "us-east-1"})
+    adapter = persistence.default_adapter(env)
+    check(type(adapter).__name__ == "DynamoDbProfileAdapter", "BACK_PAIN_GUIDE_TABLE selects the DynamoDB store")
+    started = time.perf_counter()
+    stored = skill.invoke(skill.build_skill(adapter, skill_id), copy.deepcopy(launch))
+    dynamo_ms = (time.perf_counter() - started) * 1000
+    check(first_sentence(prompts["launch_first"]) in speech(stored),
+          f"with DynamoDB unreachable the skill still greets ({dynamo_ms:.0f} ms)")
+
+    wrong = module_origins(build_dir, runtime_site)
+    check(not wrong, "every module came from the package, the standard library or the runtime's boto3"
+          + ("" if not wrong else ": " + ", ".join(wrong)))
+    check("boto3" in sys.modules and "ask_sdk_dynamodb" in sys.modules, "boto3 and the DynamoDB adapter were loaded")
+    print(f"SMOKE OK: import {import_ms:.0f} ms, first LaunchRequest {first_ms:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
