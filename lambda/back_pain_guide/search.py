@@ -1,79 +1,305 @@
-"""Ranks content topics for a free-form question (BM25 over word stems, built once per process)."""
+"""Ranks content for a free-form question, and picks the chunk that answers it.
+
+BM25F over word stems and stem pairs with two fields: a topic's names (title and synonyms),
+which count most, and its text (chunks, treatment, example questions). Questions are widened
+with the everyday-to-medical words in ``search_lexicon.json`` (at a lower weight), and
+spellings are made one (the content's locale spellings, inverted, plus the lexicon's). The
+session's recent topics break near-ties: a small boost for the recent topics' related topics,
+and a larger one for the current topic when the question points back at it ("is it serious").
+
+A question is answered only when the best topic clears two bars: a score, and the share of
+the question's meaning (by idf) that the topic covers; otherwise the caller declines. The
+index is built once per process; a query costs some tens of microseconds.
+"""
 from __future__ import annotations
 
+import json
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
 
 from .content import Content, Topic
-from .text import stems
+from .text import normalise, stem
 
-STOP_WORDS = frozenset(stems(
-    "a an and are as at be been but by can could do does did for from had has have how i im "
-    "in is it its me my of on or so that the this to was what when where which who why will "
-    "with would you your about should there get got any back pain hurt hurts hurting ache aches "
-    "aching sore tell know please really much"
-))
-# Field weights: a word in a title or synonym says more about a topic than one in its text.
-FIELD_WEIGHTS = {"title": 3.0, "synonyms": 3.0, "questions": 2.0, "chunks": 1.0}
-K1, B = 1.2, 0.75
-MIN_SCORE = 2.5          # below this the skill says it has no information
-CONTEXT_BOOST = 0.15     # share added to topics related to what was asked before
+LEXICON_PATH = Path(__file__).with_name("search_lexicon.json")
+
+NAME_WEIGHT = 2.5         # a word in a topic's title or synonyms, against one in its text
+QUESTION_WEIGHT = 2.0     # a word in a topic's example questions, against one in its text
+K1 = 1.2
+B_NAMES, B_TEXT = 0.3, 0.5
+PAIR_WEIGHT = 1.0         # a stem pair ("bed rest") on top of its two stems
+PAIR_MIN_IDF = 1.0        # pairs count only when both stems mean something on their own
+EXPANSION_WEIGHT = 0.6    # a lexicon word added to the question
+MIN_SCORE = 3.0           # below this the skill says it has no information
+MIN_COVERAGE = 0.35       # share of the question's idf the best topic must match
+UNKNOWN_IDF = 5.0         # weight of a question word the content never uses
+RELATED_BOOST = 0.15      # share added to topics related to what was asked recently
+CURRENT_BOOST = 0.3       # share added to the current topic when the question says "it", "that"...
+RECENT = 3                # how many recent topics lend their related topics a boost
+FIRST_CHUNK_EDGE = 0.5    # a later chunk must beat the first by this much to be read instead
+ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
 
 @dataclass(frozen=True)
 class Hit:
+    """A topic that answers the question, and where in it the answer is."""
+
     topic: Topic
     score: float
+    part: str = "chunks"   # "chunks" or "treatment", as in answers.Reading
+    index: int = 0
 
 
-def _terms(text: str) -> list[str]:
-    return [s for s in stems(text) if s not in STOP_WORDS]
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(normalise(text).split())
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    stop_words: frozenset[str]
+    domain_words: frozenset[str]
+    spellings: PhraseTable
+    expansions: PhraseTable
+
+    @classmethod
+    def load(cls, content: Content, path: Path = LEXICON_PATH) -> "Lexicon":
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        spellings: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for info in content.locales.values():
+            for us, local in info.spellings.items():
+                spellings.setdefault(_words(local), _words(us))
+        spellings.update({_words(k): _words(v) for k, v in raw["spellings"].items()})
+        return cls(
+            stop_words=frozenset(_words(raw["stop_words"]) + _words(raw["place_words"])),
+            domain_words=frozenset(_words(raw["domain_words"])),
+            spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
+            expansions=PhraseTable({_words(k): _words(v) for k, v in raw["expansions"].items() if _words(k)}),
+        )
+
+
+class PhraseTable:
+    """Word phrases to replacement words, found left to right, longest first, not overlapping."""
+
+    def __init__(self, table: Mapping[tuple[str, ...], tuple[str, ...]]) -> None:
+        self._table = dict(table)
+        sizes: dict[str, set[int]] = defaultdict(set)
+        for phrase in table:
+            sizes[phrase[0]].add(len(phrase))
+        self._sizes = {first: sorted(s, reverse=True) for first, s in sizes.items()}
+
+    def find(self, words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        found, i, count = [], 0, len(words)
+        while i < count:
+            for size in self._sizes.get(words[i], ()):
+                replacement = self._table.get(tuple(words[i:i + size])) if i + size <= count else None
+                if replacement is not None:
+                    found.append((i, i + size, replacement))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+
+class Analyzer:
+    """Text to terms: stems of the words that carry meaning, and adjacent stem pairs."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lexicon = lexicon
+
+    def spelled(self, text: str) -> list[str]:
+        words = list(_words(text))
+        for start, end, replacement in reversed(self.lexicon.spellings.find(words)):
+            words[start:end] = replacement
+        return words
+
+    def stems(self, words: Sequence[str], keep_domain: bool = False) -> list[str]:
+        drop = self.lexicon.stop_words if keep_domain else self.lexicon.stop_words | self.lexicon.domain_words
+        return [stem(w) for w in words if w not in drop]
+
+    @staticmethod
+    def pairs(stems: Sequence[str]) -> list[str]:
+        return [f"{a} {b}" for a, b in zip(stems, stems[1:]) if a != b]
+
+    def document_terms(self, text: str) -> list[str]:
+        own = self.stems(self.spelled(text), keep_domain=True)
+        return own + self.pairs(own)
+
+    def question_terms(self, text: str) -> tuple[dict[str, float], list[str]]:
+        """Weighted terms of a question, and the question's own meaningful stems (for coverage).
+        Words like "back" and "pain" count only when the question has nothing more specific."""
+        words = self.spelled(text)
+        own = self.stems(words) or self.stems(words, keep_domain=True)
+        weights = dict.fromkeys(own, 1.0)
+        weights.update(dict.fromkeys(self.pairs(own), PAIR_WEIGHT))
+        for _, _, extra in self.lexicon.expansions.find(words):
+            added = self.stems(extra)
+            for term in added + self.pairs(added):
+                weights.setdefault(term, EXPANSION_WEIGHT)
+        return weights, own
+
+    @staticmethod
+    def has_anaphora(text: str) -> bool:
+        return any(w in ANAPHORA for w in _words(text))
+
+
+@dataclass(frozen=True)
+class _Passage:
+    part: str
+    index: int
+    values: Mapping[str, float]  # term -> saturated, idf-weighted term frequency in this passage
 
 
 class TopicIndex:
-    def __init__(self, content: Content) -> None:
-        self._topics = list(content.topics.values())
-        self._docs: list[Counter[str]] = []
+    """The search index over every topic, built once from the content.
+
+    Everything that does not depend on the question (saturated term frequencies, length
+    norms, idf) is computed here, so a query is one multiply-add per posting."""
+
+    def __init__(self, content: Content, lexicon: Lexicon | None = None) -> None:
+        self.analyzer = Analyzer(lexicon or Lexicon.load(content))
+        self._topics: list[Topic] = list(content.topics.values())
+        self._position = {t.id: i for i, t in enumerate(self._topics)}
+        names: list[Counter[str]] = []
+        texts: list[Counter[str]] = []
+        passage_terms: list[list[tuple[str, int, Counter[str]]]] = []
         for topic in self._topics:
-            doc: Counter[str] = Counter()
-            fields = {"title": [topic.title], "synonyms": topic.synonyms,
-                      "questions": topic.questions, "chunks": topic.chunks + topic.treatment}
-            for name, texts in fields.items():
-                for text in texts:
-                    for term in _terms(text):
-                        doc[term] += FIELD_WEIGHTS[name]
-            self._docs.append(doc)
-        self._avg_len = sum(sum(d.values()) for d in self._docs) / len(self._docs)
-        df: Counter[str] = Counter(term for doc in self._docs for term in doc)
-        n = len(self._docs)
-        self._idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+            name: Counter[str] = Counter()
+            for phrase in (topic.title, *topic.synonyms):
+                name.update(set(self.analyzer.document_terms(phrase)))
+            text: Counter[str] = Counter()
+            for question in topic.questions:
+                for term in self.analyzer.document_terms(question):
+                    text[term] += QUESTION_WEIGHT
+            passages = [(part, i, Counter(self.analyzer.document_terms(chunk)))
+                        for part, chunks in (("chunks", topic.chunks), ("treatment", topic.treatment))
+                        for i, chunk in enumerate(chunks)]
+            for _, _, terms in passages:
+                text.update(terms)
+            names.append(name)
+            texts.append(text)
+            passage_terms.append(passages)
+        n = len(self._topics)
+        self._name_terms = [frozenset(name) for name in names]
+        name_norms, text_norms = self._norms(names, B_NAMES), self._norms(texts, B_TEXT)
+        saturated: dict[str, dict[int, float]] = defaultdict(dict)
+        for position in range(n):
+            name, text = names[position], texts[position]
+            for term in name.keys() | text.keys():
+                value = 0.0
+                if name[term]:
+                    value += NAME_WEIGHT * name[term] * (K1 + 1) / (name[term] + name_norms[position])
+                if text[term]:
+                    value += text[term] * (K1 + 1) / (text[term] + text_norms[position])
+                saturated[term][position] = value
+        self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in saturated.items()}
+        self._postings = {t: {pos: v * self._idf[t] for pos, v in p.items()} for t, p in saturated.items()}
+        passage_df: Counter[str] = Counter(t for passages in passage_terms for _, _, terms in passages for t in terms)
+        count = sum(len(p) for p in passage_terms)
+        passage_idf = {t: math.log(1 + (count - f + 0.5) / (f + 0.5)) for t, f in passage_df.items()}
+        self._passages = [
+            [_Passage(part, i, {t: passage_idf[t] * tf * (K1 + 1) / (tf + K1) for t, tf in terms.items()})
+             for part, i, terms in passages]
+            for passages in passage_terms
+        ]
+
+    @staticmethod
+    def _norms(fields: list[Counter[str]], b: float) -> list[float]:
+        lengths = [sum(f.values()) for f in fields]
+        average = sum(lengths) / len(lengths) or 1.0
+        return [K1 * (1 - b + b * length / average) for length in lengths]
+
+    def topic(self, topic_id: str) -> Topic | None:
+        position = self._position.get(topic_id)
+        return None if position is None else self._topics[position]
+
+    # --- ranking ------------------------------------------------------------------------------
+    def _weights(self, question: str, context: Sequence[str]) -> tuple[dict[str, float], list[str], bool]:
+        weights, own = self.analyzer.question_terms(question)
+        weights = {t: w for t, w in weights.items()
+                   if " " not in t or all(self._idf.get(p, 0.0) >= PAIR_MIN_IDF for p in t.split())}
+        current = context[-1] if context else None
+        anaphora = current in self._position and self.analyzer.has_anaphora(question)
+        if anaphora:
+            # "is it serious" after sciatica: the question is about the current topic.
+            for term in self.analyzer.document_terms(self._topics[self._position[current]].title):
+                weights.setdefault(term, EXPANSION_WEIGHT)
+        return weights, own, anaphora
+
+    def scores(self, question: str, context: Sequence[str] = ()) -> tuple[list[tuple[float, int]], float]:
+        """Every matching topic's score and position (best first), and the best topic's coverage."""
+        weights, own, anaphora = self._weights(question, context)
+        return self._scores(weights, own, anaphora, context)
+
+    def _scores(self, weights: Mapping[str, float], own: list[str], anaphora: bool,
+                context: Sequence[str]) -> tuple[list[tuple[float, int]], float]:
+        totals: dict[int, float] = defaultdict(float)
+        postings = self._postings
+        for term, weight in weights.items():
+            for position, value in postings.get(term, {}).items():
+                totals[position] += weight * value
+        self._apply_context(totals, context, anaphora)
+        ranked = sorted(((s, p) for p, s in totals.items()), reverse=True)
+        if not ranked:
+            return ranked, 0.0
+        top = ranked[0][1]
+        matched = {t for t in weights if top in postings.get(t, ())}
+        return ranked, self._coverage(own, matched)
+
+    def _apply_context(self, totals: dict[int, float], context: Sequence[str], anaphora: bool) -> None:
+        recent = [self._position[t] for t in context[-RECENT:] if t in self._position]
+        related = {self._position[r] for p in recent for r in self._topics[p].related if r in self._position}
+        for position in related & totals.keys():
+            totals[position] *= 1 + RELATED_BOOST
+        if anaphora and recent and recent[-1] in totals:
+            totals[recent[-1]] *= 1 + CURRENT_BOOST
+
+    def _coverage(self, own: list[str], matched: set[str]) -> float:
+        """The idf-weighted share of the question's own words the topic matched; a lexicon word
+        the topic matched stands in (at its lower weight) for words it did not."""
+        if not own:
+            return 0.0
+        total = hit = 0.0
+        for term in set(own):
+            idf = self._idf.get(term, UNKNOWN_IDF)
+            total += idf
+            if term in matched:
+                hit += idf
+        expanded = sum(self._idf[t] for t in matched if " " not in t and t not in own)
+        hit += min(total - hit, expanded * EXPANSION_WEIGHT)
+        return hit / total
 
     def rank(self, question: str, context: Iterable[str] = (), limit: int = 3) -> list[Hit]:
-        """The best topics for the question, best first; empty when nothing is relevant enough."""
-        terms = set(_terms(question))
-        if not terms:
-            return []
-        related = set()
+        """The best topics for the question, best first (the first with the chunk that answers
+        it; the others are offered from their start); empty when nothing is relevant enough."""
         recent = list(context)
-        for topic in self._topics:
-            if topic.id in recent:
-                related.update(topic.related)
-        hits: list[Hit] = []
-        for topic, doc in zip(self._topics, self._docs):
-            length = sum(doc.values())
-            score = 0.0
-            for term in terms:
-                tf = doc.get(term)
-                if tf:
-                    score += self._idf[term] * tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / self._avg_len))
-            if score and topic.id in related:
-                score *= 1 + CONTEXT_BOOST
-            if score >= MIN_SCORE:
-                hits.append(Hit(topic, score))
-        hits.sort(key=lambda h: h.score, reverse=True)
-        return hits[:limit]
+        weights, own, anaphora = self._weights(question, recent)
+        ranked, coverage = self._scores(weights, own, anaphora, recent)
+        if not ranked or ranked[0][0] < MIN_SCORE or coverage < MIN_COVERAGE:
+            return []
+        top_score, top = ranked[0]
+        return [self._hit(top, top_score, weights)] + [
+            Hit(self._topics[position], score) for score, position in ranked[1:limit] if score >= MIN_SCORE]
+
+    def _hit(self, position: int, score: float, weights: Mapping[str, float]) -> Hit:
+        """The topic with the passage that best answers what the question asks beyond the
+        topic's name: "what is sciatica" reads the first chunk, "how is sciatica treated" the
+        treatment."""
+        names = self._name_terms[position]
+        asked = [(term, weight) for term, weight in weights.items() if term not in names]
+        best: tuple[float, _Passage] | None = None
+        for order, passage in enumerate(self._passages[position]):
+            values = passage.values
+            value = sum(weight * values.get(term, 0.0) for term, weight in asked)
+            if order == 0:
+                value += FIRST_CHUNK_EDGE
+            if best is None or value > best[0]:
+                best = (value, passage)
+        topic = self._topics[position]
+        return Hit(topic, score) if best is None else Hit(topic, score, best[1].part, best[1].index)
 
 
 def best(hits: Sequence[Hit]) -> Hit | None:

@@ -1,22 +1,25 @@
 """Free-form questions (AMAZON.SearchQuery) and utterances that name an emergency sign."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot_value, is_intent_name
+from ask_sdk_core.utils import get_slot, is_intent_name
 from ask_sdk_model import Response
 
 from .. import answers
 from ..answers import Reading
-from ..content import Question, get_content
+from ..content import Question, Topic, get_content
 from ..conversation import Session, respond, voice_for
-from ..safety import EmergencyDetector
-from ..search import TopicIndex
+from ..safety import EmergencyDetector, EmergencyMatch
+from ..search import Hit, TopicIndex
 from ..speech import Reply, Voice
 
 QUERY_SLOT = "query"
+NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this share of the best
 
 
 @lru_cache(maxsize=1)
@@ -29,6 +32,22 @@ def index() -> TopicIndex:
     return TopicIndex(get_content())
 
 
+@dataclass(frozen=True)
+class Found:
+    """What a question leads to: emergency advice, ranked topics, or neither (decline)."""
+
+    emergency: EmergencyMatch | None = None
+    hits: tuple[Hit, ...] = ()
+
+
+def find_answer(question: str, context: Sequence[str] = ()) -> Found:
+    """Emergency words first; then the ranked topics. The one path the handler and the benchmark share."""
+    match = detector().detect(question)
+    if match is not None:
+        return Found(emergency=match)
+    return Found(hits=tuple(index().rank(question, context=context)))
+
+
 def emergency_reply(voice: Voice, question: Question) -> Reply:
     """Emergency advice first and alone: the number, what to say, and the session ends."""
     body = voice.say("emergency_sign_heard", reason=question.reason, summary=question.summary)
@@ -37,21 +56,48 @@ def emergency_reply(voice: Voice, question: Question) -> Reply:
                  end_session=True)
 
 
+def next_best(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> Topic | None:
+    """The runner-up if it is a close second, else the first related topic not heard yet."""
+    top = hits[0]
+    for hit in hits[1:]:
+        if hit.score >= NEXT_BEST_SHARE * top.score and hit.topic.id not in seen:
+            return hit.topic
+    return answers.next_topic(voice, top.topic, [*seen, top.topic.id])
+
+
+def answer_reply(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> tuple[Reading, Reply]:
+    """Read the best chunk of the best topic; offer the rest of it, and name the next-best topic."""
+    top = hits[0]
+    reading = Reading(top.topic, top.part, top.index)
+    reply = answers.read(voice, reading, seen)
+    following = next_best(voice, hits, seen)
+    if reading.has_more:
+        if following is not None and following.id != top.topic.id:
+            reply.follow_up = voice.say("question_more_or_topic", title=following.title.lower())
+        reply.offer = {"action": "more"}
+    elif following is not None and following.id != top.topic.id:
+        reply.follow_up = voice.say("related_offer", title=following.title.lower())
+        reply.offer = {"action": "topic", "topic": following.id}
+    return reading, reply
+
+
+def decline_reply(voice: Voice) -> Reply:
+    return Reply(body=voice.say("not_understood_question"), reprompt=voice.say("question_reprompt"))
+
+
 def answer_question(handler_input: HandlerInput, question: str) -> Response:
-    """Emergency words win; otherwise the best-matching topic, or an honest "I don't know"."""
+    """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
     voice = voice_for(handler_input)
-    match = detector().detect(question)
-    if match is not None:
-        return respond(handler_input, emergency_reply(voice, match.question))
     session = Session(handler_input)
-    hits = index().rank(question, context=session.asked)
-    if not hits:
-        return respond(handler_input, Reply(body=voice.say("not_understood_question"),
-                                            reprompt=voice.say("help_reprompt")))
     seen = session.asked
-    reading = Reading(hits[0].topic)
+    found = find_answer(question, seen)
+    if found.emergency is not None:
+        return respond(handler_input, emergency_reply(voice, found.emergency.question))
+    if not found.hits:
+        return respond(handler_input, decline_reply(voice))
+    reading, reply = answer_reply(voice, found.hits, seen)
     session.reading = reading
-    return respond(handler_input, answers.read(voice, reading, seen))
+    return respond(handler_input, reply)
 
 
 class QuestionIntentHandler(AbstractRequestHandler):
@@ -60,9 +106,10 @@ class QuestionIntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         try:
-            query = get_slot_value(handler_input, QUERY_SLOT)
-        except Exception:
-            query = None
+            slot = get_slot(handler_input, QUERY_SLOT)
+        except Exception:  # not an IntentRequest, or an intent without slots
+            slot = None
+        query = getattr(slot, "value", None)
         return answer_question(handler_input, query if isinstance(query, str) else "")
 
 

@@ -1,0 +1,186 @@
+"""Free-form question accuracy and speed on tests/search/eval_questions.json.
+
+    .venv/bin/python bench/bench_questions.py [--console] [--repeat N]
+
+Each question goes through ``find_answer`` (emergency detector first, then the ranked
+topics), the path QuestionIntent's handler takes. Prints top-1 and top-3 accuracy over the
+questions that have a topic, decline precision and recall, emergency recall, median and p99
+microseconds per query (the index is built before timing; its build time is printed), and
+every miss. ``--console`` also sends every question through the console's utterance resolver
+and the real skill handler, as a device would (carrier phrases, other intents, fallback), and
+reports what the listener was told.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lambda"))
+os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3"))
+
+from back_pain_guide.content import get_content  # noqa: E402
+from back_pain_guide.handlers import questions  # noqa: E402
+
+EVAL_PATH = ROOT / "tests" / "search" / "eval_questions.json"
+DECLINE, EMERGENCY = "decline", "emergency"
+
+
+@dataclass(frozen=True)
+class Case:
+    question: str
+    topic: str                 # a topic id, "decline" or "emergency"
+    accepted: frozenset[str]   # topic plus its listed equally good alternatives
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    answers: tuple[str, ...]   # topic ids best first, or ("emergency",) or ("decline",)
+
+
+@dataclass(frozen=True)
+class Figures:
+    top1: float
+    top3: float
+    answerable: int
+    decline_precision: float
+    decline_recall: float
+    declines: int
+    emergency_recall: float
+    emergencies: int
+    missing_topics: tuple[str, ...]
+
+
+def load_cases(path: Path = EVAL_PATH) -> list[Case]:
+    raw = json.loads(path.read_text(encoding="utf-8"))["questions"]
+    return [Case(q["q"], q["topic"], frozenset([q["topic"], *q.get("also", [])])) for q in raw]
+
+
+def direct_answers(question: str) -> tuple[str, ...]:
+    """What find_answer makes of a question in a fresh session."""
+    found = questions.find_answer(question)
+    if found.emergency is not None:
+        return (EMERGENCY,)
+    if not found.hits:
+        return (DECLINE,)
+    return tuple(h.topic.id for h in found.hits)
+
+
+def console_answers() -> Callable[[str], tuple[str, ...]]:
+    """What a listener hears from the whole skill, the question said in a fresh session."""
+    from back_pain_guide.console import Console, speech_text
+    from back_pain_guide.skill import lambda_handler
+    from back_pain_guide.speech import Voice
+
+    content = get_content()
+    voice = Voice(content, "en-US")
+    by_title = {t.title: t.id for t in content.topics.values()}
+    emergency_title = voice.write("emergency_card_title")
+    declines = {voice.say(k) for k in ("not_understood_question", "unknown_topic", "fallback")}
+
+    def ask(question: str) -> tuple[str, ...]:
+        console = Console(lambda_handler, user_id="amzn1.ask.account.bench-questions")
+        _, response = console.say(question)
+        body = response.get("response") or {}
+        title = (body.get("card") or {}).get("title", "")
+        speech = speech_text(body.get("outputSpeech"))
+        if title == emergency_title:
+            return (EMERGENCY,)
+        if title in by_title:
+            return (by_title[title],)
+        if any(speech.startswith(d) for d in declines):
+            return (DECLINE,)
+        return (f"other: {speech[:60]}",)
+
+    return ask
+
+
+def evaluate(cases: Iterable[Case], answer: Callable[[str], tuple[str, ...]]) -> list[Outcome]:
+    return [Outcome(c, answer(c.question)) for c in cases]
+
+
+def figures(outcomes: list[Outcome]) -> Figures:
+    topical = [o for o in outcomes if o.case.topic not in (DECLINE, EMERGENCY)]
+    top1 = sum(o.answers[0] in o.case.accepted for o in topical)
+    top3 = sum(bool(set(o.answers[:3]) & o.case.accepted) for o in topical)
+    declined = [o for o in outcomes if o.answers[0] == DECLINE]
+    should = [o for o in outcomes if o.case.topic == DECLINE]
+    emergencies = [o for o in outcomes if o.case.topic == EMERGENCY]
+    topics = get_content().topics
+    return Figures(
+        top1=top1 / len(topical) if topical else 0.0,
+        top3=top3 / len(topical) if topical else 0.0,
+        answerable=len(topical),
+        decline_precision=sum(o.case.topic == DECLINE for o in declined) / len(declined) if declined else 1.0,
+        decline_recall=sum(o.answers[0] == DECLINE for o in should) / len(should) if should else 1.0,
+        declines=len(should),
+        emergency_recall=sum(o.answers[0] == EMERGENCY for o in emergencies) / len(emergencies) if emergencies else 1.0,
+        emergencies=len(emergencies),
+        missing_topics=tuple(sorted({o.case.topic for o in topical if o.case.topic not in topics})),
+    )
+
+
+def misses(outcomes: list[Outcome]) -> list[Outcome]:
+    return [o for o in outcomes if o.answers[0] not in o.case.accepted]
+
+
+def timings(cases: list[Case], repeat: int) -> list[float]:
+    """Microseconds per find_answer call, index already built."""
+    result = []
+    for _ in range(repeat):
+        for case in cases:
+            start = time.perf_counter()
+            questions.find_answer(case.question)
+            result.append((time.perf_counter() - start) * 1e6)
+    return result
+
+
+def report(name: str, outcomes: list[Outcome], out=sys.stdout) -> Figures:
+    f = figures(outcomes)
+    out.write(f"\n== {name} ==\n")
+    out.write(f"top-1 accuracy     {f.top1:6.1%}  ({f.answerable} questions with a topic)\n")
+    out.write(f"top-3 accuracy     {f.top3:6.1%}\n")
+    out.write(f"decline precision  {f.decline_precision:6.1%}\n")
+    out.write(f"decline recall     {f.decline_recall:6.1%}  ({f.declines} questions to decline)\n")
+    out.write(f"emergency recall   {f.emergency_recall:6.1%}  ({f.emergencies} questions with emergency words)\n")
+    if f.missing_topics:
+        out.write(f"labels with no topic in the content yet ({len(f.missing_topics)}): {', '.join(f.missing_topics)}\n")
+    wrong = misses(outcomes)
+    out.write(f"misses ({len(wrong)}):\n")
+    for o in wrong:
+        out.write(f"  {o.case.question!r}: expected {o.case.topic}, got {', '.join(o.answers[:3])}\n")
+    return f
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--console", action="store_true", help="also run every question through the console, end to end")
+    parser.add_argument("--repeat", type=int, default=20, help="timing passes over the evaluation set")
+    args = parser.parse_args()
+    cases = load_cases()
+    start = time.perf_counter()
+    questions.detector()
+    questions.index()
+    build_ms = (time.perf_counter() - start) * 1e3
+    report("find_answer (the QuestionIntent handler's path)", evaluate(cases, direct_answers))
+    times = sorted(timings(cases, args.repeat))
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(f"\nindex build        {build_ms:6.1f} ms (once per cold start, with content loading)")
+    print(f"time per query     median {statistics.median(times):.0f} us, p99 {p99:.0f} us "
+          f"({len(times)} queries, {len(get_content().topics)} topics)")
+    if args.console:
+        report("console, end to end (resolver -> intent -> skill handler)", evaluate(cases, console_answers()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
