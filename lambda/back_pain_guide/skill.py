@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -13,7 +14,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
-from ask_sdk_model import RequestEnvelope
+from ask_sdk_model import IntentRequest, RequestEnvelope
 
 from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
 from .interceptors import RequestLogger, ResponseLogger
@@ -84,21 +85,33 @@ def default_skill() -> CustomSkill:
     return build_skill(_default_adapter(), os.environ.get("SKILL_ID") or None)
 
 
+def _without_tampered_attributes(event: Any) -> Any:
+    """Session attributes that are not an object would make the whole envelope unreadable
+    (and an emergency go unanswered); drop them so the session state starts afresh."""
+    session = event.get("session") if isinstance(event, dict) else None
+    if isinstance(session, dict) and not isinstance(session.get("attributes"), (dict, type(None))):
+        return {**event, "session": {**session, "attributes": {}}}
+    return event
+
+
 def invoke(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
     """Run one request envelope (a dict, as Lambda passes it) through the skill."""
     serializer = skill.serializer
     try:
-        envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+        envelope = serializer.deserialize(payload=json.dumps(_without_tampered_attributes(event)),
+                                          obj_type=RequestEnvelope)
         if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
             raise ValueError("not a request envelope")
+        if isinstance(envelope.request, IntentRequest) and envelope.request.intent is None:
+            raise ValueError("intent request without an intent")
     except Exception as exc:
         logger.warning("unreadable request: %s", type(exc).__name__)
-        return dict(UNREADABLE_REQUEST_RESPONSE)
+        return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
     try:
         response = skill.invoke(request_envelope=envelope, context=context)
     except Exception as exc:  # skill ID mismatch, or a failure outside the handlers
         logger.warning("request refused: %s", type(exc).__name__)
-        return dict(UNREADABLE_REQUEST_RESPONSE)
+        return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
     return serializer.serialize(response)
 
 
