@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 from . import paths
 from .checklist import State
 from .speech import Reply, Voice
+
+if TYPE_CHECKING:
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 TOKEN = "backPainGuide"
 ANSWER, CHECKLIST = "answer", "checklist"
@@ -95,5 +97,9 @@ def checklist_screen(voice: Voice, state: State, question_text: str, count: int)
 
 
 def render_directive(screen: Screen) -> RenderDocumentDirective:
+    # Imported here: the APL models package loads every APL command and component class
+    # (tens of milliseconds), which a cold start for a voice-only device should not pay.
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
     return RenderDocumentDirective(token=TOKEN, document=document(screen.document),
                                    datasources={"screen": dict(screen.data)})

@@ -6,6 +6,7 @@ over) to the same handler Lambda calls, and the speech and card are printed.
 
     python -m back_pain_guide.console                 # interactive, starts with a LaunchRequest
     python -m back_pain_guide.console -u "open back pain guide" -u "what causes sciatica"
+    python -m back_pain_guide.console --screen -u "check my symptoms" -u "(tap no)"   # touch a screen button
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .nlu import UtteranceResolver, resolver_for
 
 _TAGS = re.compile(r"<[^>]+>")
 _QUIT_WORDS = {"quit", "exit", ":q"}
+_TAP = re.compile(r"^\(tap (\w+)\)$")  # "(tap yes)": touch that answer button on the checklist screen
 
 
 def speech_text(output_speech: dict[str, Any] | None) -> str:
@@ -45,6 +47,9 @@ class Console:
 
     def envelope_for(self, utterance: str) -> dict[str, Any]:
         text = " ".join(utterance.lower().replace("&", " and ").split())  # "A&E" is said "A and E"
+        tap = _TAP.match(text)
+        if tap and self.device.screen:
+            return self.device.user_event(["answer", tap.group(1)])
         if self._open.match(text):
             return self.device.launch()
         one_shot = self._one_shot.match(text)
@@ -74,6 +79,8 @@ def print_turn(request: dict[str, Any], response: dict[str, Any], show_json: boo
         intent = request["request"]["intent"]
         slots = {k: v.get("value") for k, v in intent.get("slots", {}).items() if v.get("value")}
         out.write(f"  [{intent['name']}{' ' + json.dumps(slots) if slots else ''}]\n")
+    elif request["request"]["type"] == "Alexa.Presentation.APL.UserEvent":
+        out.write(f"  [Touch {json.dumps(request['request'].get('arguments'))}]\n")
     out.write(f"Alexa: {speech_text(body.get('outputSpeech'))}\n")
     card = body.get("card")
     if card:

@@ -53,6 +53,41 @@ def test_documents_are_apl_with_layout_only(name):
     assert "import" not in document  # plain APL components, nothing from alexa-layouts
 
 
+COMPONENTS = {"Container", "Frame", "Text", "ScrollView", "TouchWrapper"}  # plain APL, no AlexaButton
+BINDING_ROOTS = {"screen", "data", "viewport", "state"}
+
+
+def components_in(node) -> list[dict]:
+    if isinstance(node, dict):
+        own = [node] if isinstance(node.get("type"), str) else []
+        return own + [c for value in node.values() for c in components_in(value)]
+    if isinstance(node, list):
+        return [c for item in node for c in components_in(item)]
+    return []
+
+
+def strings_in(node) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in strings_in(value)]
+    if isinstance(node, list):
+        return [s for item in node for s in strings_in(item)]
+    return [node] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("name", apl.DOCUMENTS)
+def test_documents_refer_only_to_what_they_define(name):
+    document = json.loads((APL_DIR / f"{name}.json").read_text())
+    template = document["mainTemplate"]
+    assert {c["type"] for c in components_in(template)} <= COMPONENTS | {"SendEvent"}
+    resources = {k for r in document["resources"] for group in ("dimensions", "colors") for k in r.get(group, {})}
+    styles = set(document["styles"])
+    used = strings_in(template) + strings_in(document["styles"])
+    assert {u[1:] for u in used if re.fullmatch(r"@\w+", u)} <= resources
+    assert {c["style"] for c in components_in(template) if "style" in c} <= styles
+    roots = {m for u in used + strings_in(document["resources"]) for m in re.findall(r"\$\{!?\(?(\w+)", u)}
+    assert roots <= BINDING_ROOTS, roots
+
+
 def test_checklist_buttons_send_the_answer_as_a_user_event():
     document = json.loads((APL_DIR / "checklist.json").read_text())
     wrapper = json.dumps(document)
@@ -156,6 +191,16 @@ def test_console_json_screen_shows_the_directive(screen):
     shown = out.getvalue()
     assert (f'"type": "{RENDER}"' in shown and '"datasources"' in shown) == screen
     assert (f"[Directive: {RENDER}]" in shown) == screen
+
+
+def test_console_taps_a_button_on_a_screen_device():
+    from back_pain_guide.console import Console, run
+    from back_pain_guide.skill import lambda_handler
+
+    out = io.StringIO()
+    run(["check my symptoms", "(tap no)"], Console(lambda_handler, screen=True), show_json=False, out=out)
+    shown = out.getvalue()
+    assert '[Touch ["answer", "no"]]' in shown and shown.rstrip().endswith(QUESTIONS[1].text + "\n  [Directive: " + RENDER + "]")
 
 
 def test_a_request_without_device_context_gets_no_screen(make_listener):

@@ -24,11 +24,12 @@ def started(make_listener, locale: str = "en-US"):
     return listener
 
 
-def transcript(listener, answers, by_touch: bool) -> list[tuple[str, bool, str]]:
+def transcript(listener, answers, by_touch: bool) -> list[tuple]:
     heard = []
     for answer in answers:
         speech = touch(listener, "answer", answer) if by_touch else listener.say(SAID[answer])
-        heard.append((speech, listener.session_open, listener.card.get("content", "")))
+        screens = [d["datasources"] for d in listener.response["response"].get("directives", [])]
+        heard.append((speech, listener.session_open, listener.card.get("content", ""), screens))
         if not listener.session_open:
             break
     return heard
