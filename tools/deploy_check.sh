@@ -6,7 +6,8 @@
 #   1. .venv-deploy: aws-sam-cli and cfn-lint pinned in requirements-deploy.txt (kept apart
 #      from .venv: SAM pins its own boto3, which must not decide what the skill is tested with)
 #   2. cfn-lint template.yaml
-#   3. sam validate --lint (cfn-lint with SAM's transform; asks AWS nothing)
+#   3. sam validate --lint (cfn-lint with SAM's transform; asks AWS nothing), and the transformed
+#      template's invoke permission: Alexa only, bound to the SkillId parameter
 #   4. sam build into a temporary folder (lambda/Makefile: deps for python3.13/arm64 via pip)
 #   5. a fresh interpreter that sees only the built folder (+ boto3, standing in for the runtime)
 #      imports lambda_function and answers a LaunchRequest (tests/deploy/smoke_built_package.py)
@@ -45,8 +46,9 @@ cfn-lint template.yaml
 echo "   no findings"
 took
 
-step "sam validate --lint"
+step "sam validate --lint, and what SAM's transform makes of the Alexa trigger"
 sam validate --lint --template template.yaml
+"$VENV/bin/python" tests/deploy/check_transformed_template.py template.yaml
 took
 
 # An interpreter of the runtime's version (3.13), if the machine has one: the build uses it to
