@@ -28,11 +28,15 @@ MODEL_DIR = ROOT / "interaction_model"
 TOPIC_SLOT_TYPE = "TopicType"
 TOPIC_INTENTS = ("CausesIntent", "RemediesIntent", "DiagnosisIntent", "TopicIntent")
 MAX_CHUNK_WORDS = 80
+SENTENCES_PER_CHUNK = (2, 4)   # the voice rule: two to four short sentences, then "want to hear more?"
+MAX_SENTENCE_WORDS = 35
+NEEDS_TREATMENT = ("cause", "cause_group")  # "how do I treat X" must not fall back to generic home care
 WORDS_PER_MINUTE = 150
 
 _URL = re.compile(r"https?://|www\.|\.(com|org|net|uk|gov)\b", re.IGNORECASE)
 _LIST_MARKER = re.compile(r"(^|\n)\s*([-*\u2022\u25cf]|\d+[.)])\s")
 _DIGIT = re.compile(r"[0-9]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def slot_text(text: str) -> str:
@@ -145,6 +149,13 @@ def check_chunks(content: Content, max_words: int = MAX_CHUNK_WORDS) -> list[str
             problems.append(f"{where}: contains a web address")
         if _LIST_MARKER.search(text):
             problems.append(f"{where}: contains a list marker")
+        sentences = [s for s in _SENTENCE_END.split(text.strip()) if s]
+        low, high = SENTENCES_PER_CHUNK
+        if not low <= len(sentences) <= high:
+            problems.append(f"{where}: {len(sentences)} sentence(s), not {low} to {high}")
+        longest = max(len(s.split()) for s in sentences)
+        if longest > MAX_SENTENCE_WORDS:
+            problems.append(f"{where}: a sentence of {longest} words, over {MAX_SENTENCE_WORDS}")
         if _DIGIT.search(text.replace("{emergency_number}", "")):
             problems.append(f"{where}: contains digits; write numbers as they are spoken")
         for voice in voices:
@@ -154,6 +165,19 @@ def check_chunks(content: Content, max_words: int = MAX_CHUNK_WORDS) -> list[str
             except (KeyError, ValueError, ElementTree.ParseError) as exc:
                 problems.append(f"{where} ({voice.locale.code}): not valid SSML once rendered: {exc}")
                 break
+    return problems
+
+
+def check_treatment_parts(content: Content) -> list[str]:
+    """Causes say what helps them, and a topic whose text sends people to emergency services
+    says so again in its treatment part, so a "how do I treat it" never drops that advice."""
+    problems = []
+    for topic in content.topics.values():
+        if topic.kind in NEEDS_TREATMENT and not topic.treatment:
+            problems.append(f"topic {topic.id}: a {topic.kind} topic without a treatment part")
+        urgent = any("{emergency_number}" in text for text in topic.chunks)
+        if urgent and topic.treatment and not any("{emergency_number}" in t for t in topic.treatment):
+            problems.append(f"topic {topic.id}: its chunks say to call emergency services but its treatment part does not")
     return problems
 
 
@@ -212,6 +236,7 @@ def run(content_dir: Path = CONTENT_DIR, model_dir: Path = MODEL_DIR) -> tuple[l
         problems += check_reachable(raw, load_models(model_dir))
     if content is not None:
         problems += check_chunks(content)
+        problems += check_treatment_parts(content)
     return problems, content
 
 

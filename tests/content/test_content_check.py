@@ -144,16 +144,21 @@ def test_reachability_check_fails_without_models(raw):
 
 
 @pytest.mark.parametrize("bad_chunk, expected", [
-    ("See https://example.org for more on this topic.", "web address"),
-    ("Here is what helps:\n- heat\n- gentle walks every day", "list marker"),
-    ("Rest for 20 minutes and then walk about.", "digits"),
-    (" ".join(["word"] * 81) + ".", "81 words"),
-    ("This chunk names an unknown {placeholder} value.", "not valid SSML"),
+    ("See https://example.org for more. It has the details.", "web address"),
+    ("Here is what helps. \n- heat\n- gentle walks every day.", "list marker"),
+    ("Rest for 20 minutes. Then walk about.", "digits"),
+    (" ".join((" ".join(["word"] * 27) + ".") for _ in range(3)), "81 words"),
+    ("This chunk names an unknown {placeholder} value. It cannot be filled.", "not valid SSML"),
+    ("A chunk of one sentence only, which leaves no room to breathe.", "1 sentence(s), not 2 to 4"),
+    ("One. Two. Three. Four. Five is one too many.", "5 sentence(s), not 2 to 4"),
+    ("Short one. " + " ".join(["long"] * 36) + ".", "a sentence of 36 words"),
 ])
 def test_chunk_check_fails_on_unspeakable_chunks(content_copy, bad_chunk, expected):
     edit(content_copy, lambda d: topic(d, "sciatica")["chunks"].append(bad_chunk))
-    problems = content_check.check_chunks(load_content(content_copy))
-    assert len(problems) == 1 and expected in problems[0] and "sciatica chunk 3" in problems[0]
+    content = load_content(content_copy)
+    problems = content_check.check_chunks(content)
+    where = f"topic sciatica chunk {len(content.topics['sciatica'].chunks)}"
+    assert len(problems) == 1 and expected in problems[0] and problems[0].startswith(where), problems
 
 
 def test_chunk_check_parses_what_the_renderer_produces(monkeypatch):
@@ -164,6 +169,21 @@ def test_chunk_check_parses_what_the_renderer_produces(monkeypatch):
 
 
 def test_chunk_check_covers_treatment_chunks(content_copy):
-    edit(content_copy, lambda d: topic(d, "sciatica")["treatment"].append("Take 2 tablets & rest for a while."))
-    problems = content_check.check_chunks(load_content(content_copy))
-    assert problems == ["topic sciatica treatment 2: contains digits; write numbers as they are spoken"]
+    edit(content_copy, lambda d: topic(d, "sciatica")["treatment"].append("Take 2 tablets & rest. Then walk."))
+    content = load_content(content_copy)
+    index = len(content.topics["sciatica"].treatment)
+    problems = content_check.check_chunks(content)
+    assert problems == [f"topic sciatica treatment {index}: contains digits; write numbers as they are spoken"]
+
+
+def test_treatment_check_fails_when_a_cause_has_no_treatment_part(content_copy):
+    edit(content_copy, lambda d: topic(d, "scoliosis").pop("treatment"))
+    problems = content_check.check_treatment_parts(load_content(content_copy))
+    assert problems == ["topic scoliosis: a cause topic without a treatment part"]
+
+
+def test_treatment_check_fails_when_treatment_drops_the_emergency_advice(content_copy):
+    edit(content_copy, lambda d: topic(d, "heart_attack").update(
+        treatment=["A heart attack is treated in hospital. Medicines and procedures open the blocked artery."]))
+    problems = content_check.check_treatment_parts(load_content(content_copy))
+    assert problems == ["topic heart_attack: its chunks say to call emergency services but its treatment part does not"]
