@@ -2,8 +2,10 @@
 
 Used by the local console and the tests. Each sample utterance becomes a pattern; a custom
 slot value resolves (entity resolution) when it equals a value or synonym of its type;
-AMAZON.SearchQuery takes any words. When several samples match, the one with the most
-literal words wins, then the one whose slots resolved. No match: AMAZON.FallbackIntent.
+AMAZON.SearchQuery takes any words, but only after its carrier phrase (a model with a bare
+"{query}" sample is refused, as Alexa's build refuses it). When several samples match, the
+one with the most literal words wins, then the one whose slots resolved. No match:
+AMAZON.FallbackIntent.
 """
 from __future__ import annotations
 
@@ -64,6 +66,22 @@ class _Sample:
     slot_types: dict[str, str]
 
 
+class ModelError(ValueError):
+    """A sample utterance Alexa's model build would reject."""
+
+
+def _check_search_query(intent: str, sample: str, slot_types: dict[str, str]) -> None:
+    """As on a device, free speech reaches an AMAZON.SearchQuery slot only through a carrier
+    phrase: a bare "{query}" sample, or one with another slot beside it, fails the build."""
+    names = _SLOT.findall(sample)
+    if not any(slot_types.get(n) == "AMAZON.SearchQuery" for n in names):
+        return
+    if len(names) > 1:
+        raise ModelError(f"{intent}: {sample!r}: an AMAZON.SearchQuery slot cannot share a sample with other slots")
+    if not _SLOT.sub("", sample).strip():
+        raise ModelError(f"{intent}: {sample!r}: an AMAZON.SearchQuery slot needs a carrier phrase")
+
+
 class UtteranceResolver:
     def __init__(self, model: dict[str, Any], builtin_utterances: dict[str, list[str]] | None = None) -> None:
         language = model["interactionModel"]["languageModel"]
@@ -82,6 +100,7 @@ class UtteranceResolver:
             self._declared[intent["name"]] = tuple(slot_types)
             samples = list(intent.get("samples", [])) + list((builtin_utterances or {}).get(intent["name"], []))
             for sample in samples:
+                _check_search_query(intent["name"], sample, slot_types)
                 self._samples.append(self._compile(intent["name"], sample, slot_types))
 
     @staticmethod

@@ -33,9 +33,10 @@ B_NAMES, B_TEXT = 0.3, 0.5
 PAIR_WEIGHT = 1.0         # a stem pair ("bed rest") on top of its two stems
 PAIR_MIN_IDF = 1.0        # pairs count only when both stems mean something on their own
 EXPANSION_WEIGHT = 0.6    # a lexicon word added to the question
-MIN_SCORE = 3.0           # below this the skill says it has no information
+DOMAIN_WEIGHT = 0.3       # "back", "pain", "hurt": said in nearly every question, so they only break ties
+MIN_SCORE_SHARE = 0.75    # the best topic must score this share of the rarest word's idf, or we decline
 MIN_COVERAGE = 0.35       # share of the question's idf the best topic must match
-UNKNOWN_IDF = 5.0         # weight of a question word the content never uses
+UNKNOWN_IDF_SHARE = 1.25  # a question word the content never uses, against the rarest word it does use
 RELATED_BOOST = 0.15      # share added to topics related to what was asked recently
 CURRENT_BOOST = 0.3       # share added to the current topic when the question says "it", "that"...
 RECENT = 3                # how many recent topics lend their related topics a boost
@@ -61,6 +62,7 @@ def _words(text: str) -> tuple[str, ...]:
 class Lexicon:
     stop_words: frozenset[str]
     domain_words: frozenset[str]
+    treatment_words: tuple[str, ...]
     spellings: PhraseTable
     expansions: PhraseTable
 
@@ -75,6 +77,7 @@ class Lexicon:
         return cls(
             stop_words=frozenset(_words(raw["stop_words"]) + _words(raw["place_words"])),
             domain_words=frozenset(_words(raw["domain_words"])),
+            treatment_words=_words(raw["treatment_words"]),
             spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
             expansions=PhraseTable({_words(k): _words(v) for k, v in raw["expansions"].items() if _words(k)}),
         )
@@ -128,22 +131,35 @@ class Analyzer:
         own = self.stems(self.spelled(text), keep_domain=True)
         return own + self.pairs(own)
 
-    def question_terms(self, text: str) -> tuple[dict[str, float], list[str]]:
-        """Weighted terms of a question, and the question's own meaningful stems (for coverage).
-        Words like "back" and "pain" count only when the question has nothing more specific."""
+    def question_terms(self, text: str) -> tuple[dict[str, float], list[str], dict[str, frozenset[str]]]:
+        """Weighted terms of a question, its own meaningful stems, and for each lexicon term the
+        question stems it stands for (both for coverage). Words like "back" and "pain" only
+        break ties, unless the question has nothing more specific."""
         words = self.spelled(text)
         own = self.stems(words) or self.stems(words, keep_domain=True)
-        weights = dict.fromkeys(own, 1.0)
+        weights = {stem(w): DOMAIN_WEIGHT for w in words if w in self.lexicon.domain_words}
+        weights.update(dict.fromkeys(own, 1.0))
         weights.update(dict.fromkeys(self.pairs(own), PAIR_WEIGHT))
-        for _, _, extra in self.lexicon.expansions.find(words):
+        origins: dict[str, frozenset[str]] = {}
+        for start, end, extra in self.lexicon.expansions.find(words):
+            source = frozenset(self.stems(words[start:end], keep_domain=True))
             added = self.stems(extra)
             for term in added + self.pairs(added):
                 weights.setdefault(term, EXPANSION_WEIGHT)
-        return weights, own
+                origins[term] = origins.get(term, frozenset()) | source
+        return weights, own, origins
 
     @staticmethod
     def has_anaphora(text: str) -> bool:
         return any(w in ANAPHORA for w in _words(text))
+
+
+@dataclass(frozen=True)
+class _Query:
+    weights: dict[str, float]             # term -> weight in the question
+    own: list[str]                        # the question's own meaningful stems
+    origins: dict[str, frozenset[str]]    # lexicon term -> the question stems it stands for
+    anaphora: bool                        # "it", "that"... with a current topic to point at
 
 
 @dataclass(frozen=True)
@@ -169,7 +185,10 @@ class TopicIndex:
         for topic in self._topics:
             name: Counter[str] = Counter()
             for phrase in (topic.title, *topic.synonyms):
-                name.update(set(self.analyzer.document_terms(phrase)))
+                terms = self.analyzer.document_terms(phrase)
+                words = sum(" " not in t for t in terms) or 1
+                for term in set(terms):  # "gabapentin" names a topic more than "leg" in "pain down my leg"
+                    name[term] += 1 / words
             text: Counter[str] = Counter()
             for question in topic.questions:
                 for term in self.analyzer.document_terms(question):
@@ -179,6 +198,9 @@ class TopicIndex:
                         for i, chunk in enumerate(chunks)]
             for _, _, terms in passages:
                 text.update(terms)
+            for part, _, terms in passages:
+                if part == "treatment":  # "how is sciatica treated" asks for this part (chunk choice only)
+                    terms.update(set(self.analyzer.stems(self.analyzer.lexicon.treatment_words)))
             names.append(name)
             texts.append(text)
             passage_terms.append(passages)
@@ -197,6 +219,10 @@ class TopicIndex:
                 saturated[term][position] = value
         self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in saturated.items()}
         self._postings = {t: {pos: v * self._idf[t] for pos, v in p.items()} for t, p in saturated.items()}
+        # The bar scales with the content: one rare word matched in a topic's text about clears it.
+        rarest = math.log(1 + (n - 0.5) / 1.5)
+        self.min_score = MIN_SCORE_SHARE * rarest
+        self._unknown_idf = UNKNOWN_IDF_SHARE * rarest
         passage_df: Counter[str] = Counter(t for passages in passage_terms for _, _, terms in passages for t in terms)
         count = sum(len(p) for p in passage_terms)
         passage_idf = {t: math.log(1 + (count - f + 0.5) / (f + 0.5)) for t, f in passage_df.items()}
@@ -217,8 +243,8 @@ class TopicIndex:
         return None if position is None else self._topics[position]
 
     # --- ranking ------------------------------------------------------------------------------
-    def _weights(self, question: str, context: Sequence[str]) -> tuple[dict[str, float], list[str], bool]:
-        weights, own = self.analyzer.question_terms(question)
+    def _query(self, question: str, context: Sequence[str]) -> _Query:
+        weights, own, origins = self.analyzer.question_terms(question)
         weights = {t: w for t, w in weights.items()
                    if " " not in t or all(self._idf.get(p, 0.0) >= PAIR_MIN_IDF for p in t.split())}
         current = context[-1] if context else None
@@ -227,62 +253,67 @@ class TopicIndex:
             # "is it serious" after sciatica: the question is about the current topic.
             for term in self.analyzer.document_terms(self._topics[self._position[current]].title):
                 weights.setdefault(term, EXPANSION_WEIGHT)
-        return weights, own, anaphora
+        return _Query(weights, own, origins, anaphora)
 
     def scores(self, question: str, context: Sequence[str] = ()) -> tuple[list[tuple[float, int]], float]:
         """Every matching topic's score and position (best first), and the best topic's coverage."""
-        weights, own, anaphora = self._weights(question, context)
-        return self._scores(weights, own, anaphora, context)
+        return self._scores(self._query(question, context), context)
 
-    def _scores(self, weights: Mapping[str, float], own: list[str], anaphora: bool,
-                context: Sequence[str]) -> tuple[list[tuple[float, int]], float]:
+    def _scores(self, query: _Query, context: Sequence[str]) -> tuple[list[tuple[float, int]], float]:
         totals: dict[int, float] = defaultdict(float)
         postings = self._postings
-        for term, weight in weights.items():
+        for term, weight in query.weights.items():
             for position, value in postings.get(term, {}).items():
                 totals[position] += weight * value
-        self._apply_context(totals, context, anaphora)
+        self._apply_context(totals, context, query)
         ranked = sorted(((s, p) for p, s in totals.items()), reverse=True)
         if not ranked:
             return ranked, 0.0
         top = ranked[0][1]
-        matched = {t for t in weights if top in postings.get(t, ())}
-        return ranked, self._coverage(own, matched)
+        matched = {t for t in query.weights if top in postings.get(t, ())}
+        points_at_top = query.anaphora and self._topics[top].id == context[-1]
+        return ranked, self._coverage(query, matched, points_at_top)
 
-    def _apply_context(self, totals: dict[int, float], context: Sequence[str], anaphora: bool) -> None:
+    def _apply_context(self, totals: dict[int, float], context: Sequence[str], query: _Query) -> None:
         recent = [self._position[t] for t in context[-RECENT:] if t in self._position]
         related = {self._position[r] for p in recent for r in self._topics[p].related if r in self._position}
         for position in related & totals.keys():
             totals[position] *= 1 + RELATED_BOOST
-        if anaphora and recent and recent[-1] in totals:
-            totals[recent[-1]] *= 1 + CURRENT_BOOST
+        if query.anaphora and recent and recent[-1] in totals:
+            # "does it go away" leans to the current topic only if the topic speaks of going away;
+            # "how long does it last" after sciatica is better answered by how long pain lasts.
+            if any(recent[-1] in self._postings.get(t, ()) for t in query.own):
+                totals[recent[-1]] *= 1 + CURRENT_BOOST
 
-    def _coverage(self, own: list[str], matched: set[str]) -> float:
-        """The idf-weighted share of the question's own words the topic matched; a lexicon word
-        the topic matched stands in (at its lower weight) for words it did not."""
-        if not own:
+    def _coverage(self, query: _Query, matched: set[str], points_at_top: bool = False) -> float:
+        """The idf-weighted share of the question's own words the topic matched; a word whose
+        lexicon stand-in the topic matched counts at the stand-in's lower weight. A word the
+        content never uses weighs more than the rarest word it does use. An "it" that points
+        at the topic counts as the topic's name, matched."""
+        if not query.own and not points_at_top:
             return 0.0
-        total = hit = 0.0
-        for term in set(own):
-            idf = self._idf.get(term, UNKNOWN_IDF)
+        standing_in = set().union(*(query.origins[t] for t in matched if t in query.origins))
+        total = hit = self._unknown_idf / UNKNOWN_IDF_SHARE if points_at_top else 0.0
+        for term in set(query.own):
+            idf = self._idf.get(term, self._unknown_idf)
             total += idf
             if term in matched:
                 hit += idf
-        expanded = sum(self._idf[t] for t in matched if " " not in t and t not in own)
-        hit += min(total - hit, expanded * EXPANSION_WEIGHT)
+            elif term in standing_in:
+                hit += idf * EXPANSION_WEIGHT
         return hit / total
 
     def rank(self, question: str, context: Iterable[str] = (), limit: int = 3) -> list[Hit]:
         """The best topics for the question, best first (the first with the chunk that answers
         it; the others are offered from their start); empty when nothing is relevant enough."""
         recent = list(context)
-        weights, own, anaphora = self._weights(question, recent)
-        ranked, coverage = self._scores(weights, own, anaphora, recent)
-        if not ranked or ranked[0][0] < MIN_SCORE or coverage < MIN_COVERAGE:
+        query = self._query(question, recent)
+        ranked, coverage = self._scores(query, recent)
+        if not ranked or ranked[0][0] < self.min_score or coverage < MIN_COVERAGE:
             return []
         top_score, top = ranked[0]
-        return [self._hit(top, top_score, weights)] + [
-            Hit(self._topics[position], score) for score, position in ranked[1:limit] if score >= MIN_SCORE]
+        return [self._hit(top, top_score, query.weights)] + [
+            Hit(self._topics[position], score) for score, position in ranked[1:limit] if score >= self.min_score]
 
     def _hit(self, position: int, score: float, weights: Mapping[str, float]) -> Hit:
         """The topic with the passage that best answers what the question asks beyond the

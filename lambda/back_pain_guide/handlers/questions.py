@@ -81,6 +81,16 @@ def answer_reply(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> tupl
     return reading, reply
 
 
+def not_again(hits: Sequence[Hit], current: Reading | None) -> Sequence[Hit]:
+    """A follow-up whose best answer is the chunk just read gets the runner-up instead."""
+    if current is None or len(hits) < 2:
+        return hits
+    top = hits[0]
+    if (top.topic.id, top.part, top.index) != (current.topic.id, current.part, current.index):
+        return hits
+    return [hits[1], top, *hits[2:]]
+
+
 def decline_reply(voice: Voice) -> Reply:
     return Reply(body=voice.say("not_understood_question"), reprompt=voice.say("question_reprompt"))
 
@@ -95,7 +105,7 @@ def answer_question(handler_input: HandlerInput, question: str) -> Response:
         return respond(handler_input, emergency_reply(voice, found.emergency.question))
     if not found.hits:
         return respond(handler_input, decline_reply(voice))
-    reading, reply = answer_reply(voice, found.hits, seen)
+    reading, reply = answer_reply(voice, not_again(found.hits, session.reading), seen)
     session.reading = reading
     return respond(handler_input, reply)
 

@@ -1,0 +1,132 @@
+"""Free-form questions through the console, as a listener hears them: the best chunk, "more",
+the next-best topic, the session, honest declines and emergency advice first."""
+from __future__ import annotations
+
+import pytest
+
+from back_pain_guide.content import get_content
+from back_pain_guide.handlers.questions import find_answer
+from back_pain_guide.speech import Voice
+
+CONTENT = get_content()
+VOICE = Voice(CONTENT, "en-US")
+
+
+def chunk_text(topic_id: str, part: str, index: int) -> str:
+    topic = CONTENT.topics[topic_id]
+    return VOICE.speak_text((topic.treatment if part == "treatment" else topic.chunks)[index])
+
+
+@pytest.mark.parametrize("utterance, topic_id", [
+    ("is it bad to lie in bed all day", "stay_active"),
+    ("does heat or ice work better", "heat_and_ice"),
+    ("can my period cause back pain", "menstrual_cramps"),
+    ("what will the doctor do", "diagnosis"),
+    ("why does my lower back hurt when i bend over", "strains_sprains"),
+])
+def test_the_issue_examples_are_answered_from_the_right_topic(listener, utterance, topic_id):
+    listener.open()
+    speech = listener.say(utterance)
+    assert listener.card["title"] == CONTENT.topics[topic_id].title
+    assert listener.session_open and speech.rstrip().endswith("?")
+
+
+@pytest.mark.parametrize("utterance, query", [
+    ("why does my back hurt when i sneeze", "my back hurt when i sneeze"),
+    ("is it bad to sit all day at work", "sit all day at work"),
+    ("can you tell me what sciatica is", "what sciatica is"),
+    ("should i sleep on a firm mattress", "sleep on a firm mattress"),
+    ("my legs tingle after walking", "legs tingle after walking"),
+])
+def test_free_speech_reaches_the_question_intent_through_its_carrier_phrase(listener, utterance, query):
+    listener.open()
+    listener.say(utterance)
+    assert listener.intent == "QuestionIntent"
+    assert listener.request["request"]["intent"]["slots"]["query"]["value"] == query
+
+
+def test_the_answer_is_the_best_chunk_and_more_reads_on(listener):
+    utterance = "can you tell me what sciatica is"
+    hit = find_answer("what sciatica is").hits[0]
+    topic = CONTENT.topics[hit.topic.id]
+    assert len(topic.chunks) > 1 and (hit.part, hit.index) == ("chunks", 0)
+    listener.open()
+    speech = listener.say(utterance)
+    assert chunk_text(topic.id, "chunks", 0) in speech
+    assert "Want to hear more?" in speech
+    speech = listener.say("tell me more")
+    assert chunk_text(topic.id, "chunks", 1) in speech
+
+
+def test_a_question_about_treatment_reads_the_treatment_part(listener):
+    listener.open()
+    speech = listener.say("can you tell me how sciatica is treated")
+    assert listener.intent == "QuestionIntent"
+    assert chunk_text("sciatica", "treatment", 0) in speech
+
+
+def test_yes_after_an_answer_reads_on_and_then_offers_the_next_best_topic(listener):
+    listener.open()
+    listener.say("is it bad to lie in bed all day")
+    topic = CONTENT.topics["stay_active"]
+    offered = [t for t in CONTENT.topics.values() if f"tell you about {t.title.lower()}." in listener.speech]
+    assert len(offered) == 1 and offered[0].id != topic.id
+    speech = listener.say("yes")
+    assert chunk_text(topic.id, "chunks", 1) in speech
+    assert speech.endswith(VOICE.say("related_offer", title=offered[0].title.lower()))
+    listener.say("yes")
+    assert listener.card["title"] == offered[0].title
+
+
+def test_a_follow_up_that_points_back_uses_the_session(listener, make_listener):
+    question = "does it come back"
+    listener.open()
+    listener.say("can you tell me what sciatica is")
+    speech = listener.say(question)
+    assert listener.card["title"] == CONTENT.topics["sciatica"].title
+    assert chunk_text("sciatica", "chunks", 1) in speech
+    fresh = make_listener()
+    fresh.open()
+    fresh.say(question)
+    assert fresh.card.get("title") != CONTENT.topics["sciatica"].title
+
+
+def test_a_follow_up_never_repeats_the_chunk_just_read(listener):
+    listener.open()
+    first = listener.say("can you tell me what sciatica is")
+    second = listener.say("how long does it last")
+    assert listener.intent == "QuestionIntent"
+    assert chunk_text("sciatica", "chunks", 0) in first and chunk_text("sciatica", "chunks", 0) not in second
+
+
+@pytest.mark.parametrize("utterance", [
+    "can you tell me the weather tomorrow", "how do i make banana bread", "what is the capital of australia",
+    "why does my knee click when i climb stairs",
+])
+def test_a_question_without_an_answer_is_declined_honestly(listener, utterance):
+    listener.open()
+    speech = listener.say(utterance)
+    assert speech.startswith("Sorry, I don't have information on that.")
+    assert "does heat or ice work better?" in speech and speech.endswith("What would you like to know?")
+    assert listener.reprompt == VOICE.say("question_reprompt")
+    assert listener.session_open and not listener.card
+
+
+@pytest.mark.parametrize("utterance", [
+    "i fell off a ladder and now my back hurts", "my legs keep giving out when i stand up",
+    "can a heart attack feel like back pain", "i can't pee and my lower back hurts",
+])
+def test_emergency_words_in_a_question_get_the_emergency_advice_even_mid_topic(listener, utterance):
+    listener.open()
+    listener.say("can you tell me what sciatica is")
+    speech = listener.say(utterance)
+    assert "Please call nine one one now" in speech
+    assert listener.card["title"] == VOICE.write("emergency_card_title")
+    assert not listener.session_open
+
+
+def test_emergency_advice_uses_the_listeners_emergency_number(make_listener):
+    listener = make_listener(locale="en-GB")
+    listener.open()
+    speech = listener.say("my stomach is pulsing and i feel like i might pass out")
+    assert "nine nine nine" in speech and not listener.session_open
