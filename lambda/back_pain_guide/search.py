@@ -186,7 +186,7 @@ class TopicIndex:
             name: Counter[str] = Counter()
             for phrase in (topic.title, *topic.synonyms):
                 terms = self.analyzer.document_terms(phrase)
-                words = sum(" " not in t for t in terms) or 1
+                words = len(self.analyzer.stems(self.analyzer.spelled(phrase))) or 1  # "back pain" words aside
                 for term in set(terms):  # "gabapentin" names a topic more than "leg" in "pain down my leg"
                     name[term] += 1 / words
             text: Counter[str] = Counter()
@@ -210,15 +210,19 @@ class TopicIndex:
         saturated: dict[str, dict[int, float]] = defaultdict(dict)
         for position in range(n):
             name, text = names[position], texts[position]
+            name_norm, text_norm = name_norms[position], text_norms[position]
             for term in name.keys() | text.keys():
-                value = 0.0
-                if name[term]:
-                    value += NAME_WEIGHT * name[term] * (K1 + 1) / (name[term] + name_norms[position])
-                if text[term]:
-                    value += text[term] * (K1 + 1) / (text[term] + text_norms[position])
+                in_name, in_text = name.get(term, 0), text.get(term, 0)
+                value = NAME_WEIGHT * in_name * (K1 + 1) / (in_name + name_norm) if in_name else 0.0
+                if in_text:
+                    value += in_text * (K1 + 1) / (in_text + text_norm)
                 saturated[term][position] = value
         self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in saturated.items()}
-        self._postings = {t: {pos: v * self._idf[t] for pos, v in p.items()} for t, p in saturated.items()}
+        for term, postings in saturated.items():
+            idf = self._idf[term]
+            for position in postings:
+                postings[position] *= idf
+        self._postings = dict(saturated)
         # The bar scales with the content: one rare word matched in a topic's text about clears it.
         rarest = math.log(1 + (n - 0.5) / 1.5)
         self.min_score = MIN_SCORE_SHARE * rarest
