@@ -45,6 +45,15 @@ def test_each_name_resolves_to_its_topic_in_every_locale(locale):
     assert wrong == []
 
 
+@pytest.mark.parametrize("topic_id", sorted(t.id for t in CONTENT.topics.values() if t.treatment))
+def test_asking_how_to_treat_a_topic_reads_its_treatment_part(listener, topic_id):
+    topic = CONTENT.topics[topic_id]
+    listener.open()
+    speech = listener.say(f"how do i treat {topic.synonyms[0]}")
+    assert listener.intent == "RemediesIntent"
+    assert VOICE.speak_text(topic.treatment[0]) in speech
+
+
 def test_a_name_no_topic_has_does_not_read_a_topic(listener):
     """The walk can fail: words that name no topic are not answered with a topic's first chunk."""
     listener.open()
