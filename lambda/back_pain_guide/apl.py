@@ -85,11 +85,12 @@ def answer_screen(voice: Voice, reply: Reply, sources: tuple[str, ...] = ()) -> 
     })
 
 
-def checklist_screen(voice: Voice, state: State, question_text: str, count: int) -> Screen:
-    """A checklist question with a touch button per answer."""
+def checklist_screen(voice: Voice, state: State, question_text: str, count: int, note: str = "") -> Screen:
+    """A checklist question with a touch button per answer, under what was said before it (``note``)."""
     words = screen_text()
     return Screen(CHECKLIST, {
         "title": voice.spell(words["checklist_title"].format(number=state.index + 1, count=count)),
+        "note": _digits(voice, note),
         "question": voice.spell(question_text),
         "buttons": [{"value": b["value"], "label": voice.spell(b["label"])} for b in words["buttons"]],
         "hint": voice.spell(words["checklist_hint"]),

@@ -144,7 +144,7 @@ def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool)
     (with its topic's sources when the reply reads the topic in the session's reading position)."""
     state = session.checklist_state if in_checklist and session.checklist_active and not reply.end_session else None
     if state is not None:
-        return apl.checklist_screen(voice, state, checklist().current(state).text, len(checklist()))
+        return apl.checklist_screen(voice, state, checklist().current(state).text, len(checklist()), reply.body)
     reading = session.reading
     topic = reading.topic if reading is not None and reply.card_title == reading.topic.title else None
     return apl.answer_screen(voice, reply, topic.sources if topic else ())

@@ -17,6 +17,7 @@ APL_DIR = ROOT / "content" / "apl"
 CONTENT = get_content()
 QUESTIONS = CONTENT.questions
 RENDER = "Alexa.Presentation.APL.RenderDocument"
+VOICE = Voice(CONTENT, "en-US")
 
 
 def directives(listener) -> list[dict]:
@@ -141,9 +142,12 @@ def test_the_checklist_question_on_a_screen(make_listener):
     assert document == json.loads((APL_DIR / "checklist.json").read_text())
     assert screen["question"] == QUESTIONS[0].text
     assert f"1 of {len(QUESTIONS)}" in screen["title"]
+    assert screen["note"] == VOICE.say("checklist_intro", count=len(QUESTIONS))
     assert [b["value"] for b in screen["buttons"]] == ["yes", "no", "unsure"]
     listener.say("no")
-    assert screen_of(listener)[1]["question"] == QUESTIONS[1].text
+    assert screen_of(listener)[1]["question"] == QUESTIONS[1].text and screen_of(listener)[1]["note"] == ""
+    listener.say("purple monkey dishwasher")
+    assert screen_of(listener)[1]["note"] == VOICE.say("checklist_need_answer")
 
 
 @pytest.mark.parametrize("locale, digits", [("en-GB", "999"), ("en-AU", "000"), ("en-IN", "112"), ("en-US", "911")])
