@@ -130,3 +130,26 @@ def test_emergency_advice_uses_the_listeners_emergency_number(make_listener):
     listener.open()
     speech = listener.say("my stomach is pulsing and i feel like i might pass out")
     assert "nine nine nine" in speech and not listener.session_open
+
+
+def test_an_unanswerable_question_while_a_checklist_question_waits_asks_for_the_answer_again(listener):
+    listener.open()
+    listener.say("check my symptoms")
+    speech = listener.say("my dog keeps barking at the postman")
+    assert listener.intent == "QuestionIntent"
+    assert speech.startswith(VOICE.say("checklist_need_answer")) and CONTENT.questions[0].text in speech
+    assert CONTENT.questions[1].text in listener.say("i guess not")
+
+
+def test_a_real_question_during_the_checklist_is_answered_then_offers_to_go_back(listener):
+    listener.open()
+    listener.say("check my symptoms")
+    speech = listener.say("is it bad to lie in bed all day")
+    assert listener.card["title"] == CONTENT.topics["stay_active"].title
+    assert speech.endswith(VOICE.say("checklist_offer_resume", number=1, count=len(CONTENT.questions)))
+    assert CONTENT.questions[0].text in listener.say("yes")
+
+
+def test_the_index_is_built_once_per_process():
+    from back_pain_guide.handlers import questions
+    assert questions.index() is questions.index()

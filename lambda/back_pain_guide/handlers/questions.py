@@ -17,6 +17,7 @@ from ..conversation import Session, respond, voice_for
 from ..safety import EmergencyDetector, EmergencyMatch
 from ..search import Hit, TopicIndex
 from ..speech import Reply, Voice
+from .checklist import ask as ask_checklist_question
 
 QUERY_SLOT = "query"
 NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this share of the best
@@ -104,6 +105,11 @@ def answer_question(handler_input: HandlerInput, question: str) -> Response:
     if found.emergency is not None:
         return respond(handler_input, emergency_reply(voice, found.emergency.question))
     if not found.hits:
+        state = session.checklist_state if session.checklist_active else None
+        if state is not None:
+            # "i guess not" while a checklist question waits: ask for the answer again, as
+            # the checklist does with anything it cannot use, rather than a decline.
+            return ask_checklist_question(handler_input, state, voice.say("checklist_need_answer"))
         return respond(handler_input, decline_reply(voice))
     reading, reply = answer_reply(voice, not_again(found.hits, session.reading), seen)
     session.reading = reading
