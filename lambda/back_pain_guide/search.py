@@ -5,11 +5,13 @@ which count most, and its text (chunks, treatment, example questions). Questions
 with the everyday-to-medical words in ``search_lexicon.json`` (at a lower weight), and
 spellings are made one (the content's locale spellings, inverted, plus the lexicon's). The
 session's recent topics break near-ties: a small boost for the recent topics' related topics,
-and a larger one for the current topic when the question points back at it ("is it serious").
+and a larger one for the current topic when the question points back at it ("does it go
+away by itself" after sciatica) and the topic has the question's words.
 
 A question is answered only when the best topic clears two bars: a score, and the share of
 the question's meaning (by idf) that the topic covers; otherwise the caller declines. The
-index is built once per process; a query costs some tens of microseconds.
+index is built once per process (the handler caches it); a query costs well under a
+millisecond (``make bench-questions``).
 """
 from __future__ import annotations
 
@@ -17,7 +19,6 @@ import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
@@ -242,10 +243,6 @@ class TopicIndex:
         average = sum(lengths) / len(lengths) or 1.0
         return [K1 * (1 - b + b * length / average) for length in lengths]
 
-    def topic(self, topic_id: str) -> Topic | None:
-        position = self._position.get(topic_id)
-        return None if position is None else self._topics[position]
-
     # --- ranking ------------------------------------------------------------------------------
     def _query(self, question: str, context: Sequence[str]) -> _Query:
         weights, own, origins = self.analyzer.question_terms(question)
@@ -335,7 +332,3 @@ class TopicIndex:
                 best = (value, passage)
         topic = self._topics[position]
         return Hit(topic, score) if best is None else Hit(topic, score, best[1].part, best[1].index)
-
-
-def best(hits: Sequence[Hit]) -> Hit | None:
-    return hits[0] if hits else None
