@@ -124,6 +124,16 @@ def main() -> None:
     check(first_sentence(prompts["launch_return"]) in speech(again),
           "a second visit is greeted as a return (the SQLite profile store works from the package)")
 
+    # A question about a named topic: content, search data and the topic handlers all load from the package.
+    asked = json.loads((args.fixture.parent / "causes_named_topic.json").read_text(encoding="utf-8"))
+    topic_id = asked["request"]["intent"]["slots"]["topic"]["resolutions"]["resolutionsPerAuthority"][0][
+        "values"][0]["value"]["id"]
+    topic = next(t for t in json.loads((content / "back_pain.json").read_text(encoding="utf-8"))["topics"]
+                 if t["id"] == topic_id)
+    answer = speech(lambda_function.handler(asked, None))
+    check(topic["title"].lower() in answer.lower() and first_sentence(prompts["error"]) not in answer,
+          f"CausesIntent about {topic_id} is answered from the content: {answer[:70]!r}...")
+
     stranger = copy.deepcopy(launch)
     other_id = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
     stranger["session"]["application"]["applicationId"] = other_id
