@@ -1,6 +1,6 @@
 """Free-form question accuracy and speed on tests/search/eval_questions.json.
 
-    .venv/bin/python bench/bench_questions.py [--console] [--repeat N]
+    .venv/bin/python bench/bench_questions.py [--console] [--repeat N] [--eval QUESTIONS.json]
 
 Each question goes through ``find_answer`` (emergency detector first, then the ranked
 topics), the path QuestionIntent's handler takes. Prints top-1 and top-3 accuracy over the
@@ -171,8 +171,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--console", action="store_true", help="also run every question through the console, end to end")
     parser.add_argument("--repeat", type=int, default=20, help="timing passes over the evaluation set")
+    parser.add_argument("--eval", type=Path, default=EVAL_PATH, help="question set (default: %(default)s)")
     args = parser.parse_args()
-    cases = load_cases()
+    cases = load_cases(args.eval)
     get_content()
     start = time.perf_counter()
     questions.detector()
