@@ -51,6 +51,17 @@ def test_local_spellings_everywhere_they_differ(locale):
     assert found == []
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_local_words_never_turn_urgent_care_into_a_gp_appointment(locale):
+    spoken = " ".join(everything_spoken(Voice(CONTENT, locale)))
+    assert re.findall(r"\bGP\b[^.]{0,20}\b(?:straight away|right away|immediately|now)\b", spoken) == []
+
+
+def test_en_gb_urgent_checklist_result_names_the_gp():
+    speech = Voice(CONTENT, "en-GB").say("checklist_urgent", summaries="x")
+    assert "contact a GP or other doctor soon" in speech
+
+
 def test_en_us_keeps_its_own_words():
     spoken = " ".join(everything_spoken(Voice(CONTENT, "en-US")))
     assert re.search(r"\bdisks?\b", spoken) and not re.search(r"\bdiscs?\b", spoken)
