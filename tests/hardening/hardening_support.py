@@ -10,6 +10,7 @@ import json
 import logging
 import os
 from collections import Counter
+from pathlib import Path
 from typing import Any, Iterator
 from xml.etree import ElementTree
 
@@ -24,6 +25,7 @@ QUESTION_IDS = [q.id for q in CONTENT.questions]
 EMERGENCY_IDS = [q.id for q in CONTENT.questions if q.is_emergency]
 LOCALES = sorted(CONTENT.locales)
 MARKER = "QZXJMARK"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 
 # One profile for every generated property: deterministic (CI never flakes), no deadline
 # (the first request of a run loads content), about 300 cases each. HARDENING_EXAMPLES

@@ -6,6 +6,8 @@ words and a "yes" to an emergency checklist question always lead to the emergenc
 """
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
 import pytest
@@ -109,3 +111,15 @@ def test_repeat_replays_a_tampered_last_reply_only_as_escaped_ssml(watcher, even
     response, text, kind = run(watcher, "handler: repeat of a tampered last reply", event)
     assert kind == "answered" and text
     assert response["response"]["shouldEndSession"] is False
+
+
+@pytest.mark.parametrize("unit", ["back pain ", "ab", "\U0001f9b4 "])
+def test_a_query_as_large_as_lambda_allows_is_answered_within_alexas_limit(watcher, unit):
+    """Lambda accepts payloads up to 6 MB; searching all of one took 15-25 s before questions
+    were cut to what a person can say in one turn."""
+    event = json.loads((hs.CORPUS / "prompt_injection_query.json").read_text(encoding="utf-8"))
+    event["request"]["intent"]["slots"]["query"]["value"] = unit * (6_000_000 // len(unit.encode()))
+    started = time.monotonic()
+    response, text, kind = run(watcher, "handler: 6 MB query", event)
+    assert time.monotonic() - started < 8.0
+    assert kind == "answered" and response["response"]["shouldEndSession"] is False

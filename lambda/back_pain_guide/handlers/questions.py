@@ -20,6 +20,9 @@ from ..speech import Reply, Voice
 from .checklist import ask as ask_checklist_question
 
 QUERY_SLOT = "query"
+# Longer than anyone can say in one turn; a forged request's megabytes are cut to this before
+# matching (a 10 MB query took over 15 s to search, past Alexa's 8-second limit).
+MAX_QUESTION_CHARS = 1000
 NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this share of the best
 
 
@@ -101,7 +104,7 @@ def answer_question(handler_input: HandlerInput, question: str) -> Response:
     voice = voice_for(handler_input)
     session = Session(handler_input)
     seen = session.asked
-    found = find_answer(question, seen)
+    found = find_answer(question[:MAX_QUESTION_CHARS], seen)
     if found.emergency is not None:
         return respond(handler_input, emergency_reply(voice, found.emergency.question))
     if not found.hits:
