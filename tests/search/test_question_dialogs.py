@@ -116,6 +116,7 @@ def test_a_question_without_an_answer_is_declined_honestly(listener, utterance):
 
 @pytest.mark.parametrize("utterance", [
     "i fell off a ladder and now my back hurts", "my legs keep giving out when i stand up",
+    "i fell and hurt my back", "i think i fell badly yesterday",
     "can a heart attack feel like back pain", "i can't pee and my lower back hurts",
 ])
 def test_emergency_words_in_a_question_get_the_emergency_advice_even_mid_topic(listener, utterance):
