@@ -12,8 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping
 
-import fastjsonschema
-
 from . import paths
 
 
@@ -114,9 +112,11 @@ def _read_json(path: Path) -> object:
 def _validate(data: object, schema_path: Path, data_path: Path) -> None:
     try:
         _validator(schema_path)(data)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        where = exc.name.replace("data", "$", 1)
-        raise ContentError(f"{data_path}: {where}: {exc.message.replace(exc.name, 'value')}") from exc
+    except ValueError as exc:  # fastjsonschema's JsonSchemaValueException, or the precompiled twin
+        where, message = getattr(exc, "name", None), getattr(exc, "message", None)
+        if not isinstance(where, str) or not isinstance(message, str):
+            raise
+        raise ContentError(f"{data_path}: {where.replace('data', '$', 1)}: {message.replace(where, 'value')}") from exc
 
 
 def _validator(schema_path: Path) -> Callable[[object], object]:
@@ -131,6 +131,7 @@ def _validator(schema_path: Path) -> Callable[[object], object]:
         module = None
     if module is not None and module.SCHEMA_CRC32 == zlib.crc32(text.encode("utf-8")):
         return module.validate
+    import fastjsonschema  # only when the precompiled validator is stale: it is slow to import
     return fastjsonschema.compile(_parse_json(text, schema_path))
 
 
