@@ -237,6 +237,7 @@ def envelope(shaped: bool = True) -> st.SearchStrategy[dict[str, Any]]:
 
 # --- checks ------------------------------------------------------------------------------------
 
+MAX_RESPONSE_BYTES = 24 * 1024
 LEAK_MARKERS = ["Traceback", "Error", 'File "', "Exception", "KeyError", "TypeError", "ValueError",
                 "AttributeError", "IndexError", "RecursionError", "UnicodeError", "lambda_function",
                 "back_pain_guide", MARKER, "None", "{", "}", "<speak", "]]>", "\\u"]
@@ -271,6 +272,9 @@ def speech_of(response: dict[str, Any], leaks: bool = True) -> str | None:
     ``leaks=False`` skips the check for stack traces and injected text (see replays_session_text)."""
     assert isinstance(response, dict), type(response)
     json.dumps(response)  # serialisable as the JSON Alexa receives
+    if leaks:  # Alexa refuses responses over 24 KB (a replayed, tampered last reply can be bigger)
+        size = len(json.dumps(response.get("response")).encode())  # what the skill itself said:
+        assert size <= MAX_RESPONSE_BYTES, size  # session attributes echo whatever was sent
     assert response.get("version") == "1.0"
     body = response.get("response")
     assert isinstance(body, dict)
