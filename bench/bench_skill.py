@@ -131,6 +131,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as state:
         env = dict(os.environ, BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"), LOG_LEVEL="WARNING")
         env.pop("BACK_PAIN_GUIDE_TABLE", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
         print(f"Cold start: import + first LaunchRequest, median of {args.cold_runs} fresh interpreters")
         ours, base = cold_starts(SKILL_DIR, args.cold_runs, env), cold_starts(BASELINE_DIR, args.cold_runs, env)
         print(row("wall", ours["wall"] * 1000, base["wall"] * 1000, "ms"))
