@@ -31,6 +31,7 @@ from typing import Any, Callable, Mapping, Sequence
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
+from .content import ContentError, get_content
 from .verify import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -127,6 +128,7 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
         verifier = RequestVerifier(skill_id, roots=roots, fetcher=fetcher)
     if handler is None:
         from .skill import lambda_handler as handler
+        get_content()  # broken content stops the service here, with the file and field named
     skill_handler: SkillHandler = handler
 
     @app.get("/health")
@@ -195,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(NO_VERIFY_WARNING, file=sys.stderr, flush=True)
     try:
         app = create_app(verify=not args.no_verify)
-    except ConfigurationError as exc:
+    except (ConfigurationError, ContentError) as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 2
     app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)

@@ -151,3 +151,21 @@ def test_dynamodb_store_paused_with_sigstop(dynalite_table):
     check_conversation(turns)
     assert "profile not loaded: PersistenceException" in log
     print("paused dynalite, seconds per turn:", {t["turn"]: t["seconds"] for t in turns})
+
+
+@pytest.mark.parametrize("breakage", ["field missing", "content file missing"])
+def test_the_web_service_refuses_to_start_on_broken_content_naming_the_problem(tmp_path, breakage):
+    folder = tmp_path / "content"
+    shutil.copytree(paths.content_dir(), folder)
+    breaking, named = BREAKAGES[breakage]
+    breaking(folder)
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("BACK_PAIN_GUIDE_")}
+    environ.update(BACK_PAIN_GUIDE_CONTENT_DIR=str(folder), BACK_PAIN_GUIDE_DB=str(tmp_path / "state.sqlite3"))
+    done = subprocess.run([sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
+                          env=environ, cwd=ROOT / "lambda", capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    refusal = done.stderr.strip().splitlines()[-1]
+    assert refusal.startswith("refusing to start: ") and str(folder) in refusal
+    for part in named:
+        assert part in refusal
+    assert "Traceback" not in done.stderr
