@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check models validators bench bench-questions bench-web bench-persistence soak deploy-check clean
+.PHONY: chat test content-check generate models validators stems bench bench-questions bench-web bench-persistence soak deploy-check clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -31,6 +31,9 @@ test: $(STAMP) $(NODE_STAMP)
 content-check: $(STAMP)
 	$(PY) tools/content_check.py
 
+## generate: everything generated from content/ and interaction_model/source/ (run after editing them)
+generate: models validators stems
+
 ## models: regenerate interaction_model/<locale>.json from interaction_model/source/
 models: $(STAMP)
 	$(PY) tools/build_models.py
@@ -38,6 +41,10 @@ models: $(STAMP)
 ## validators: regenerate lambda/back_pain_guide/validators/ from content/*.schema.json
 validators: $(STAMP)
 	$(PY) tools/build_validators.py
+
+## stems: regenerate lambda/back_pain_guide/stems.json (stems of every content word) after content changes
+stems: $(STAMP)
+	$(PY) tools/build_stems.py
 
 ## bench-web: load-test the web service under gunicorn (verification on) against a bare Flask route
 bench-web: $(STAMP)

@@ -1,8 +1,10 @@
 """Word-level text normalisation shared by the emergency detector, search and the console's resolver."""
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
+from pathlib import Path
 
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _APOSTROPHES = str.maketrans({"\u2019": "", "'": "", "`": ""})
@@ -18,15 +20,28 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
+STEMS_PATH = Path(__file__).with_name("stems.json")
+
+
 @lru_cache(maxsize=1)
-def _stemmer():  # imported on first use: snowballstemmer loads every language, and a launch needs none
+def _known_stems() -> dict[str, str]:
+    """Stems of every content word, precomputed by tools/build_stems.py (empty if the file is absent)."""
+    try:
+        return json.loads(STEMS_PATH.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # imported only for a word the table lacks: snowballstemmer loads every language
     import snowballstemmer
     return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
+    known = _known_stems().get(word)
+    return known if known is not None else _stemmer().stemWord(word)
 
 
 def stems(text: str) -> list[str]:

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Precomputes the English stem of every word the skill's content uses: lambda/back_pain_guide/stems.json.
+
+Building the search index stems about 1,300 content words; with snowballstemmer (pure Python,
+and importing it loads every language) that costs a first question 100-250 ms of a cold start.
+With this table the index needs no stemmer at all, and a question whose words are all known
+never imports it. Words come from every string in content/back_pain.json, content/prompts.json
+and the search lexicon. The table only speeds things up: text.stem() falls back to the stemmer
+for any other word, so a stale table is slower, never wrong. `--check` exits 1 when stale.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "lambda" / "back_pain_guide"
+SOURCES = (ROOT / "content" / "back_pain.json", ROOT / "content" / "prompts.json", PACKAGE / "search_lexicon.json")
+TARGET = PACKAGE / "stems.json"
+sys.path.insert(0, str(ROOT / "lambda"))
+
+from back_pain_guide.text import words  # noqa: E402
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def render() -> str:
+    import snowballstemmer
+    stemmer = snowballstemmer.stemmer("english")
+    vocabulary = sorted({word for path in SOURCES
+                         for text in strings(json.loads(path.read_text(encoding="utf-8")))
+                         for word in words(text)})
+    table = {word: stemmer.stemWord(word) for word in vocabulary}
+    return json.dumps(table, indent=0, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if stems.json is stale")
+    args = parser.parse_args()
+    text = render()
+    if args.check:
+        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
+            print(f"{TARGET.relative_to(ROOT)} is stale: run `make stems`", file=sys.stderr)
+            return 1
+        return 0
+    TARGET.write_text(text, encoding="utf-8")
+    print(f"wrote {TARGET.relative_to(ROOT)} ({text.count(':')} words)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
