@@ -23,6 +23,7 @@ TARGET = PACKAGE / "stems.json"
 sys.path.insert(0, str(ROOT / "lambda"))
 
 from back_pain_guide.text import words  # noqa: E402
+from generated_files import write_or_check  # noqa: E402
 
 
 def strings(value: Any) -> Iterator[str]:
@@ -52,15 +53,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if stems.json is stale")
     args = parser.parse_args()
-    text = render()
-    if args.check:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET.relative_to(ROOT)} is stale: run `make stems`", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)} ({text.count(':')} words)")
-    return 0
+    return write_or_check({TARGET: render()}, check=args.check, command="make stems")
 
 
 if __name__ == "__main__":

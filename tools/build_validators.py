@@ -17,6 +17,8 @@ from pathlib import Path
 
 import fastjsonschema
 
+from generated_files import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 TARGET = ROOT / "lambda" / "back_pain_guide" / "validators"
@@ -69,20 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if a generated module is stale")
     args = parser.parse_args()
-    stale = []
-    for path, text in expected_files().items():
-        if args.check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                stale.append(str(path.relative_to(ROOT)))
-        else:
-            path.parent.mkdir(exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-    if stale:
-        print("stale, run `make validators`: " + ", ".join(stale), file=sys.stderr)
-        return 1
-    return 0
-
+    return write_or_check(expected_files(), check=args.check, command="make validators")
 
 if __name__ == "__main__":
     sys.exit(main())

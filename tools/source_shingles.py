@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Iterable
 
+from generated_files import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SOURCES = (SHARED / "source" / "back-pain-article.txt", SHARED / "facts" / "back-pain-facts.md")
@@ -69,15 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print("sources not found: " + ", ".join(missing), file=sys.stderr)
         return 1
-    text = build()
-    if args.check:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"stale: {OUTPUT.relative_to(ROOT)}, run tools/source_shingles.py", file=sys.stderr)
-            return 1
-        return 0
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(ROOT)} ({len(text.splitlines()) - 3} runs)")
-    return 0
+    return write_or_check({OUTPUT: build()}, check=args.check, command="tools/source_shingles.py")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,26 @@
+"""Shared by the generators in tools/: write generated files, or (--check) report the stale ones."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_or_check(files: Mapping[Path, str], *, check: bool, command: str) -> int:
+    """Writes each file's expected text; with ``check``, writes nothing and returns 1 if any differs."""
+    stale = []
+    for path, text in files.items():
+        shown = path.relative_to(ROOT) if ROOT in path.parents else path
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(shown))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {shown}")
+    if stale:
+        print(f"stale, run `{command}`: " + ", ".join(stale), file=sys.stderr)
+        return 1
+    return 0
