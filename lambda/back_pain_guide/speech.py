@@ -53,6 +53,12 @@ class Voice:
     def __init__(self, content: Content, locale_code: str | None) -> None:
         self.content = content
         self.locale: LocaleInfo = content.locale(locale_code)
+        spellings = self.locale.spellings
+        # One pattern for all the locale's words, longest first, so "doctor or healthcare provider"
+        # wins over "healthcare provider"; None when the locale keeps the content's words.
+        self._spelling_pattern = re.compile(
+            r"\b(?:" + "|".join(re.escape(w) for w in sorted(spellings, key=len, reverse=True)) + r")\b"
+        ) if spellings else None
 
     def _fill(self, text: str, values: Mapping[str, Any], for_card: bool) -> str:
         number = self.locale.emergency_number if for_card else self.locale.emergency_number_speech
@@ -61,9 +67,9 @@ class Voice:
 
     def spell(self, text: str) -> str:
         """The locale's words and spellings ("disc", "paracetamol") in text that is already filled."""
-        for word, local_word in self.locale.spellings.items():
-            text = re.sub(rf"\b{re.escape(word)}\b", local_word, text)
-        return text
+        if self._spelling_pattern is None:
+            return text
+        return self._spelling_pattern.sub(lambda match: self.locale.spellings[match.group(0)], text)
 
     def say(self, key: str, **values: Any) -> str:
         """A prompt, ready to be spoken."""
