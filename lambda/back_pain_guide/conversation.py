@@ -6,9 +6,11 @@ Health-related state (checklist answers, topics asked) lives here and nowhere el
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from typing import Any
 
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_locale
 from ask_sdk_model import Response
@@ -22,6 +24,28 @@ from .speech import Reply, Voice, card_parts, to_ssml
 
 MAX_ASKED = 10
 OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist")
+# Every session attribute the skill writes; anything else that comes back is dropped on arrival.
+SESSION_KEYS = frozenset({"reading", "asked", "offer", "checklist", "checklist_active", "last_reply"})
+# What the skill writes under one key stays far below this; a bigger value was not written here.
+MAX_ATTRIBUTE_CHARS = 8000
+
+
+class DropUnknownSessionKeys(AbstractRequestInterceptor):
+    """Keeps only the session attributes the skill itself writes, at sizes it writes them, so
+    nothing foreign is carried from turn to turn or sent back to Alexa (where it could push a
+    response past the 24 KB limit). The accessors below still validate what is left."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        if handler_input.request_envelope.session is None:  # out of session: no attributes at all
+            return
+        attrs = handler_input.attributes_manager.session_attributes
+        if not isinstance(attrs, dict):
+            return
+        for key in list(attrs):
+            if key not in SESSION_KEYS:
+                del attrs[key]
+            elif len(json.dumps(attrs[key], default=str)) > MAX_ATTRIBUTE_CHARS:
+                attrs[key] = {}  # kept as an invalid value, so a tampered checklist is still reported as such
 
 
 @lru_cache(maxsize=16)

@@ -17,6 +17,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import IntentRequest, RequestEnvelope
 
 from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
+from .conversation import DropUnknownSessionKeys
 from .interceptors import RequestLogger, ResponseLogger
 from .profile import SaveProfileInterceptor
 
@@ -64,6 +65,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         builder.add_request_handler(handler)
     builder.add_exception_handler(errors.CatchAllExceptionHandler())
     builder.add_global_request_interceptor(RequestLogger())
+    builder.add_global_request_interceptor(DropUnknownSessionKeys())
     builder.add_global_response_interceptor(SaveProfileInterceptor())
     builder.add_global_response_interceptor(ResponseLogger())
     return builder.create()

@@ -88,3 +88,18 @@ def test_skill_id_mismatch_is_refused_without_running_handlers(monkeypatch):
     response = invoke(skill, load("launch_request"))
     assert "couldn't understand" in speech_of(response)
     assert "sessionAttributes" not in response
+
+
+def test_foreign_and_oversized_session_attributes_are_not_carried_or_echoed():
+    request = load("empty_session_attributes")
+    request["session"]["attributes"] = {
+        "injected": "x" * 30000,                      # a key the skill never writes
+        "asked": ["sciatica"] * 5000,                 # a known key, far bigger than the skill writes
+        "offer": {"action": "checklist"},             # a known key of a sensible size stays
+    }
+    response = lambda_handler(request, None)
+    attrs = response.get("sessionAttributes") or {}
+    assert "injected" not in attrs
+    assert len(json.dumps(attrs)) < 8000
+    assert len(json.dumps(response).encode()) <= 24 * 1024
+    speech_of(response)
