@@ -98,23 +98,56 @@ def _without_tampered_attributes(event: Any) -> Any:
 
 def invoke(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
     """Run one request envelope (a dict, as Lambda passes it) through the skill."""
-    serializer = skill.serializer
+    event = _without_tampered_attributes(event)
     try:
-        envelope = serializer.deserialize(payload=json.dumps(_without_tampered_attributes(event)),
-                                          obj_type=RequestEnvelope)
-        if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
-            raise ValueError("not a request envelope")
-        if isinstance(envelope.request, IntentRequest) and envelope.request.intent is None:
-            raise ValueError("intent request without an intent")
+        envelope = _read_envelope(skill, event)
     except Exception as exc:
-        logger.warning("unreadable request: %s", type(exc).__name__)
-        return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
+        try:  # e.g. a value newer than this SDK knows: what matters (intent, slot words) still answers
+            envelope = _read_envelope(skill, _essentials(event))
+            logger.warning("request read without its optional parts: %s", type(exc).__name__)
+        except Exception:
+            logger.warning("unreadable request: %s", type(exc).__name__)
+            return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
     try:
         response = skill.invoke(request_envelope=envelope, context=context)
     except Exception as exc:  # skill ID mismatch, or a failure outside the handlers
         logger.warning("request refused: %s", type(exc).__name__)
         return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
-    return serializer.serialize(response)
+    return skill.serializer.serialize(response)
+
+
+def _read_envelope(skill: CustomSkill, event: Any) -> RequestEnvelope:
+    envelope = skill.serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
+    if not isinstance(envelope, RequestEnvelope) or envelope.request is None:
+        raise ValueError("not a request envelope")
+    if isinstance(envelope.request, IntentRequest) and envelope.request.intent is None:
+        raise ValueError("intent request without an intent")
+    return envelope
+
+
+def _pick(value: Any, *keys: str) -> dict[str, Any]:
+    return {key: value[key] for key in keys if key in value} if isinstance(value, dict) else {}
+
+
+def _essentials(event: Any) -> dict[str, Any]:
+    """Only the fields the handlers read, so one unexpected value elsewhere (a new resolution
+    status, a new dialog state) cannot make the SDK refuse a request that says "I can't feel my legs"."""
+    if not isinstance(event, dict):
+        raise ValueError("not an object")
+    request = _pick(event.get("request"),
+                    "type", "requestId", "timestamp", "locale", "reason", "arguments", "body", "intent")
+    if isinstance(request.get("intent"), dict):
+        slots = request["intent"].get("slots")
+        request["intent"] = {"name": request["intent"].get("name"), "confirmationStatus": "NONE", "slots": {
+            name: {"name": name, **_pick(slot, "value")}
+            for name, slot in (slots.items() if isinstance(slots, dict) else ()) if isinstance(name, str)}}
+    system = event["context"].get("System") if isinstance(event.get("context"), dict) else None
+    return {
+        "version": event.get("version"),
+        "session": _pick(event.get("session"), "new", "sessionId", "application", "user", "attributes"),
+        "context": {"System": _pick(system, "application", "user", "apiEndpoint")},
+        "request": request,
+    }
 
 
 def lambda_handler(event: Any, context: Any = None) -> dict[str, Any]:

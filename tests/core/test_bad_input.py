@@ -103,3 +103,21 @@ def test_foreign_and_oversized_session_attributes_are_not_carried_or_echoed():
     assert len(json.dumps(attrs)) < 8000
     assert len(json.dumps(response).encode()) <= 24 * 1024
     speech_of(response)
+
+
+def test_a_value_newer_than_the_sdk_knows_does_not_stop_an_emergency_answer():
+    from back_pain_guide.envelopes import Device
+    request = Device().intent("EmergencySignIntent")
+    request["request"]["dialogState"] = "A_STATE_FROM_THE_FUTURE"   # the SDK's enum refuses it
+    response = lambda_handler(request, None)
+    assert "nine one one" in speech_of(response)
+    assert response["response"]["shouldEndSession"] is True
+
+
+def test_an_unknown_resolution_status_still_answers_from_the_words_heard():
+    from back_pain_guide.envelopes import Device, slot
+    request = Device().intent("CausesIntent", {"topic": slot("topic", "sciatica", resolved_id="sciatica",
+                                                             slot_type="TopicType")})
+    request["request"]["intent"]["slots"]["topic"]["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] = \
+        "ER_SUCCESS_SOMETHING_NEW"
+    assert "sciatic nerve" in speech_of(lambda_handler(request, None))
