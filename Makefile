@@ -25,7 +25,7 @@ chat: $(STAMP)
 
 ## test: set up, then run the whole test suite
 test: $(STAMP) $(NODE_STAMP)
-	$(PY) -m pytest -q tests
+	$(PY) -m pytest -q -n auto tests
 
 ## content-check: validate content/back_pain.json and print the coverage table
 content-check: $(STAMP)
