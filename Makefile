@@ -71,4 +71,4 @@ deploy-check:
 	bash tools/deploy_check.sh
 
 clean:
-	rm -rf $(VENV) .pytest_cache node_modules .aws-sam
+	rm -rf $(VENV) .venv-deploy .pytest_cache node_modules .aws-sam
