@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -14,10 +14,12 @@ from .. import answers
 from ..answers import Reading
 from ..content import Question, Topic, get_content
 from ..conversation import Session, respond, voice_for
-from ..safety import EmergencyDetector, EmergencyMatch
-from ..search import Hit, TopicIndex
 from ..speech import Reply, Voice
 from .checklist import ask as ask_checklist_question
+
+if TYPE_CHECKING:  # imported when first needed: a launch or a checklist turn never searches
+    from ..safety import EmergencyDetector, EmergencyMatch
+    from ..search import Hit, TopicIndex
 
 QUERY_SLOT = "query"
 # Longer than anyone can say in one turn; a forged request's megabytes are cut to this before
@@ -28,11 +30,13 @@ NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this s
 
 @lru_cache(maxsize=1)
 def detector() -> EmergencyDetector:
+    from ..safety import EmergencyDetector
     return EmergencyDetector(get_content())
 
 
 @lru_cache(maxsize=1)
 def index() -> TopicIndex:
+    from ..search import TopicIndex
     return TopicIndex(get_content())
 
 
