@@ -103,15 +103,19 @@ def time_side_by_side(ours: Callable[[dict, Any], dict], theirs: Callable[[dict,
     return mine, base
 
 
-def cold_starts(directory: Path, runs: int, env: dict[str, str]) -> dict[str, float]:
+def cold_starts(directories: tuple[Path, Path], runs: int, env: dict[str, str]) -> list[dict[str, float]]:
+    """Median cold-start figures for each directory; the processes alternate between the two
+    skills, so a change in machine load touches both alike."""
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
-    samples = []
+    samples: list[list[dict[str, float]]] = [[] for _ in directories]
     for run in range(runs + 1):
-        output = subprocess.run([sys.executable, "-c", COLD_START_SCRIPT, str(directory), launch],
-                                env=env, check=True, capture_output=True, text=True).stdout
-        if run:  # the first run only warms the bytecode cache
-            samples.append(json.loads(output.splitlines()[-1]))
-    return {key: statistics.median(sample[key] for sample in samples) for key in ("wall", "cpu", "rss_kb")}
+        for directory, kept in zip(directories, samples):
+            output = subprocess.run([sys.executable, "-c", COLD_START_SCRIPT, str(directory), launch],
+                                    env=env, check=True, capture_output=True, text=True).stdout
+            if run:  # the first run only warms the bytecode cache
+                kept.append(json.loads(output.splitlines()[-1]))
+    return [{key: statistics.median(sample[key] for sample in kept) for key in ("wall", "cpu", "rss_kb")}
+            for kept in samples]
 
 
 def boto3_import_ms(runs: int, env: dict[str, str]) -> float:
@@ -157,7 +161,7 @@ def main() -> int:
         env.pop("BACK_PAIN_GUIDE_TABLE", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
         print(f"Cold start: import + first LaunchRequest, median of {args.cold_runs} fresh interpreters")
-        ours, base = cold_starts(SKILL_DIR, args.cold_runs, env), cold_starts(BASELINE_DIR, args.cold_runs, env)
+        ours, base = cold_starts((SKILL_DIR, BASELINE_DIR), args.cold_runs, env)
         print(row("wall", ours["wall"] * 1000, base["wall"] * 1000, "ms"))
         print(row("CPU", ours["cpu"] * 1000, base["cpu"] * 1000, "ms"))
         print(row("peak RSS", ours["rss_kb"] / 1024, base["rss_kb"] / 1024, "MiB"))
