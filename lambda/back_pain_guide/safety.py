@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .content import Content, EmergencySign, Question
-from .text import stems
+from .text import stem, stems
+
+SPEAKER = stem("i")
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,19 @@ class EmergencyDetector:
                 self._patterns.append((frozenset(stems(pattern)), match))
 
     def detect(self, text: str | None) -> EmergencyMatch | None:
-        """The first emergency sign the text mentions, or None."""
+        """The first emergency sign the text mentions, or None.
+
+        Carrier phrases such as "i {query}" take the speaker's "i" out of a slot, so "I fell and
+        hurt my back" can arrive as "fell and hurt my back": a pattern written with the "i"
+        ("i fell") also matches the text with the "i" put back, after every pattern has been
+        tried on the text as it came.
+        """
         if not text:
             return None
         present = set(stems(text))
+        return self._first_within(present) or self._first_within(present | {SPEAKER})
+
+    def _first_within(self, present: set[str]) -> EmergencyMatch | None:
         for required, match in self._patterns:
             if required <= present:
                 return match

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .content import Content, Topic
-from .text import normalise, stem
+from .text import stem
+from .text import words as to_words
 
 LEXICON_PATH = Path(__file__).with_name("search_lexicon.json")
 
@@ -55,10 +56,6 @@ class Hit:
     index: int = 0
 
 
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(normalise(text).split())
-
-
 @dataclass(frozen=True)
 class Lexicon:
     stop_words: frozenset[str]
@@ -73,14 +70,14 @@ class Lexicon:
         spellings: dict[tuple[str, ...], tuple[str, ...]] = {}
         for info in content.locales.values():
             for us, local in info.spellings.items():
-                spellings.setdefault(_words(local), _words(us))
-        spellings.update({_words(k): _words(v) for k, v in raw["spellings"].items()})
+                spellings.setdefault(to_words(local), to_words(us))
+        spellings.update({to_words(k): to_words(v) for k, v in raw["spellings"].items()})
         return cls(
-            stop_words=frozenset(_words(raw["stop_words"]) + _words(raw["place_words"])),
-            domain_words=frozenset(_words(raw["domain_words"])),
-            treatment_words=_words(raw["treatment_words"]),
+            stop_words=frozenset(to_words(raw["stop_words"]) + to_words(raw["place_words"])),
+            domain_words=frozenset(to_words(raw["domain_words"])),
+            treatment_words=to_words(raw["treatment_words"]),
             spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
-            expansions=PhraseTable({_words(k): _words(v) for k, v in raw["expansions"].items() if _words(k)}),
+            expansions=PhraseTable({to_words(k): to_words(v) for k, v in raw["expansions"].items() if to_words(k)}),
         )
 
 
@@ -115,7 +112,7 @@ class Analyzer:
         self.lexicon = lexicon
 
     def spelled(self, text: str) -> list[str]:
-        words = list(_words(text))
+        words = list(to_words(text))
         for start, end, replacement in reversed(self.lexicon.spellings.find(words)):
             words[start:end] = replacement
         return words
@@ -152,7 +149,7 @@ class Analyzer:
 
     @staticmethod
     def has_anaphora(text: str) -> bool:
-        return any(w in ANAPHORA for w in _words(text))
+        return any(w in ANAPHORA for w in to_words(text))
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ def normalise(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", lowered).split())
 
 
-def words(text: str) -> list[str]:
-    return normalise(text).split()
+def words(text: str) -> tuple[str, ...]:
+    return tuple(normalise(text).split())
 
 
 STEMS_PATH = Path(__file__).with_name("stems.json")

@@ -31,10 +31,10 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
         try:
             voice = voice_for(handler_input)
             speech, reprompt = voice.say("error"), voice.say("error_reprompt")
-        except ContentError as content_error:  # the message names the file and field, never user data
-            logger.critical("content could not be loaded: %s", content_error)
-            return builder.speak(to_ssml(CONTENT_UNAVAILABLE)).set_should_end_session(True).response
-        except Exception as other:
-            logger.critical("error answer failed: %s", type(other).__name__)
+        except Exception as failure:  # the content itself may be what failed
+            if isinstance(failure, ContentError):  # the message names the file and field, never user data
+                logger.critical("content could not be loaded: %s", failure)
+            else:
+                logger.critical("error answer failed: %s", type(failure).__name__)
             return builder.speak(to_ssml(CONTENT_UNAVAILABLE)).set_should_end_session(True).response
         return builder.speak(to_ssml(speech)).ask(to_ssml(reprompt)).response

@@ -49,13 +49,8 @@ class Found:
 
 
 def find_answer(question: str, context: Sequence[str] = ()) -> Found:
-    """Emergency words first; then the ranked topics. The one path the handler and the benchmark share.
-
-    Carrier phrases such as "i {query}" take the speaker's "i" out of the slot, so "I fell and
-    hurt my back" arrives as "fell and hurt my back"; the detector also hears the question with
-    the "i" put back, so a pattern written with it ("i fell") still matches.
-    """
-    match = detector().detect(question) or detector().detect(f"i {question}")
+    """Emergency words first; then the ranked topics. The one path the handler and the benchmark share."""
+    match = detector().detect(question)
     if match is not None:
         return Found(emergency=match)
     return Found(hits=tuple(index().rank(question, context=context)))
