@@ -100,13 +100,31 @@ def _parse_json(text: str, path: Path) -> object:
         raise ContentError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
 
 
-def _read_json(path: Path) -> object:
-    return _parse_json(_read_text(path), path)
+def content_checksum(schema_text: str, data_text: str) -> int:
+    """CRC-32 over a schema and the data checked against it (tools/build_validators.py records it)."""
+    return zlib.crc32(data_text.encode("utf-8"), zlib.crc32(schema_text.encode("utf-8")))
 
 
-def _validate(data: object, schema_path: Path, data_path: Path) -> None:
+def _validated_at_build(name: str, schema_text: str, data_text: str) -> bool:
+    """True when these very bytes passed validation when the package was built, so a cold start
+    can skip checking them again; any edit since (of data or schema) is validated as it is read."""
+    from .validators import VALIDATED
+    return VALIDATED.get(name) == content_checksum(schema_text, data_text)
+
+
+def _read_valid_json(folder: Path, name: str, *, trust_build: bool) -> object:
+    """``<name>.json`` from ``folder``, parsed and checked against ``<name>.schema.json``."""
+    data_path, schema_path = folder / f"{name}.json", folder / f"{name}.schema.json"
+    data_text, schema_text = _read_text(data_path), _read_text(schema_path)
+    data = _parse_json(data_text, data_path)
+    if not (trust_build and _validated_at_build(name, schema_text, data_text)):
+        _validate(data, _validator(name, schema_text, schema_path), data_path)
+    return data
+
+
+def _validate(data: object, validator: Callable[[object], object], data_path: Path) -> None:
     try:
-        _validator(schema_path)(data)
+        validator(data)
     except ValueError as exc:  # fastjsonschema's JsonSchemaValueException, or the precompiled twin
         where, message = getattr(exc, "name", None), getattr(exc, "message", None)
         if not isinstance(where, str) or not isinstance(message, str):
@@ -114,20 +132,18 @@ def _validate(data: object, schema_path: Path, data_path: Path) -> None:
         raise ContentError(f"{data_path}: {where.replace('data', '$', 1)}: {message.replace(where, 'value')}") from exc
 
 
-def _validator(schema_path: Path) -> Callable[[object], object]:
+def _validator(name: str, schema_text: str, schema_path: Path) -> Callable[[object], object]:
     """The precompiled validator for this schema (tools/build_validators.py) if it was built from
     this very file (same checksum), else one compiled now: a cold start saves the compile, and never at the
     price of checking against an outdated schema."""
-    text = _read_text(schema_path)
-    name = schema_path.name.removesuffix(".schema.json")
     try:
         module = importlib.import_module(f"{__package__}.validators.{name}")
     except ImportError:
         module = None
-    if module is not None and module.SCHEMA_CRC32 == zlib.crc32(text.encode("utf-8")):
+    if module is not None and module.SCHEMA_CRC32 == zlib.crc32(schema_text.encode("utf-8")):
         return module.validate
     import fastjsonschema  # only when the precompiled validator is stale: it is slow to import
-    return fastjsonschema.compile(_parse_json(text, schema_path))
+    return fastjsonschema.compile(_parse_json(schema_text, schema_path))
 
 
 def _check_references(raw: dict, data_path: Path) -> None:
@@ -160,15 +176,15 @@ def _check_references(raw: dict, data_path: Path) -> None:
             raise ContentError(f"{data_path}: $.emergency_signs[{index}].id: {sign['id']!r} is not an emergency question id")
 
 
-def load_content(directory: Path | None = None) -> Content:
-    """Read, validate and type back_pain.json and prompts.json from ``directory``."""
+def load_content(directory: Path | None = None, *, trust_build: bool = True) -> Content:
+    """Read, validate and type back_pain.json and prompts.json from ``directory``.
+
+    With ``trust_build``, files byte-for-byte the same as those validated when the package was
+    built are not validated again (see :func:`_validated_at_build`)."""
     folder = directory or paths.content_dir()
-    data_path, prompts_path = folder / "back_pain.json", folder / "prompts.json"
-    raw = _read_json(data_path)
-    _validate(raw, folder / "back_pain.schema.json", data_path)
-    _check_references(raw, data_path)
-    prompts = _read_json(prompts_path)
-    _validate(prompts, folder / "prompts.schema.json", prompts_path)
+    raw = _read_valid_json(folder, "back_pain", trust_build=trust_build)
+    _check_references(raw, folder / "back_pain.json")
+    prompts = _read_valid_json(folder, "prompts", trust_build=trust_build)
 
     return Content(
         review_date=raw["review_date"],

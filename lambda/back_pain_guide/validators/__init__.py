@@ -10,3 +10,6 @@ class JsonSchemaValueException(ValueError):
 
 
 JsonSchemaValuesException = JsonSchemaValueException
+
+# Checksums of the content files (with their schemas) that passed validation at build time.
+VALIDATED = {'back_pain': 778816124, 'prompts': 1676118944}
