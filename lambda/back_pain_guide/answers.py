@@ -5,8 +5,7 @@ the reading position to keep in the session. No ASK SDK types.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 from .content import Topic
 from .speech import Reply, Voice
@@ -14,8 +13,7 @@ from .speech import Reply, Voice
 CHUNKS, TREATMENT = "chunks", "treatment"
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """Where the listener is in a topic: part ("chunks" or "treatment") and chunk index."""
 
     topic: Topic

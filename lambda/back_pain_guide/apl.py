@@ -7,9 +7,8 @@ text. Devices without ``Alexa.Presentation.APL`` get no directive (their cards a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
@@ -26,12 +25,11 @@ ANSWER, CHECKLIST = "answer", "checklist"
 DOCUMENTS = (ANSWER, CHECKLIST)
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """Which document to show and the data it shows."""
 
     document: str
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any]
 
 
 @lru_cache(maxsize=None)

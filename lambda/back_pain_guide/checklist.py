@@ -6,9 +6,8 @@ state can only restart the checklist, never skip a question or an emergency.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from .content import Question
 
@@ -30,8 +29,7 @@ class Result(str, Enum):
     CLEAR = "clear"          # finished: no warning sign reported
 
 
-@dataclass(frozen=True)
-class State:
+class State(NamedTuple):
     """How far the listener got: the answers given so far, in question order."""
 
     answers: tuple[tuple[str, Answer], ...] = ()
@@ -44,8 +42,7 @@ class State:
         return {"index": self.index, "answers": [[qid, answer.value] for qid, answer in self.answers]}
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     result: Result
     state: State
     question: Question | None = None          # the next question (ASK) or the one that ended it (EMERGENCY)

@@ -1,7 +1,7 @@
 """Reading the topic slot with entity resolution, tolerant of absent or garbage values."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
@@ -12,8 +12,7 @@ from ..content import Topic, get_content
 TOPIC_SLOT = "topic"
 
 
-@dataclass(frozen=True)
-class TopicSlot:
+class TopicSlot(NamedTuple):
     """What the listener named: a known topic, or words we could not match, or nothing."""
 
     topic: Topic | None = None
