@@ -5,7 +5,6 @@ from typing import NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
-from ask_sdk_model.slu.entityresolution import StatusCode
 
 from ..content import Topic, get_content
 
@@ -31,6 +30,9 @@ def read_topic_slot(handler_input: HandlerInput) -> TopicSlot:
     if slot is None:
         return TopicSlot()
     heard = slot.value if isinstance(slot.value, str) else ""
+    # Imported here, not at the top: the SDK only loads the entity resolution models for requests
+    # that carry resolutions, and a cold start that begins with "open back pain guide" needs none.
+    from ask_sdk_model.slu.entityresolution import StatusCode
     topics = get_content().topics
     try:
         for authority in slot.resolutions.resolutions_per_authority or []:
