@@ -7,6 +7,7 @@ text. Devices without ``Alexa.Presentation.APL`` get no directive (their cards a
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
 
@@ -37,13 +38,18 @@ def document(name: str) -> dict[str, Any]:
     """An APL document from content/apl/<name>.json (read once)."""
     if name not in DOCUMENTS:
         raise KeyError(f"no APL document {name!r}")
-    return json.loads((paths.content_dir() / "apl" / f"{name}.json").read_text(encoding="utf-8"))
+    return _read_json(f"{name}.json")
 
 
 @lru_cache(maxsize=1)
 def screen_text() -> dict[str, Any]:
     """The screens' own words (hint label, hints, button labels) from content/apl/text.json."""
-    return json.loads((paths.content_dir() / "apl" / "text.json").read_text(encoding="utf-8"))
+    return _read_json("text.json")
+
+
+def _read_json(file_name: str) -> Any:
+    with open(os.path.join(paths.content_dir(), "apl", file_name), encoding="utf-8") as file:
+        return json.load(file)
 
 
 def supports_apl(handler_input: HandlerInput) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import zlib
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Mapping, NamedTuple
 
 from . import paths
@@ -84,16 +84,17 @@ class Content(NamedTuple):
         return next((q for q in self.questions if q.id == question_id), None)
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as file:
+            return file.read()
     except FileNotFoundError as exc:
         raise ContentError(f"{path}: file not found") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(f"{path}: cannot be read ({type(exc).__name__})") from exc
 
 
-def _parse_json(text: str, path: Path) -> object:
+def _parse_json(text: str, path: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -112,9 +113,10 @@ def _validated_at_build(name: str, schema_text: str, data_text: str) -> bool:
     return VALIDATED.get(name) == content_checksum(schema_text, data_text)
 
 
-def _read_valid_json(folder: Path, name: str, *, trust_build: bool) -> object:
+def _read_valid_json(folder: str | os.PathLike[str], name: str, *, trust_build: bool) -> object:
     """``<name>.json`` from ``folder``, parsed and checked against ``<name>.schema.json``."""
-    data_path, schema_path = folder / f"{name}.json", folder / f"{name}.schema.json"
+    data_path = os.path.join(folder, f"{name}.json")
+    schema_path = os.path.join(folder, f"{name}.schema.json")
     data_text, schema_text = _read_text(data_path), _read_text(schema_path)
     data = _parse_json(data_text, data_path)
     if not (trust_build and _validated_at_build(name, schema_text, data_text)):
@@ -122,7 +124,7 @@ def _read_valid_json(folder: Path, name: str, *, trust_build: bool) -> object:
     return data
 
 
-def _validate(data: object, validator: Callable[[object], object], data_path: Path) -> None:
+def _validate(data: object, validator: Callable[[object], object], data_path: str) -> None:
     try:
         validator(data)
     except ValueError as exc:  # fastjsonschema's JsonSchemaValueException, or the precompiled twin
@@ -132,7 +134,7 @@ def _validate(data: object, validator: Callable[[object], object], data_path: Pa
         raise ContentError(f"{data_path}: {where.replace('data', '$', 1)}: {message.replace(where, 'value')}") from exc
 
 
-def _validator(name: str, schema_text: str, schema_path: Path) -> Callable[[object], object]:
+def _validator(name: str, schema_text: str, schema_path: str) -> Callable[[object], object]:
     """The precompiled validator for this schema (tools/build_validators.py) if it was built from
     this very file (same checksum), else one compiled now: a cold start saves the compile, and never at the
     price of checking against an outdated schema."""
@@ -146,7 +148,7 @@ def _validator(name: str, schema_text: str, schema_path: Path) -> Callable[[obje
     return fastjsonschema.compile(_parse_json(schema_text, schema_path))
 
 
-def _check_references(raw: dict, data_path: Path) -> None:
+def _check_references(raw: dict, data_path: str) -> None:
     """Cross-references a JSON Schema cannot express: ids exist and are unique."""
     topic_ids = [t["id"] for t in raw["topics"]]
     seen: set[str] = set()
@@ -176,14 +178,14 @@ def _check_references(raw: dict, data_path: Path) -> None:
             raise ContentError(f"{data_path}: $.emergency_signs[{index}].id: {sign['id']!r} is not an emergency question id")
 
 
-def load_content(directory: Path | None = None, *, trust_build: bool = True) -> Content:
+def load_content(directory: str | os.PathLike[str] | None = None, *, trust_build: bool = True) -> Content:
     """Read, validate and type back_pain.json and prompts.json from ``directory``.
 
     With ``trust_build``, files byte-for-byte the same as those validated when the package was
     built are not validated again (see :func:`_validated_at_build`)."""
     folder = directory or paths.content_dir()
     raw = _read_valid_json(folder, "back_pain", trust_build=trust_build)
-    _check_references(raw, folder / "back_pain.json")
+    _check_references(raw, os.path.join(folder, "back_pain.json"))
     prompts = _read_valid_json(folder, "prompts", trust_build=trust_build)
 
     return Content(

@@ -147,7 +147,7 @@ class UtteranceResolver:
 
 
 def load_model(locale: str) -> dict[str, Any]:
-    folder = paths.interaction_model_dir()
+    folder = Path(paths.interaction_model_dir())
     path = folder / f"{locale}.json"
     if not path.exists():
         path = folder / "en-US.json"  # a locale the skill lacks is answered in en-US
@@ -155,8 +155,8 @@ def load_model(locale: str) -> dict[str, Any]:
 
 
 def builtin_utterances() -> dict[str, list[str]]:
-    source = paths.interaction_model_dir() / "source" / "model.json"
-    data = json.loads(Path(source).read_text(encoding="utf-8")).get("builtin_utterances", {})
+    source = Path(paths.interaction_model_dir()) / "source" / "model.json"
+    data = json.loads(source.read_text(encoding="utf-8")).get("builtin_utterances", {})
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 

@@ -3,31 +3,34 @@
 One source of truth lives at the repository's top level. A built Lambda package carries
 a copy next to the package (``<package parent>/content``), which is looked at first.
 ``BACK_PAIN_GUIDE_CONTENT_DIR`` overrides both (used by tests of broken content).
+
+Paths on the request path are plain strings (:mod:`os.path`): importing :mod:`pathlib` would
+cost every Lambda cold start about 2 ms, and nothing here needs more than joining names.
 """
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
-REPO_ROOT = _PACKAGE_PARENT.parent
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+REPO_ROOT = os.path.dirname(_PACKAGE_PARENT)
 
 
-def _first_existing(*candidates: Path) -> Path:
+def _first_existing(*candidates: str) -> str:
     for candidate in candidates:
-        if candidate.is_dir():
+        if os.path.isdir(candidate):
             return candidate
     return candidates[-1]
 
 
-def content_dir() -> Path:
+def content_dir() -> str:
     """The folder holding back_pain.json, prompts.json and their schemas."""
     override = os.environ.get("BACK_PAIN_GUIDE_CONTENT_DIR")
     if override:
-        return Path(override)
-    return _first_existing(_PACKAGE_PARENT / "content", REPO_ROOT / "content")
+        return override
+    return _first_existing(os.path.join(_PACKAGE_PARENT, "content"), os.path.join(REPO_ROOT, "content"))
 
 
-def interaction_model_dir() -> Path:
+def interaction_model_dir() -> str:
     """The folder holding <locale>.json interaction models (used by the console, not Lambda)."""
-    return _first_existing(_PACKAGE_PARENT / "interaction_model", REPO_ROOT / "interaction_model")
+    return _first_existing(os.path.join(_PACKAGE_PARENT, "interaction_model"),
+                           os.path.join(REPO_ROOT, "interaction_model"))

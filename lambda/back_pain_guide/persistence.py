@@ -25,7 +25,6 @@ import time
 from contextlib import closing
 from datetime import datetime, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, Callable, Mapping, TypeVar
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
@@ -124,8 +123,8 @@ def with_retries(operation: Callable[[], T], *, what: str, attempts: int = 2,
     raise AssertionError("unreachable")
 
 
-def default_db_path() -> Path:
-    return Path.home() / ".back_pain_guide" / "state.sqlite3"
+def default_db_path() -> str:
+    return os.path.join(os.path.expanduser("~"), ".back_pain_guide", "state.sqlite3")
 
 
 class SqliteAdapter(AbstractPersistenceAdapter):
@@ -137,7 +136,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     """
 
     def __init__(self, path: str | os.PathLike[str], *, timeout: float = 0.5, clock: Clock = time.time) -> None:
-        self.path = Path(path).expanduser()
+        self.path = os.path.expanduser(os.fspath(path))
         self.timeout = timeout
         self.clock = clock
         self._ready = False
@@ -147,7 +146,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         if not self._ready:
             with self._lock:
                 if not self._ready:
-                    self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                    os.makedirs(os.path.dirname(self.path) or ".", mode=0o700, exist_ok=True)
                     with closing(sqlite3.connect(self.path, timeout=self.timeout)) as db, db:
                         # Write-ahead logging: readers never wait for a writer, and with
                         # synchronous=NORMAL (below) a commit costs no fsync of the main file.

@@ -14,7 +14,7 @@ from back_pain_guide.content import ContentError, get_content, load_content
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     for name in ("back_pain.json", "back_pain.schema.json", "prompts.json", "prompts.schema.json"):
-        shutil.copy(paths.content_dir() / name, tmp_path / name)
+        shutil.copy(Path(paths.content_dir()) / name, tmp_path / name)
     return tmp_path
 
 

@@ -102,7 +102,7 @@ def main() -> None:
     from back_pain_guide import paths  # noqa: E402
     import_ms = (time.perf_counter() - started) * 1000
     check(Path(lambda_function.__file__).resolve().parent == build_dir, "lambda_function imported from the build")
-    check(paths.content_dir().resolve() == build_dir / "content", "content read from the package's own content/")
+    check(Path(paths.content_dir()).resolve() == build_dir / "content", "content read from the package's own content/")
     for source in sorted(content.rglob("*.json")):
         built = build_dir / "content" / source.relative_to(content)
         check(built.is_file() and built.read_bytes() == source.read_bytes(),

@@ -29,14 +29,14 @@ LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
 
 def test_sqlite_by_default_at_the_configured_path(tmp_path):
     adapter = default_adapter({"BACK_PAIN_GUIDE_DB": str(tmp_path / "x" / "s.sqlite3")})
-    assert isinstance(adapter, SqliteAdapter) and adapter.path == tmp_path / "x" / "s.sqlite3"
+    assert isinstance(adapter, SqliteAdapter) and Path(adapter.path) == tmp_path / "x" / "s.sqlite3"
     assert not (tmp_path / "x").exists()  # nothing touches the disk until the first turn
 
 
 def test_sqlite_default_path_is_private_under_home(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(tmp_path))
     adapter = default_adapter({})
-    assert adapter.path == tmp_path / ".back_pain_guide" / "state.sqlite3"
+    assert Path(adapter.path) == tmp_path / ".back_pain_guide" / "state.sqlite3"
     adapter.save_attributes(_envelope("amzn1.ask.account.A"), {"visits": 1})
     assert stat.S_IMODE((tmp_path / ".back_pain_guide").stat().st_mode) == 0o700
     assert adapter.get_attributes(_envelope("amzn1.ask.account.A")) == {"visits": 1}
