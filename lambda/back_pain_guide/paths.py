@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+_PACKAGE_PARENT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO_ROOT = os.path.dirname(_PACKAGE_PARENT)
 
 

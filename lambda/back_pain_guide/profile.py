@@ -11,9 +11,8 @@ and dropped.
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.exceptions import AttributesManagerException
@@ -24,8 +23,9 @@ logger = logging.getLogger(__name__)
 _LOADED, _PROFILE, _UNREAD = "profile_loaded", "profile", "profile_unread"
 
 
-@dataclass
-class Profile:
+class Profile(NamedTuple):
+    """Immutable: a visit makes a new profile (:func:`record_visit`)."""
+
     heard_disclaimer: bool = False
     visits: int = 0
     last_visit: str = ""
@@ -45,12 +45,12 @@ class Profile:
         )
 
     def to_attributes(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
-    def record_visit(self) -> None:
-        self.heard_disclaimer = True
-        self.visits += 1
-        self.last_visit = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    def visited(self) -> "Profile":
+        """This profile after one more visit, now."""
+        return self._replace(heard_disclaimer=True, visits=self.visits + 1,
+                             last_visit=datetime.now(timezone.utc).replace(microsecond=0).isoformat())
 
 
 def get_profile(handler_input: HandlerInput) -> Profile:
@@ -70,6 +70,13 @@ def get_profile(handler_input: HandlerInput) -> Profile:
         request_attrs[_PROFILE] = profile
         request_attrs[_LOADED] = profile.to_attributes()
     return request_attrs[_PROFILE]
+
+
+def record_visit(handler_input: HandlerInput) -> Profile:
+    """Counts this visit; the new profile is saved after the handler (:class:`SaveProfileInterceptor`)."""
+    profile = get_profile(handler_input).visited()
+    handler_input.attributes_manager.request_attributes[_PROFILE] = profile
+    return profile
 
 
 class SaveProfileInterceptor(AbstractResponseInterceptor):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Mapping
 
 from .content import Content, LocaleInfo, Topic
@@ -109,15 +110,23 @@ def to_ssml(text: str) -> str:
     return escape_xml(shorten(" ".join(text.split()), MAX_SPEECH_CHARS))
 
 
-# Characters XML 1.0 does not allow at all (control characters, lone surrogates) are dropped:
-# one of them anywhere would make the whole <speak> document invalid.
-_NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Characters XML 1.0 does not allow at all (control characters, lone surrogates, U+FFFE/U+FFFF)
+# are dropped: one of them anywhere would make the whole <speak> document invalid. The pattern
+# for non-ASCII text is compiled on first use only: its surrogate range makes it costly to compile
+# (as much as the rest of this module), and the content itself is all ASCII.
+_NOT_XML_ASCII = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@lru_cache(maxsize=1)
+def _not_xml_chars() -> re.Pattern[str]:
+    return re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape_xml(text: str) -> str:
     """Escapes &, < and > (what xml.sax.saxutils.escape does, without importing urllib and email)
     and drops characters that XML does not allow."""
-    return _NOT_XML_CHARS.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    not_xml = _NOT_XML_ASCII if text.isascii() else _not_xml_chars()
+    return not_xml.sub("", text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def card_parts(reply: Reply) -> tuple[str, str]:

@@ -37,6 +37,7 @@ def test_shorten_keeps_short_text():
 @settings(max_examples=300, derandomize=True)
 @given(st.text(alphabet=st.characters() | st.characters(categories=["Cc", "Cs"]), max_size=200))
 @example("lone \ud800 surrogate, \x01 control, \ufffe & <tag>")
+@example("ascii only: \x00 \x08 \x0b \x0c \x0e \x1f & <tag> \t\n\r kept")
 def test_escaping_matches_the_standard_library_and_drops_what_xml_forbids(text: str) -> None:
     expected = escape("".join(char for char in text if _allowed_in_xml(char)))
     assert escape_xml(text) == expected

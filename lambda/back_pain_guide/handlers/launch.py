@@ -7,7 +7,7 @@ from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
 from ..conversation import respond, voice_for
-from ..profile import get_profile
+from ..profile import get_profile, record_visit
 from ..speech import Reply
 
 
@@ -19,7 +19,7 @@ class LaunchRequestHandler(AbstractRequestHandler):
         voice = voice_for(handler_input)
         profile = get_profile(handler_input)
         greeting = voice.say("launch_return" if profile.heard_disclaimer else "launch_first")
-        profile.record_visit()
+        record_visit(handler_input)
         return respond(handler_input, Reply(
             body=greeting,
             follow_up=voice.say("launch_options"),
