@@ -4,7 +4,8 @@ The documents and every word they show besides the reply itself live in content/
 loaded once per process. A document holds layout only; the datasource ``screen`` carries the
 text. Devices without ``Alexa.Presentation.APL`` get no directive (their cards are unchanged).
 """
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
+# string annotation of its records at import, which a Lambda cold start pays for.
 
 import json
 import os
@@ -101,7 +102,7 @@ def checklist_screen(voice: Voice, state: State, question_text: str, count: int,
     })
 
 
-def render_directive(screen: Screen) -> RenderDocumentDirective:
+def render_directive(screen: Screen) -> "RenderDocumentDirective":
     # Imported here: the APL models package loads every APL command and component class
     # (tens of milliseconds), which a cold start for a voice-only device should not pay.
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective

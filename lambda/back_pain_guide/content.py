@@ -2,7 +2,8 @@
 
 Nothing here imports the ASK SDK: handlers, the checklist, search and tests share it.
 """
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
+# string annotation of its records at import, which a Lambda cold start pays for.
 
 import importlib
 import json

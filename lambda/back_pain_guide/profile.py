@@ -8,7 +8,8 @@ answer: a read that fails gives a fresh profile for this turn, and that profile 
 written back (it would overwrite what the store really holds); a write that fails is logged
 and dropped.
 """
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
+# string annotation of its records at import, which a Lambda cold start pays for.
 
 import logging
 from datetime import datetime, timezone

@@ -1,5 +1,6 @@
 """Reading the topic slot with entity resolution, tolerant of absent or garbage values."""
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
+# string annotation of its records at import, which a Lambda cold start pays for.
 
 from typing import NamedTuple
 
