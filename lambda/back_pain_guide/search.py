@@ -20,7 +20,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .content import Content, Topic
 from .text import stem
@@ -44,11 +44,12 @@ CURRENT_BOOST = 0.3       # share added to the current topic when the question s
 RECENT = 3                # how many recent topics lend their related topics a boost
 FIRST_CHUNK_EDGE = 0.5    # a later chunk must beat the first by this much to be read instead
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
+_NO_POSTINGS: Mapping[int, float] = {}
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A topic that answers the question, and where in it the answer is."""
+class Hit(NamedTuple):
+    """A topic that answers the question, and where in it the answer is (a NamedTuple: as
+    immutable as a frozen dataclass, and quicker to make, up to three for every question)."""
 
     topic: Topic
     score: float
@@ -91,7 +92,13 @@ class PhraseTable:
             sizes[phrase[0]].add(len(phrase))
         self._sizes = {first: sorted(s, reverse=True) for first, s in sizes.items()}
 
+    def items(self) -> Iterable[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Every phrase and its replacement."""
+        return self._table.items()
+
     def find(self, words: Sequence[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        if self._sizes.keys().isdisjoint(words):  # most questions have none of the phrases
+            return []
         found, i, count = [], 0, len(words)
         while i < count:
             for size in self._sizes.get(words[i], ()):
@@ -110,15 +117,26 @@ class Analyzer:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
+        self._meaningless = lexicon.stop_words | lexicon.domain_words
+        # Each lexicon phrase's stems (what it stands in for) and the terms it adds to a question.
+        self._expansions: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
+        for phrase, extra in lexicon.expansions.items():
+            added = self.stems(extra)
+            self._expansions[phrase] = (frozenset(self.stems(phrase, keep_domain=True)),
+                                        tuple(added + self.pairs(added)))
 
     def spelled(self, text: str) -> list[str]:
-        words = list(to_words(text))
-        for start, end, replacement in reversed(self.lexicon.spellings.find(words)):
-            words[start:end] = replacement
-        return words
+        return self.spelled_words(to_words(text))
+
+    def spelled_words(self, words: Sequence[str]) -> list[str]:
+        """The words with every spelling made one (the content's and the lexicon's)."""
+        spelled = list(words)
+        for start, end, replacement in reversed(self.lexicon.spellings.find(spelled)):
+            spelled[start:end] = replacement
+        return spelled
 
     def stems(self, words: Sequence[str], keep_domain: bool = False) -> list[str]:
-        drop = self.lexicon.stop_words if keep_domain else self.lexicon.stop_words | self.lexicon.domain_words
+        drop = self.lexicon.stop_words if keep_domain else self._meaningless
         return [stem(w) for w in words if w not in drop]
 
     @staticmethod
@@ -129,31 +147,30 @@ class Analyzer:
         own = self.stems(self.spelled(text), keep_domain=True)
         return own + self.pairs(own)
 
-    def question_terms(self, text: str) -> tuple[dict[str, float], list[str], dict[str, frozenset[str]]]:
-        """Weighted terms of a question, its own meaningful stems, and for each lexicon term the
-        question stems it stands for (both for coverage). Words like "back" and "pain" only
-        break ties, unless the question has nothing more specific."""
-        words = self.spelled(text)
+    def question_terms(self, question: Sequence[str]) -> tuple[dict[str, float], list[str],
+                                                                dict[str, frozenset[str]]]:
+        """Weighted terms of a question (its words, ``text.words``), its own meaningful stems, and
+        for each lexicon term the question stems it stands for (both for coverage). Words like
+        "back" and "pain" only break ties, unless the question has nothing more specific."""
+        words = self.spelled_words(question)
         own = self.stems(words) or self.stems(words, keep_domain=True)
         weights = {stem(w): DOMAIN_WEIGHT for w in words if w in self.lexicon.domain_words}
         weights.update(dict.fromkeys(own, 1.0))
         weights.update(dict.fromkeys(self.pairs(own), PAIR_WEIGHT))
         origins: dict[str, frozenset[str]] = {}
-        for start, end, extra in self.lexicon.expansions.find(words):
-            source = frozenset(self.stems(words[start:end], keep_domain=True))
-            added = self.stems(extra)
-            for term in added + self.pairs(added):
+        for start, end, _ in self.lexicon.expansions.find(words):
+            source, terms = self._expansions[tuple(words[start:end])]
+            for term in terms:
                 weights.setdefault(term, EXPANSION_WEIGHT)
                 origins[term] = origins.get(term, frozenset()) | source
         return weights, own, origins
 
     @staticmethod
-    def has_anaphora(text: str) -> bool:
-        return any(w in ANAPHORA for w in to_words(text))
+    def has_anaphora(words: Sequence[str]) -> bool:
+        return not ANAPHORA.isdisjoint(words)
 
 
-@dataclass(frozen=True)
-class _Query:
+class _Query(NamedTuple):  # a NamedTuple: made once per question, and cheaper to make than a dataclass
     weights: dict[str, float]             # term -> weight in the question
     own: list[str]                        # the question's own meaningful stems
     origins: dict[str, frozenset[str]]    # lexicon term -> the question stems it stands for
@@ -221,6 +238,9 @@ class TopicIndex:
             for position in postings:
                 postings[position] *= idf
         self._postings = dict(saturated)
+        # A stem pair counts only when both stems mean something on their own.
+        self._pairable = frozenset(t for t, idf in self._idf.items() if " " not in t and idf >= PAIR_MIN_IDF)
+        self._title_terms = [self.analyzer.document_terms(t.title) for t in self._topics]
         # The bar scales with the content: one rare word matched in a topic's text about clears it.
         rarest = math.log(1 + (n - 0.5) / 1.5)
         self.min_score = MIN_SCORE_SHARE * rarest
@@ -233,6 +253,7 @@ class TopicIndex:
              for part, i, terms in passages]
             for passages in passage_terms
         ]
+        self._passage_terms = [frozenset().union(*(p.values for p in passages)) for passages in self._passages]
 
     @staticmethod
     def _norms(fields: list[Counter[str]], b: float) -> list[float]:
@@ -241,43 +262,55 @@ class TopicIndex:
         return [K1 * (1 - b + b * length / average) for length in lengths]
 
     # --- ranking ------------------------------------------------------------------------------
-    def _query(self, question: str, context: Sequence[str]) -> _Query:
+    def _query(self, question: Sequence[str], context: Sequence[str]) -> _Query:
+        """The question's terms and weights, from its words."""
         weights, own, origins = self.analyzer.question_terms(question)
-        weights = {t: w for t, w in weights.items()
-                   if " " not in t or all(self._idf.get(p, 0.0) >= PAIR_MIN_IDF for p in t.split())}
+        weights = {t: w for t, w in weights.items() if " " not in t or self._pairable.issuperset(t.split(" "))}
         current = context[-1] if context else None
         anaphora = current in self._position and self.analyzer.has_anaphora(question)
         if anaphora:
             # "is it serious" after sciatica: the question is about the current topic.
-            for term in self.analyzer.document_terms(self._topics[self._position[current]].title):
+            for term in self._title_terms[self._position[current]]:
                 weights.setdefault(term, EXPANSION_WEIGHT)
         return _Query(weights, own, origins, anaphora)
 
     def scores(self, question: str, context: Sequence[str] = ()) -> tuple[list[tuple[float, int]], float]:
         """Every matching topic's score and position (best first), and the best topic's coverage."""
-        return self._scores(self._query(question, context), context)
+        query = self._query(to_words(question), context)
+        # Weights and postings are all above zero, so the topics the question matches are
+        # exactly those whose score is.
+        ranked = sorted(((s, p) for p, s in enumerate(self._scored(query, context)) if s > 0.0), reverse=True)
+        return ranked, self._top_coverage(query, context, ranked[0][1]) if ranked else 0.0
 
-    def _scores(self, query: _Query, context: Sequence[str]) -> tuple[list[tuple[float, int]], float]:
-        totals: dict[int, float] = defaultdict(float)
-        postings = self._postings
-        for term, weight in query.weights.items():
-            for position, value in postings.get(term, {}).items():
-                totals[position] += weight * value
+    def _scored(self, query: _Query, context: Sequence[str]) -> list[float]:
+        """Every topic's score by position, with the session's boosts (zero if not matched)."""
+        totals = self._totals(query.weights)
         self._apply_context(totals, context, query)
-        ranked = sorted(((s, p) for p, s in totals.items()), reverse=True)
-        if not ranked:
-            return ranked, 0.0
-        top = ranked[0][1]
-        matched = {t for t in query.weights if top in postings.get(t, ())}
-        points_at_top = query.anaphora and self._topics[top].id == context[-1]
-        return ranked, self._coverage(query, matched, points_at_top)
+        return totals
 
-    def _apply_context(self, totals: dict[int, float], context: Sequence[str], query: _Query) -> None:
+    def _totals(self, weights: Mapping[str, float]) -> list[float]:
+        """Every topic's sum of the question's weighted postings by position, added in term order."""
+        totals = [0.0] * len(self._topics)
+        for term, weight in weights.items():
+            for position, value in self._postings.get(term, _NO_POSTINGS).items():
+                totals[position] += weight * value
+        return totals
+
+    def _top_coverage(self, query: _Query, context: Sequence[str], top: int) -> float:
+        """The coverage (``_coverage``) of the best topic, at position ``top``."""
+        matched = {t for t in query.weights if top in self._postings.get(t, _NO_POSTINGS)}
+        points_at_top = query.anaphora and self._topics[top].id == context[-1]
+        return self._coverage(query, matched, points_at_top)
+
+    def _apply_context(self, totals: list[float], context: Sequence[str], query: _Query) -> None:
+        """Boosts, in place, the topics the session makes likelier (a zero stays zero)."""
+        if not context:
+            return
         recent = [self._position[t] for t in context[-RECENT:] if t in self._position]
         related = {self._position[r] for p in recent for r in self._topics[p].related if r in self._position}
-        for position in related & totals.keys():
+        for position in related:
             totals[position] *= 1 + RELATED_BOOST
-        if query.anaphora and recent and recent[-1] in totals:
+        if query.anaphora and recent:
             # "does it go away" leans to the current topic only if the topic speaks of going away;
             # "how long does it last" after sciatica is better answered by how long pain lasts.
             if any(recent[-1] in self._postings.get(t, ()) for t in query.own):
@@ -290,7 +323,8 @@ class TopicIndex:
         at the topic counts as the topic's name, matched."""
         if not query.own and not points_at_top:
             return 0.0
-        standing_in = set().union(*(query.origins[t] for t in matched if t in query.origins))
+        origins = query.origins
+        standing_in = set().union(*(origins[t] for t in matched if t in origins)) if origins else set()
         total = hit = self._unknown_idf / UNKNOWN_IDF_SHARE if points_at_top else 0.0
         for term in set(query.own):
             idf = self._idf.get(term, self._unknown_idf)
@@ -304,25 +338,32 @@ class TopicIndex:
     def rank(self, question: str, context: Iterable[str] = (), limit: int = 3) -> list[Hit]:
         """The best topics for the question, best first (the first with the chunk that answers
         it; the others are offered from their start); empty when nothing is relevant enough."""
+        return self.rank_words(to_words(question), context, limit)
+
+    def rank_words(self, question: Sequence[str], context: Iterable[str] = (), limit: int = 3) -> list[Hit]:
+        """``rank`` for a question already split into words (``text.words``)."""
         recent = list(context)
         query = self._query(question, recent)
-        ranked, coverage = self._scores(query, recent)
-        if not ranked or ranked[0][0] < self.min_score or coverage < MIN_COVERAGE:
+        # Only topics that clear the score bar are ever returned, so only they are sorted.
+        bar = self.min_score
+        best = sorted([(s, p) for p, s in enumerate(self._scored(query, recent)) if s >= bar], reverse=True)
+        if not best or self._top_coverage(query, recent, best[0][1]) < MIN_COVERAGE:
             return []
-        top_score, top = ranked[0]
+        top_score, top = best[0]
         return [self._hit(top, top_score, query.weights)] + [
-            Hit(self._topics[position], score) for score, position in ranked[1:limit] if score >= self.min_score]
+            Hit(self._topics[position], score) for score, position in best[1:limit]]
 
     def _hit(self, position: int, score: float, weights: Mapping[str, float]) -> Hit:
         """The topic with the passage that best answers what the question asks beyond the
         topic's name: "what is sciatica" reads the first chunk, "how is sciatica treated" the
         treatment."""
-        names = self._name_terms[position]
-        asked = [(term, weight) for term, weight in weights.items() if term not in names]
+        names, in_passages = self._name_terms[position], self._passage_terms[position]
+        # A term that no passage has adds nothing to any passage's value, so it is left out.
+        asked = [(term, weight) for term, weight in weights.items() if term in in_passages and term not in names]
         best: tuple[float, _Passage] | None = None
         for order, passage in enumerate(self._passages[position]):
             values = passage.values
-            value = sum(weight * values.get(term, 0.0) for term, weight in asked)
+            value = sum([weight * values.get(term, 0.0) for term, weight in asked])
             if order == 0:
                 value += FIRST_CHUNK_EDGE
             if best is None or value > best[0]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -40,6 +40,13 @@ def index() -> TopicIndex:
     return TopicIndex(get_content())
 
 
+@lru_cache(maxsize=1)
+def word_splitter() -> Callable[[str], tuple[str, ...]]:
+    """``text.words``, imported with the first question like the detector and the index."""
+    from ..text import words
+    return words
+
+
 @dataclass(frozen=True)
 class Found:
     """What a question leads to: emergency advice, ranked topics, or neither (decline)."""
@@ -50,10 +57,11 @@ class Found:
 
 def find_answer(question: str, context: Sequence[str] = ()) -> Found:
     """Emergency words first; then the ranked topics. The one path the handler and the benchmark share."""
-    match = detector().detect(question)
+    question_words = word_splitter()(question)  # split once, for both
+    match = detector().detect_words(question_words) if question else None
     if match is not None:
         return Found(emergency=match)
-    return Found(hits=tuple(index().rank(question, context=context)))
+    return Found(hits=tuple(index().rank_words(question_words, context=context)))
 
 
 def emergency_reply(voice: Voice, question: Question) -> Reply:

@@ -1,0 +1,123 @@
+"""The question path's shortcuts give exactly what the plain ways of working gave (issue #8).
+
+The emergency detector files each pattern under one stem and checks only the patterns filed
+under the text's stems; the ranker sorts only the topics over the score bar, and picks the
+passage from the terms some passage has; find_answer splits the question into words once for
+both. Each is checked here against the plain version on the real content.
+"""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from back_pain_guide.content import get_content
+from back_pain_guide.handlers.questions import detector, find_answer, index
+from back_pain_guide.safety import SPEAKER, EmergencyDetector, EmergencyMatch
+from back_pain_guide.search import FIRST_CHUNK_EDGE, MIN_COVERAGE, Hit
+from back_pain_guide.text import normalise, stems, words
+
+CONTENT = get_content()
+HERE = Path(__file__).parent
+
+
+def eval_questions() -> list[str]:
+    questions = []
+    for name in ("eval_questions.json", "holdout_questions.json"):
+        questions += [q["q"] for q in json.loads((HERE / name).read_text(encoding="utf-8"))["questions"]]
+    return questions
+
+
+def emergency_texts() -> list[str]:
+    return [text for sign in CONTENT.emergency_signs for text in (*sign.patterns, *sign.utterances)]
+
+
+def mixed_texts(count: int = 1500) -> list[str]:
+    """Questions, emergency wordings, and random mixes of their words (with and without the "i")."""
+    texts = eval_questions() + emergency_texts()
+    vocabulary = sorted({w for text in texts for w in words(text)})
+    rng = random.Random(8)
+    mixes = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 8))) for _ in range(count)]
+    return texts + mixes + [t.replace("i ", "") for t in emergency_texts()] + ["", "!!!", "i", "I FELL!"]
+
+
+def plain_detect(detector: EmergencyDetector, text: str) -> EmergencyMatch | None:
+    """Every pattern in order on the text's stems, then again with the speaker's "i" put back."""
+    if not text:
+        return None
+    present = set(stems(text))
+    for tried in (present, present | {SPEAKER}):
+        for required, match in detector._patterns:
+            if required <= tried:
+                return match
+    return None
+
+
+def test_the_detector_finds_what_trying_every_pattern_in_order_finds():
+    emergency = detector()
+    found = 0
+    for text in mixed_texts():
+        expected = plain_detect(emergency, text)
+        assert emergency.detect(text) == expected, text
+        if text:
+            assert emergency.detect_words(words(text)) == expected, text
+        found += expected is not None
+    assert found > 100  # the mix has plenty of emergencies, not only misses
+
+
+@pytest.mark.parametrize("text", emergency_texts())
+def test_every_emergency_wording_is_heard(text):
+    assert detector().detect(text) is not None
+
+
+def test_words_are_the_words_of_the_normalised_text():
+    for text in mixed_texts(200) + ["Can't  STAND\u2019s up-right?", "a`b'c\u2019d", "\tnew\nline\u00a0x"]:
+        assert words(text) == tuple(normalise(text).split())
+
+
+def test_find_answer_gives_what_the_detector_and_the_ranker_give_on_the_text():
+    for question in eval_questions():
+        for context in ((), ("sciatica",), ("heat_and_ice", "sciatica")):
+            found = find_answer(question, context)
+            match = detector().detect(question)
+            assert found.emergency == match, question
+            assert found.hits == (() if match else tuple(index().rank(question, context=context))), question
+
+
+def test_ranking_agrees_with_every_topic_scored():
+    """rank sorts only the topics over the bar; scores sorts them all: the tops must agree."""
+    ranker = index()
+    for question in eval_questions():
+        for context in ((), ("sciatica", "herniated_disk")):
+            ranked, coverage = ranker.scores(question, context)
+            hits = ranker.rank(question, context=context)
+            if not ranked or ranked[0][0] < ranker.min_score or coverage < MIN_COVERAGE:
+                assert hits == [], question
+                continue
+            over = [(score, position) for score, position in ranked[:3] if score >= ranker.min_score]
+            assert [(h.score, h.topic.id) for h in hits] == [
+                (score, ranker._topics[position].id) for score, position in over], question
+
+
+def test_the_passage_read_is_the_one_every_asked_term_picks():
+    """The passage choice skips terms no passage has; weighing every asked term picks the same."""
+    ranker = index()
+    for question in eval_questions():
+        hits = ranker.rank(question)
+        if not hits:
+            continue
+        position = ranker._position[hits[0].topic.id]
+        weights = ranker._query(words(question), []).weights
+        names = ranker._name_terms[position]
+        values = [sum(w * p.values.get(t, 0.0) for t, w in weights.items() if t not in names)
+                  for p in ranker._passages[position]]
+        values[0] += FIRST_CHUNK_EDGE
+        best = ranker._passages[position][values.index(max(values))]
+        assert (hits[0].part, hits[0].index) == (best.part, best.index), question
+
+
+def test_a_hit_is_still_read_by_name():
+    hit = index().rank("why does my lower back hurt when i bend over")[0]
+    assert isinstance(hit, Hit) and hit.topic.id == "strains_sprains" and hit.part in ("chunks", "treatment")
