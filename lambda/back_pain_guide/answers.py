@@ -83,10 +83,8 @@ def treatment_reading(voice: Voice, topic: Topic) -> tuple[Reading | None, Reply
     if topic.kind in ("treatment", "home_care"):
         return Reading(topic), None
     home_care = voice.content.topics.get("home_care")
-    reply = Reply(body=voice.say("no_treatment_details", title=topic.title.lower()))
-    if home_care is not None:
-        reply.follow_up = voice.say("related_offer", title=home_care.title.lower())
-        reply.offer = {"action": "topic", "topic": home_care.id}
-    else:
-        reply.follow_up = voice.say("what_else")
-    return None, reply
+    body = voice.say("no_treatment_details", title=topic.title.lower())
+    if home_care is None:
+        return None, Reply(body=body, follow_up=voice.say("what_else"))
+    return None, Reply(body=body, follow_up=voice.say("related_offer", title=home_care.title.lower()),
+                       offer={"action": "topic", "topic": home_care.id})

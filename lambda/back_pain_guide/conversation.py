@@ -188,11 +188,10 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
             session.save_checklist(None)
         else:
             session.save_checklist(state, active=False)
-            reply.follow_up = voice.say(
-                "checklist_offer_resume", number=state.index + 1, count=len(checklist())
+            reply = reply._replace(
+                follow_up=voice.say("checklist_offer_resume", number=state.index + 1, count=len(checklist())),
+                reprompt="", offer={"action": "resume_checklist"},
             )
-            reply.reprompt = ""
-            reply.offer = {"action": "resume_checklist"}
 
     if reply.end_session:
         session.clear()
@@ -214,6 +213,4 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
         builder.set_card(SimpleCard(title=voice.spell(title), content=text))
     if apl.supports_apl(handler_input):
         builder.add_directive(apl.render_directive(screen_for(session, voice, reply, in_checklist)))
-    for directive in reply.directives:
-        builder.add_directive(directive)
     return builder.response

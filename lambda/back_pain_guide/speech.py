@@ -3,12 +3,12 @@
 Handlers build a :class:`Reply` of plain text; :func:`render` turns it into the ASK response.
 Nothing a listener said is ever echoed back, so speech only ever holds our own text.
 """
-from __future__ import annotations
+# No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
+# string annotation of its records at import, which a Lambda cold start pays for.
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from .content import Content, LocaleInfo, Topic
 
@@ -17,12 +17,12 @@ MAX_CARD_CHARS = 7500     # Alexa allows 8000 characters for a card's title and 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
-@dataclass
-class Reply:
+class Reply(NamedTuple):
     """What the skill says in one turn, as plain text.
 
     ``follow_up`` is the question or next step that closes an open turn; it is also the
     reprompt unless ``reprompt`` is given. ``offer`` is what a "yes" would mean next turn.
+    Immutable: ``reply._replace(follow_up=...)`` makes a changed copy.
     """
 
     body: str
@@ -32,7 +32,6 @@ class Reply:
     card_text: str = ""
     end_session: bool = False
     offer: dict[str, Any] | None = None
-    directives: list[Any] = field(default_factory=list)
 
     @property
     def speech(self) -> str:

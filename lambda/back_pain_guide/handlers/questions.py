@@ -1,9 +1,8 @@
 """Free-form questions (AMAZON.SearchQuery) and utterances that name an emergency sign."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -47,8 +46,7 @@ def word_splitter() -> Callable[[str], tuple[str, ...]]:
     return words
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """What a question leads to: emergency advice, ranked topics, or neither (decline)."""
 
     emergency: EmergencyMatch | None = None
@@ -87,13 +85,13 @@ def answer_reply(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> tupl
     reading = Reading(top.topic, top.part, top.index)
     reply = answers.read(voice, reading, seen)
     following = next_best(voice, hits, seen)
+    other = following is not None and following.id != top.topic.id
     if reading.has_more:
-        if following is not None and following.id != top.topic.id:
-            reply.follow_up = voice.say("question_more_or_topic", title=following.title.lower())
-        reply.offer = {"action": "more"}
-    elif following is not None and following.id != top.topic.id:
-        reply.follow_up = voice.say("related_offer", title=following.title.lower())
-        reply.offer = {"action": "topic", "topic": following.id}
+        follow_up = voice.say("question_more_or_topic", title=following.title.lower()) if other else reply.follow_up
+        reply = reply._replace(follow_up=follow_up, offer={"action": "more"})
+    elif other:
+        reply = reply._replace(follow_up=voice.say("related_offer", title=following.title.lower()),
+                               offer={"action": "topic", "topic": following.id})
     return reading, reply
 
 
