@@ -1,6 +1,6 @@
 """Back Pain Guide against a minimal one-handler ASK SDK skill: cold start, warm latency, package size.
 
-    .venv/bin/python bench/bench_skill.py [--cold-runs 15] [--calls 3000] [--no-package]
+    .venv/bin/python bench/bench_skill.py [--cold-runs 15] [--calls 3000] [--no-package] [--no-instructions]
 
 Cold start: a fresh interpreter imports the handler module and answers its first LaunchRequest
 (median of --cold-runs processes, wall and CPU time from just before the import to the answer,
@@ -9,6 +9,9 @@ Three scenarios: as on Lambda, where the runtime interface client has imported a
 modules (logging among them) before it imports the handler, once with the skill built without
 a profile store (its own code, as in the warm figures) and once through the handler with its
 embedded default store (SQLite in a temp dir); and that last one again in a bare interpreter.
+When valgrind is installed, each scenario's instructions are also counted (one run per skill,
+minus an interpreter whose handler does nothing): CPU-time ratios on a shared machine move by
+about 0.1 between runs, instruction counts do not.
 
 Warm latency: median and p99 over --calls invocations per request kind in one process. The
 skill runs without a profile store here, so the figures are its own code; the store's cost is
@@ -22,12 +25,15 @@ import argparse
 import importlib.util
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -141,6 +147,34 @@ def cold_starts(runs: int, env: dict[str, str], preload: str, our_answer: str) -
             for kept in samples]
 
 
+EMPTY_HANDLER = 'def handler(event, context):\n    return {"response": {"outputSpeech": {"ssml": "<speak/>"}}}\n'
+
+
+def instructions(directory: Path, script: str, launch: str, env: dict[str, str]) -> int:
+    """Instructions one cold-start process executes, counted by valgrind (callgrind): unlike
+    CPU time, the same on every run and every machine load."""
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                             sys.executable, "-c", script, str(directory), launch],
+                            env=dict(env, PYTHONHASHSEED="0"), check=True, capture_output=True, text=True)
+    return int(re.search(r"refs:\s*([\d,]+)", result.stderr).group(1).replace(",", ""))
+
+
+def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str) -> tuple[int, int]:
+    """Instructions of each skill's cold start beyond an interpreter whose handler does nothing."""
+    launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
+    with tempfile.TemporaryDirectory() as empty:
+        Path(empty, "lambda_function.py").write_text(EMPTY_HANDLER, encoding="utf-8")
+        runs = ((SKILL_DIR, our_answer), (BASELINE_DIR, HANDLER_ANSWER), (Path(empty), HANDLER_ANSWER))
+        for directory, answer in runs:  # leave bytecode for the counted runs
+            subprocess.run([sys.executable, "-c", COLD_START_SCRIPT.format(preload=preload, answer=answer),
+                            str(directory), launch], env=env, check=True, capture_output=True)
+        with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+            ours, base, nothing = pool.map(
+                lambda run: instructions(run[0], COLD_START_SCRIPT.format(preload=preload, answer=run[1]),
+                                         launch, env), runs)
+    return ours - nothing, base - nothing
+
+
 def boto3_import_ms(runs: int, env: dict[str, str]) -> float:
     """CPU time a fresh interpreter spends importing boto3 and the ASK DynamoDB adapter."""
     script = ("import time; c = time.process_time(); import boto3, ask_sdk_dynamodb.adapter; "
@@ -177,19 +211,26 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=15)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--no-package", action="store_true", help="skip building the package")
+    parser.add_argument("--no-instructions", action="store_true",
+                        help="skip counting cold-start instructions with valgrind (done when valgrind is installed)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as state:
         env = dict(os.environ, BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"), LOG_LEVEL="WARNING")
         env.pop("BACK_PAIN_GUIDE_TABLE", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
-        print(f"Cold start: import + first LaunchRequest, median of {args.cold_runs} fresh interpreters per skill")
+        counted = not args.no_instructions and shutil.which("valgrind") is not None
+        print(f"Cold start: import + first LaunchRequest, median of {args.cold_runs} fresh interpreters per skill"
+              + ("; instructions counted by valgrind, one run each" if counted else ""))
         for title, preload, answer in COLD_START_SCENARIOS:
             ours, base = cold_starts(args.cold_runs, env, preload, answer)
             print(f" {title}")
             print(row("CPU", ours["cpu"] * 1000, base["cpu"] * 1000, "ms"))
             print(row("wall", ours["wall"] * 1000, base["wall"] * 1000, "ms"))
             print(row("peak RSS", ours["rss_kb"] / 1024, base["rss_kb"] / 1024, "MiB"))
+            if counted:
+                ours_count, base_count = cold_start_instructions(env, preload, answer)
+                print(row("instructions", ours_count / 1e6, base_count / 1e6, "M"))
         print(f"  on AWS the DynamoDB store also imports boto3 (from the runtime): "
               f"{boto3_import_ms(args.cold_runs, env):.0f} ms more CPU, median of {args.cold_runs}")
 
