@@ -219,6 +219,9 @@ def main() -> int:
         env = dict(os.environ, BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"), LOG_LEVEL="WARNING")
         env.pop("BACK_PAIN_GUIDE_TABLE", None)
         env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
+        # setuptools' distutils-precedence.pth puts an import hook in front of every import of a
+        # virtualenv; Lambda has none, so the hook stays off here (it would add to both skills).
+        env["SETUPTOOLS_USE_DISTUTILS"] = "stdlib"
         counted = not args.no_instructions and shutil.which("valgrind") is not None
         print(f"Cold start: import + first LaunchRequest, median of {args.cold_runs} fresh interpreters per skill"
               + ("; instructions counted by valgrind, one run each" if counted else ""))
