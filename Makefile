@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check generate models validators stems bench bench-questions bench-web bench-persistence soak deploy-check clean
+.PHONY: chat test content-check generate models validators stems index bench bench-questions bench-web bench-persistence soak deploy-check clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -32,7 +32,7 @@ content-check: $(STAMP)
 	$(PY) tools/content_check.py
 
 ## generate: everything generated from content/ and interaction_model/source/ (run after editing them)
-generate: models validators stems
+generate: models validators stems index
 
 ## models: regenerate interaction_model/<locale>.json from interaction_model/source/
 models: $(STAMP)
@@ -45,6 +45,10 @@ validators: $(STAMP)
 ## stems: regenerate lambda/back_pain_guide/stems.json (stems of every content word) after content changes
 stems: $(STAMP)
 	$(PY) tools/build_stems.py
+
+## index: regenerate lambda/back_pain_guide/search_index.json (the free-form search index) after content, lexicon or search code changes
+index: $(STAMP) stems
+	$(PY) tools/build_index.py
 
 ## bench-web: load-test the web service under gunicorn (verification on) against a bare Flask route
 bench-web: $(STAMP)

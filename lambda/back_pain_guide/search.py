@@ -12,21 +12,34 @@ A question is answered only when the best topic clears two bars: a score, and th
 the question's meaning (by idf) that the topic covers; otherwise the caller declines. The
 index is built once per process (the handler caches it); a query costs well under a
 millisecond (``make bench-questions``).
+
+Building the index takes a first question tens of milliseconds, so tools/build_index.py
+precomputes it into ``search_index.json``. That file is used only when it was built from
+exactly this index's inputs (the same checksum of the content's topics and spellings, the
+lexicon, the stem table and the code that builds it); otherwise the index is built here, so
+edited content is never ranked with a stale index.
 """
 from __future__ import annotations
 
+import binascii
 import json
 import math
+import sys
+import zlib
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .content import Content, Topic
-from .text import stem
+from .text import STEMS_PATH, stem
 from .text import words as to_words
 
 LEXICON_PATH = Path(__file__).with_name("search_lexicon.json")
+INDEX_PATH = Path(__file__).with_name("search_index.json")
+# Files the index is built from besides the content: the lexicon, the stem table, and its code.
+INDEX_INPUTS = (LEXICON_PATH, STEMS_PATH, Path(__file__), Path(__file__).with_name("text.py"))
 
 NAME_WEIGHT = 2.5         # a word in a topic's title or synonyms, against one in its text
 QUESTION_WEIGHT = 2.0     # a word in a topic's example questions, against one in its text
@@ -184,82 +197,218 @@ class _Passage:
     values: Mapping[str, float]  # term -> saturated, idf-weighted term frequency in this passage
 
 
+class IndexTables(NamedTuple):
+    """What the index precomputes from the content, by topic position: everything a query reads
+    that does not depend on the question."""
+
+    postings: dict[str, dict[int, float]]  # term -> topic position -> saturated, idf-weighted frequency
+    idf: dict[str, float]                  # term -> idf over topics
+    name_terms: list[frozenset[str]]       # terms of each topic's title and synonyms
+    title_terms: list[list[str]]           # terms of each topic's title, in order
+    passages: list[list[_Passage]]         # each topic's chunks, then its treatment
+
+    def to_json(self, checksum: int) -> str:
+        """The tables as JSON text. Floats are stored exactly, as base64 little-endian doubles
+        (parsing 15,000 decimal floats would cost about as much as building the index); the
+        order of the values is the order of the terms before them."""
+        postings = [[term, sorted(self.postings[term])] for term in sorted(self.postings)]
+        passages = [[[p.part, p.index, sorted(p.values)] for p in topic_passages] for topic_passages in self.passages]
+        data = {
+            "checksum": checksum,
+            "postings": postings,
+            "posting_values": _pack([self.postings[term][position] for term, positions in postings
+                                     for position in positions]),
+            "idf_values": _pack([self.idf[term] for term, _ in postings]),
+            "name_terms": [sorted(terms) for terms in self.name_terms],
+            "title_terms": self.title_terms,
+            "passages": passages,
+            "passage_values": _pack([p.values[term] for topic_passages in self.passages for p in topic_passages
+                                     for term in sorted(p.values)]),
+        }
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")) + "\n"
+
+    @classmethod
+    def from_json(cls, data: dict) -> "IndexTables":
+        """The tables ``to_json`` wrote (already parsed); ValueError if the values do not fit."""
+        runs = _runs(_unpack(data["posting_values"]), [len(positions) for _, positions in data["postings"]])
+        postings = {term: dict(zip(positions, run)) for (term, positions), run in zip(data["postings"], runs)}
+        idf = _unpack(data["idf_values"])
+        if len(idf) != len(postings):
+            raise ValueError("search index: the idf values do not match the terms")
+        passage_sizes = [len(terms) for passages in data["passages"] for _, _, terms in passages]
+        runs = iter(_runs(_unpack(data["passage_values"]), passage_sizes))
+        return cls(
+            postings=postings,
+            idf=dict(zip(postings, idf)),
+            name_terms=[frozenset(terms) for terms in data["name_terms"]],
+            title_terms=data["title_terms"],
+            passages=[[_Passage(part, index, dict(zip(terms, next(runs)))) for part, index, terms in passages]
+                      for passages in data["passages"]],
+        )
+
+
+def _runs(values: list[float], sizes: list[int]) -> list[list[float]]:
+    """``values`` cut, in order, into runs of the given sizes; ValueError unless they add up."""
+    if sum(sizes) != len(values):
+        raise ValueError("search index: the stored values do not match their terms")
+    runs, start = [], 0
+    for size in sizes:
+        runs.append(values[start:start + size])
+        start += size
+    return runs
+
+
+def _pack(values: list[float]) -> str:
+    """Floats as base64 text of little-endian IEEE doubles (exact, and quick to read back; binascii
+    rather than the base64 module, which costs a cold start a millisecond to import)."""
+    packed = array("d", values)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return binascii.b2a_base64(packed.tobytes(), newline=False).decode("ascii")
+
+
+def _unpack(text: str) -> list[float]:
+    """The floats ``_pack`` wrote."""
+    packed = array("d", binascii.a2b_base64(text, strict_mode=True))
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tolist()
+
+
+def _idf(count: int, frequency: int) -> float:
+    """BM25 idf of a term found in ``frequency`` of ``count`` documents."""
+    return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+
+
+def inputs_checksum(content: Content) -> int:
+    """CRC-32 of everything the index is built from: the content's topics (in order) and locale
+    spellings, and the files in ``INDEX_INPUTS``."""
+    used = [list(content.topics.values()), {code: dict(info.spellings) for code, info in content.locales.items()}]
+    checksum = zlib.crc32(json.dumps(used, sort_keys=True).encode("utf-8"))
+    for path in INDEX_INPUTS:
+        checksum = zlib.crc32(path.read_bytes(), checksum)
+    return checksum
+
+
+def load_tables(content: Content, path: Path = INDEX_PATH) -> IndexTables | None:
+    """The precomputed tables (tools/build_index.py), or None if they are missing or were not
+    built from exactly this content and these inputs."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("checksum") != inputs_checksum(content):
+            return None
+        return IndexTables.from_json(data)
+    except (OSError, ValueError):
+        return None
+
+
+def build_tables(topics: Sequence[Topic], analyzer: Analyzer) -> IndexTables:
+    """The index's tables computed from the topics (what tools/build_index.py writes)."""
+    fields = [_topic_fields(topic, analyzer) for topic in topics]
+    names = [name for name, _, _ in fields]
+    postings, idf = _weighted_postings(names, [text for _, text, _ in fields])
+    return IndexTables(
+        postings=postings,
+        idf=idf,
+        name_terms=[frozenset(name) for name in names],
+        title_terms=[analyzer.document_terms(t.title) for t in topics],
+        passages=_weighted_passages([passages for _, _, passages in fields]),
+    )
+
+
+def _topic_fields(topic: Topic, analyzer: Analyzer) -> tuple[Counter[str], Counter[str],
+                                                               list[tuple[str, int, Counter[str]]]]:
+    """A topic's name terms, text terms and each passage's terms, counted."""
+    name: Counter[str] = Counter()
+    for phrase in (topic.title, *topic.synonyms):
+        terms = analyzer.document_terms(phrase)
+        words = len(analyzer.stems(analyzer.spelled(phrase))) or 1  # "back pain" words aside
+        # Once per phrase, in the phrase's order ("gabapentin" names a topic more than "leg" in
+        # "pain down my leg"); a fixed order keeps the field's float length the same in every process.
+        for term in dict.fromkeys(terms):
+            name[term] += 1 / words
+    text: Counter[str] = Counter()
+    for question in topic.questions:
+        for term in analyzer.document_terms(question):
+            text[term] += QUESTION_WEIGHT
+    passages = [(part, i, Counter(analyzer.document_terms(chunk)))
+                for part, chunks in (("chunks", topic.chunks), ("treatment", topic.treatment))
+                for i, chunk in enumerate(chunks)]
+    for _, _, terms in passages:
+        text.update(terms)
+    for part, _, terms in passages:
+        if part == "treatment":  # "how is sciatica treated" asks for this part (chunk choice only)
+            terms.update(set(analyzer.stems(analyzer.lexicon.treatment_words)))
+    return name, text, passages
+
+
+def _weighted_postings(names: list[Counter[str]], texts: list[Counter[str]]) -> tuple[dict[str, dict[int, float]],
+                                                                                      dict[str, float]]:
+    """BM25F: each term's saturated, idf-weighted frequency in each topic's two fields, and its idf."""
+    name_norms, text_norms = _norms(names, B_NAMES), _norms(texts, B_TEXT)
+    saturated: dict[str, dict[int, float]] = defaultdict(dict)
+    for position, (name, text) in enumerate(zip(names, texts)):
+        name_norm, text_norm = name_norms[position], text_norms[position]
+        for term in name.keys() | text.keys():
+            in_name, in_text = name.get(term, 0), text.get(term, 0)
+            value = NAME_WEIGHT * in_name * (K1 + 1) / (in_name + name_norm) if in_name else 0.0
+            if in_text:
+                value += in_text * (K1 + 1) / (in_text + text_norm)
+            saturated[term][position] = value
+    n = len(names)
+    idf = {t: _idf(n, len(p)) for t, p in saturated.items()}
+    for term, postings in saturated.items():
+        for position in postings:
+            postings[position] *= idf[term]
+    return dict(saturated), idf
+
+
+def _norms(fields: list[Counter[str]], b: float) -> list[float]:
+    """Each field's BM25 length norm (K1, scaled by its length against the average)."""
+    lengths = [sum(f.values()) for f in fields]
+    average = sum(lengths) / len(lengths) or 1.0
+    return [K1 * (1 - b + b * length / average) for length in lengths]
+
+
+def _weighted_passages(passage_terms: list[list[tuple[str, int, Counter[str]]]]) -> list[list[_Passage]]:
+    """Each passage's saturated, idf-weighted term frequencies (idf over every passage)."""
+    passage_df: Counter[str] = Counter(t for passages in passage_terms for _, _, terms in passages for t in terms)
+    count = sum(len(p) for p in passage_terms)
+    passage_idf = {t: _idf(count, f) for t, f in passage_df.items()}
+    return [
+        [_Passage(part, i, {t: passage_idf[t] * tf * (K1 + 1) / (tf + K1) for t, tf in terms.items()})
+         for part, i, terms in passages]
+        for passages in passage_terms
+    ]
+
+
 class TopicIndex:
-    """The search index over every topic, built once from the content.
+    """The search index over every topic, loaded precomputed or built once from the content.
 
     Everything that does not depend on the question (saturated term frequencies, length
-    norms, idf) is computed here, so a query is one multiply-add per posting."""
+    norms, idf) is computed ahead, so a query is one multiply-add per posting."""
 
     def __init__(self, content: Content, lexicon: Lexicon | None = None) -> None:
         self.analyzer = Analyzer(lexicon or Lexicon.load(content))
         self._topics: list[Topic] = list(content.topics.values())
         self._position = {t.id: i for i, t in enumerate(self._topics)}
-        names: list[Counter[str]] = []
-        texts: list[Counter[str]] = []
-        passage_terms: list[list[tuple[str, int, Counter[str]]]] = []
-        for topic in self._topics:
-            name: Counter[str] = Counter()
-            for phrase in (topic.title, *topic.synonyms):
-                terms = self.analyzer.document_terms(phrase)
-                words = len(self.analyzer.stems(self.analyzer.spelled(phrase))) or 1  # "back pain" words aside
-                for term in set(terms):  # "gabapentin" names a topic more than "leg" in "pain down my leg"
-                    name[term] += 1 / words
-            text: Counter[str] = Counter()
-            for question in topic.questions:
-                for term in self.analyzer.document_terms(question):
-                    text[term] += QUESTION_WEIGHT
-            passages = [(part, i, Counter(self.analyzer.document_terms(chunk)))
-                        for part, chunks in (("chunks", topic.chunks), ("treatment", topic.treatment))
-                        for i, chunk in enumerate(chunks)]
-            for _, _, terms in passages:
-                text.update(terms)
-            for part, _, terms in passages:
-                if part == "treatment":  # "how is sciatica treated" asks for this part (chunk choice only)
-                    terms.update(set(self.analyzer.stems(self.analyzer.lexicon.treatment_words)))
-            names.append(name)
-            texts.append(text)
-            passage_terms.append(passages)
-        n = len(self._topics)
-        self._name_terms = [frozenset(name) for name in names]
-        name_norms, text_norms = self._norms(names, B_NAMES), self._norms(texts, B_TEXT)
-        saturated: dict[str, dict[int, float]] = defaultdict(dict)
-        for position in range(n):
-            name, text = names[position], texts[position]
-            name_norm, text_norm = name_norms[position], text_norms[position]
-            for term in name.keys() | text.keys():
-                in_name, in_text = name.get(term, 0), text.get(term, 0)
-                value = NAME_WEIGHT * in_name * (K1 + 1) / (in_name + name_norm) if in_name else 0.0
-                if in_text:
-                    value += in_text * (K1 + 1) / (in_text + text_norm)
-                saturated[term][position] = value
-        self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in saturated.items()}
-        for term, postings in saturated.items():
-            idf = self._idf[term]
-            for position in postings:
-                postings[position] *= idf
-        self._postings = dict(saturated)
+        # A lexicon given by the caller is not the one the precomputed tables were built with.
+        tables = load_tables(content) if lexicon is None else None
+        if tables is None:
+            tables = build_tables(self._topics, self.analyzer)
+        self._use(tables)
+
+    def _use(self, tables: IndexTables) -> None:
+        """Takes the tables, and what follows from them."""
+        self._postings, self._idf = tables.postings, tables.idf
+        self._name_terms, self._title_terms, self._passages = tables.name_terms, tables.title_terms, tables.passages
         # A stem pair counts only when both stems mean something on their own.
         self._pairable = frozenset(t for t, idf in self._idf.items() if " " not in t and idf >= PAIR_MIN_IDF)
-        self._title_terms = [self.analyzer.document_terms(t.title) for t in self._topics]
         # The bar scales with the content: one rare word matched in a topic's text about clears it.
-        rarest = math.log(1 + (n - 0.5) / 1.5)
+        rarest = math.log(1 + (len(self._topics) - 0.5) / 1.5)
         self.min_score = MIN_SCORE_SHARE * rarest
         self._unknown_idf = UNKNOWN_IDF_SHARE * rarest
-        passage_df: Counter[str] = Counter(t for passages in passage_terms for _, _, terms in passages for t in terms)
-        count = sum(len(p) for p in passage_terms)
-        passage_idf = {t: math.log(1 + (count - f + 0.5) / (f + 0.5)) for t, f in passage_df.items()}
-        self._passages = [
-            [_Passage(part, i, {t: passage_idf[t] * tf * (K1 + 1) / (tf + K1) for t, tf in terms.items()})
-             for part, i, terms in passages]
-            for passages in passage_terms
-        ]
         self._passage_terms = [frozenset().union(*(p.values for p in passages)) for passages in self._passages]
-
-    @staticmethod
-    def _norms(fields: list[Counter[str]], b: float) -> list[float]:
-        lengths = [sum(f.values()) for f in fields]
-        average = sum(lengths) / len(lengths) or 1.0
-        return [K1 * (1 - b + b * length / average) for length in lengths]
 
     # --- ranking ------------------------------------------------------------------------------
     def _query(self, question: Sequence[str], context: Sequence[str]) -> _Query:

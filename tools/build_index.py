@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""Precomputes the free-form search index: lambda/back_pain_guide/search_index.json.
+
+Building the BM25F index (search.TopicIndex) costs the first question of a cold start tens of
+milliseconds; reading it from this file costs a few. The file records a checksum of what it was
+built from (the content's topics and spellings from content/back_pain.json, the search lexicon,
+stems.json, search.py and text.py): at run time the index is read from it only when that checksum
+still matches, and is built as before otherwise, so a stale file is slower, never wrong.
+Run it after `make stems` (stems.json is one of its inputs). `--check` exits 1 when stale.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lambda"))
+
+from back_pain_guide.content import load_content  # noqa: E402
+from back_pain_guide.search import INDEX_PATH, Analyzer, Lexicon, build_tables, inputs_checksum  # noqa: E402
+from generated_files import write_or_check  # noqa: E402
+
+CONTENT = ROOT / "content"
+
+
+def render() -> str:
+    """The index computed from the content (never read from the existing file), as JSON text."""
+    content = load_content(CONTENT)
+    analyzer = Analyzer(Lexicon.load(content))
+    tables = build_tables(list(content.topics.values()), analyzer)
+    return tables.to_json(inputs_checksum(content))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if search_index.json is stale")
+    args = parser.parse_args()
+    return write_or_check({INDEX_PATH: render()}, check=args.check, command="make index")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
