@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check generate models validators stems index bench bench-questions bench-web bench-persistence soak deploy-check clean
+.PHONY: chat test content-check generate models validators stems index bench bench-py313 bench-questions bench-web bench-persistence soak deploy-check clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -62,6 +62,19 @@ bench-persistence: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_skill.py
 
+# CPython 3.13, the Lambda runtime's version (pyenv's if there is one), for bench-py313.
+PYTHON313 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13) python3.13)
+VENV313 := .venv-3.13
+
+$(VENV313)/.installed: lambda/requirements.txt
+	test -x $(VENV313)/bin/python || $(PYTHON313) -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --quiet -r lambda/requirements.txt
+	touch $@
+
+## bench-py313: the same benchmark on CPython 3.13, the version the function runs on (needs python3.13)
+bench-py313: $(VENV313)/.installed
+	$(VENV313)/bin/python bench/bench_skill.py
+
 ## bench-questions: free-form question accuracy and speed on the evaluation set
 bench-questions: $(STAMP)
 	$(PY) bench/bench_questions.py
@@ -75,4 +88,4 @@ deploy-check:
 	bash tools/deploy_check.sh
 
 clean:
-	rm -rf $(VENV) .venv-deploy .pytest_cache node_modules .aws-sam
+	rm -rf $(VENV) $(VENV313) .venv-deploy .pytest_cache node_modules .aws-sam
