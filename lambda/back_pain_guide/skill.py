@@ -18,7 +18,6 @@ from ask_sdk_model import IntentRequest, RequestEnvelope
 
 from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
 from .conversation import DropUnknownSessionKeys
-from .interceptors import RequestLogger, ResponseLogger
 from .profile import SaveProfileInterceptor
 
 logger = logging.getLogger("back_pain_guide")
@@ -64,10 +63,16 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
     ):
         builder.add_request_handler(handler)
     builder.add_exception_handler(errors.CatchAllExceptionHandler())
-    builder.add_global_request_interceptor(RequestLogger())
+    # The request and response log lines exist only at INFO (LOG_LEVEL when the skill is built);
+    # otherwise their interceptors are not even loaded, and logging costs a turn nothing.
+    log_requests = logging.getLogger("back_pain_guide.requests").isEnabledFor(logging.INFO)
+    if log_requests:
+        from .interceptors import RequestLogger, ResponseLogger
+        builder.add_global_request_interceptor(RequestLogger())
     builder.add_global_request_interceptor(DropUnknownSessionKeys())
     builder.add_global_response_interceptor(SaveProfileInterceptor())
-    builder.add_global_response_interceptor(ResponseLogger())
+    if log_requests:
+        builder.add_global_response_interceptor(ResponseLogger())
     return builder.create()
 
 
