@@ -10,7 +10,6 @@ Run it after `make stems` (stems.json is one of its inputs). `--check` exits 1 w
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -19,7 +18,7 @@ sys.path.insert(0, str(ROOT / "lambda"))
 
 from back_pain_guide.content import load_content  # noqa: E402
 from back_pain_guide.search import INDEX_PATH, Analyzer, Lexicon, build_tables, inputs_checksum  # noqa: E402
-from generated_files import write_or_check  # noqa: E402
+from generated_files import generator_main  # noqa: E402
 
 CONTENT = ROOT / "content"
 
@@ -32,12 +31,5 @@ def render() -> str:
     return tables.to_json(inputs_checksum(content))
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if search_index.json is stale")
-    args = parser.parse_args()
-    return write_or_check({INDEX_PATH: render()}, check=args.check, command="make index")
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generator_main(__doc__, lambda: {INDEX_PATH: render()}, "make index"))

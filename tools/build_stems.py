@@ -10,7 +10,6 @@ for any other word, so a stale table is slower, never wrong. `--check` exits 1 w
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -23,7 +22,7 @@ TARGET = PACKAGE / "stems.json"
 sys.path.insert(0, str(ROOT / "lambda"))
 
 from back_pain_guide.text import words  # noqa: E402
-from generated_files import write_or_check  # noqa: E402
+from generated_files import generator_main  # noqa: E402
 
 
 def strings(value: Any) -> Iterator[str]:
@@ -49,12 +48,5 @@ def render() -> str:
     return json.dumps(table, indent=0, sort_keys=True, ensure_ascii=True) + "\n"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if stems.json is stale")
-    args = parser.parse_args()
-    return write_or_check({TARGET: render()}, check=args.check, command="make stems")
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generator_main(__doc__, lambda: {TARGET: render()}, "make stems"))

@@ -12,7 +12,6 @@ very bytes skips validating them again (a few milliseconds); anything edited sin
 """
 from __future__ import annotations
 
-import argparse
 import json
 import re
 import sys
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import fastjsonschema
 
-from generated_files import write_or_check
+from generated_files import generator_main
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -88,11 +87,5 @@ def expected_files() -> dict[Path, str]:
     return files
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="exit 1 if a generated module is stale")
-    args = parser.parse_args()
-    return write_or_check(expected_files(), check=args.check, command="make validators")
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(generator_main(__doc__, expected_files, "make validators"))

@@ -1,9 +1,10 @@
 """Shared by the generators in tools/: write generated files, or (--check) report the stale ones."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,3 +25,11 @@ def write_or_check(files: Mapping[Path, str], *, check: bool, command: str) -> i
         print(f"stale, run `{command}`: " + ", ".join(stale), file=sys.stderr)
         return 1
     return 0
+
+
+def generator_main(doc: str, expected_files: Callable[[], Mapping[Path, str]], command: str) -> int:
+    """The command line every generator shares: write its files, or with --check list the stale ones."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    args = parser.parse_args()
+    return write_or_check(expected_files(), check=args.check, command=command)
