@@ -63,15 +63,13 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
     ):
         builder.add_request_handler(handler)
     builder.add_exception_handler(errors.CatchAllExceptionHandler())
-    # The request and response log lines exist only at INFO (LOG_LEVEL when the skill is built);
-    # otherwise their interceptors are not even loaded, and logging costs a turn nothing.
-    log_requests = logging.getLogger("back_pain_guide.requests").isEnabledFor(logging.INFO)
-    if log_requests:
-        from .interceptors import RequestLogger, ResponseLogger
-        builder.add_global_request_interceptor(RequestLogger())
     builder.add_global_request_interceptor(DropUnknownSessionKeys())
     builder.add_global_response_interceptor(SaveProfileInterceptor())
-    if log_requests:
+    # The request and response log lines exist only at INFO (LOG_LEVEL when the skill is built);
+    # otherwise their interceptors are not even loaded, and logging costs a turn nothing.
+    if logging.getLogger("back_pain_guide.requests").isEnabledFor(logging.INFO):
+        from .interceptors import RequestLogger, ResponseLogger
+        builder.add_global_request_interceptor(RequestLogger())
         builder.add_global_response_interceptor(ResponseLogger())
     return builder.create()
 
