@@ -32,4 +32,4 @@ def render() -> str:
 
 
 if __name__ == "__main__":
-    sys.exit(generator_main(__doc__, lambda: {INDEX_PATH: render()}, "make index"))
+    sys.exit(generator_main(__doc__, lambda: {Path(INDEX_PATH): render()}, "make index"))

@@ -24,22 +24,23 @@ from __future__ import annotations
 import binascii
 import json
 import math
+import os
 import sys
 import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .content import Content, Topic
 from .text import STEMS_PATH, stem
 from .text import words as to_words
 
-LEXICON_PATH = Path(__file__).with_name("search_lexicon.json")
-INDEX_PATH = Path(__file__).with_name("search_index.json")
+_HERE = os.path.dirname(os.path.abspath(__file__))  # os.path, like paths.py: no pathlib import on a request
+LEXICON_PATH = os.path.join(_HERE, "search_lexicon.json")
+INDEX_PATH = os.path.join(_HERE, "search_index.json")
 # Files the index is built from besides the content: the lexicon, the stem table, and its code.
-INDEX_INPUTS = (LEXICON_PATH, STEMS_PATH, Path(__file__), Path(__file__).with_name("text.py"))
+INDEX_INPUTS = (LEXICON_PATH, STEMS_PATH, os.path.join(_HERE, "search.py"), os.path.join(_HERE, "text.py"))
 
 NAME_WEIGHT = 2.5         # a word in a topic's title or synonyms, against one in its text
 QUESTION_WEIGHT = 2.0     # a word in a topic's example questions, against one in its text
@@ -79,8 +80,9 @@ class Lexicon:
     expansions: PhraseTable
 
     @classmethod
-    def load(cls, content: Content, path: Path = LEXICON_PATH) -> "Lexicon":
-        raw = json.loads(path.read_text(encoding="utf-8"))
+    def load(cls, content: Content, path: str | os.PathLike[str] = LEXICON_PATH) -> "Lexicon":
+        with open(path, encoding="utf-8") as file:
+            raw = json.load(file)
         spellings: dict[tuple[str, ...], tuple[str, ...]] = {}
         for info in content.locales.values():
             for us, local in info.spellings.items():
@@ -286,15 +288,17 @@ def inputs_checksum(content: Content) -> int:
     used = [list(content.topics.values()), {code: dict(info.spellings) for code, info in content.locales.items()}]
     checksum = zlib.crc32(json.dumps(used, sort_keys=True).encode("utf-8"))
     for path in INDEX_INPUTS:
-        checksum = zlib.crc32(path.read_bytes(), checksum)
+        with open(path, "rb") as file:
+            checksum = zlib.crc32(file.read(), checksum)
     return checksum
 
 
-def load_tables(content: Content, path: Path = INDEX_PATH) -> IndexTables | None:
+def load_tables(content: Content, path: str | os.PathLike[str] = INDEX_PATH) -> IndexTables | None:
     """The precomputed tables (tools/build_index.py), or None if they are missing or were not
     built from exactly this content and these inputs."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            data = json.load(file)
         if not isinstance(data, dict) or data.get("checksum") != inputs_checksum(content):
             return None
         return IndexTables.from_json(data)

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 
@@ -14,24 +14,25 @@ def _lowered(text: str) -> str:
     return text.lower().replace("'", "").replace("\u2019", "").replace("`", "")
 
 
-def normalise(text: str) -> str:
-    """Lower case, apostrophes dropped ("can't" -> "cant"), other punctuation to spaces, single spaces."""
-    return " ".join(_NON_WORD.sub(" ", _lowered(text)).split())
-
-
 def words(text: str) -> tuple[str, ...]:
-    """The words of ``normalise(text)``, without joining them into a string first."""
+    """Lower case, apostrophes dropped ("can't" -> "cant"), split at any other punctuation or space."""
     return tuple(_NON_WORD.sub(" ", _lowered(text)).split())
 
 
-STEMS_PATH = Path(__file__).with_name("stems.json")
+def normalise(text: str) -> str:
+    """The words of ``text`` (see :func:`words`) joined by single spaces."""
+    return " ".join(words(text))
+
+
+STEMS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stems.json")
 
 
 @lru_cache(maxsize=1)
 def _known_stems() -> dict[str, str]:
     """Stems of every content word, precomputed by tools/build_stems.py (empty if the file is absent)."""
     try:
-        return json.loads(STEMS_PATH.read_text(encoding="utf-8"))
+        with open(STEMS_PATH, encoding="utf-8") as file:
+            return json.load(file)
     except (OSError, ValueError):
         return {}
 

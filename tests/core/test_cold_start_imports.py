@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from back_pain_guide.envelopes import Device
+from back_pain_guide.envelopes import Device, slot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,3 +45,16 @@ def test_opening_the_skill_loads_none_of_the_modules_it_does_not_need(tmp_path: 
     loaded = set(json.loads(result.stdout.splitlines()[-1]))
     assert "back_pain_guide.skill" in loaded and "sqlite3" in loaded
     assert sorted(loaded & set(NOT_NEEDED_TO_OPEN_THE_SKILL)) == []
+
+
+def test_a_first_question_loads_the_index_without_pathlib_or_a_schema_compiler(tmp_path: Path) -> None:
+    question = Device(user_id="amzn1.ask.account.imports").intent("QuestionIntent", {"query": slot(
+        "query", "why does my lower back hurt when i bend over", slot_type="AMAZON.SearchQuery")})
+    script = SCRIPT.replace('assert "Back Pain Guide" in', 'assert "<speak>" in')
+    result = subprocess.run([sys.executable, "-c", script, json.dumps(question)], cwd=ROOT / "lambda",
+                            capture_output=True, text=True,
+                            env={"PATH": "", "BACK_PAIN_GUIDE_DB": str(tmp_path / "state.sqlite3")})
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stdout.splitlines()[-1]))
+    assert "back_pain_guide.search" in loaded
+    assert sorted(loaded & {"pathlib", "fastjsonschema", "back_pain_guide.validators.back_pain"}) == []

@@ -69,7 +69,7 @@ def test_index_file_is_up_to_date_whatever_the_hash_seed(hash_seed: str | None) 
 
 
 def test_index_file_is_a_reasonable_size() -> None:
-    assert search.INDEX_PATH.stat().st_size < 400_000
+    assert Path(search.INDEX_PATH).stat().st_size < 400_000
 
 
 def test_loaded_tables_equal_the_computed_ones() -> None:
@@ -128,7 +128,7 @@ def test_content_dir_override_with_edited_content_builds_the_index(tmp_path: Pat
 
 def test_an_edited_input_file_makes_the_file_stale(tmp_path: Path, monkeypatch) -> None:
     lexicon = tmp_path / "search_lexicon.json"
-    lexicon.write_text(search.LEXICON_PATH.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    lexicon.write_text(Path(search.LEXICON_PATH).read_text(encoding="utf-8") + "\n", encoding="utf-8")
     inputs = tuple(lexicon if path == search.LEXICON_PATH else path for path in search.INDEX_INPUTS)
     monkeypatch.setattr(search, "INDEX_INPUTS", inputs)
     assert load_tables(get_content()) is None
@@ -143,7 +143,7 @@ def test_a_missing_or_broken_file_is_not_loaded(tmp_path: Path, text: str | None
 
 
 def test_a_current_file_whose_values_do_not_fit_is_not_loaded(tmp_path: Path) -> None:
-    data = json.loads(search.INDEX_PATH.read_text(encoding="utf-8"))
+    data = json.loads(Path(search.INDEX_PATH).read_text(encoding="utf-8"))
     data["posting_values"] = search._pack(search._unpack(data["posting_values"])[:-1])  # one value fewer
     path = tmp_path / "search_index.json"
     path.write_text(json.dumps(data), encoding="utf-8")
