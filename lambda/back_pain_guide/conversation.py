@@ -23,7 +23,7 @@ from .content import get_content
 from .speech import Reply, Voice, card_parts, to_ssml
 
 MAX_ASKED = 10
-OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist")
+OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist", "confirm_emergency")
 # Every session attribute the skill writes; anything else that comes back is dropped on arrival.
 SESSION_KEYS = frozenset({"reading", "asked", "offer", "checklist", "checklist_active", "last_reply"})
 # What the skill writes under one key stays far below this; a bigger value was not written here.
@@ -121,6 +121,8 @@ class Session:
             return None
         if raw["action"] == "topic" and raw.get("topic") not in self.content.topics:
             return None
+        if raw["action"] == "confirm_emergency" and not isinstance(raw.get("sign"), str):
+            return None
         return raw
 
     # --- the checklist ----------------------------------------------------------------------
@@ -174,6 +176,14 @@ def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool)
     return apl.answer_screen(voice, reply, topic.sources if topic else ())
 
 
+def with_safety_line(voice: Voice, reprompt: str) -> str:
+    """A reprompt is heard when the listener says nothing, perhaps because they can't: every one
+    ends with the emergency number, unless it already says it."""
+    if voice.locale.emergency_number_speech in reprompt:
+        return reprompt
+    return f"{reprompt} {voice.say('safety_line')}"
+
+
 def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = False) -> Response:
     """Turn a reply into the response: SSML, reprompt, card, APL screen; remember it for "repeat".
 
@@ -207,7 +217,7 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
     if reply.end_session:
         builder.set_should_end_session(True)
     else:
-        builder.ask(to_ssml(reply.reprompt_text))
+        builder.ask(to_ssml(with_safety_line(voice, reply.reprompt_text)))
     if reply.card_title:
         title, text = card_parts(reply)
         builder.set_card(SimpleCard(title=voice.spell(title), content=text))

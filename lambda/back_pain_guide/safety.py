@@ -1,83 +1,274 @@
-"""Emergency-sign detection in free text, shared by the question handler and the console.
+"""Emergency-sign detection in free speech, by meaning rather than fixed phrases.
 
-Safety first: a pattern matches when all of its word stems occur in the text, in any order.
-Negations are not parsed on purpose: "no numbness in my groin" still gets the emergency
-advice, because a false alarm costs far less than a missed one.
+Each warning sign is a set of rules over *concepts* (a body part or function, a state, an
+event), each concept a list of everyday phrases from ``content/emergency_lexicon.json``. A rule
+matches when all its concepts occur in one clause, close together, and none of them is
+negated, in the past, or only asked about:
+
+- negation follows NegEx (Chapman et al., 2001): a trigger ("not", "no", "haven't") negates
+  what follows it within a few words, a post-trigger ("is fine", "went away") what precedes it,
+  a terminator ("but") ends the scope, and pseudo-triggers ("not sure") negate nothing. A
+  trigger inside one of the rule's own phrases ("not able to pee") is part of the sign;
+- the past ("years ago", "used to") turns off what is in its part of the sentence;
+- a question about a condition ("can a fall cause back pain") informs and never alarms; asked
+  about oneself ("why can't I pee") it gets a confirming question instead of the advice.
+
+A ``clear`` match gives the emergency advice at once; a ``check`` match asks the sign's one
+confirming question first. Signs are tried in triage order, life-threatening ones first.
 """
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import Sequence
+import json
+import os
+from typing import Iterable, NamedTuple, Sequence
 
-from .content import Content, EmergencySign, Question
-from .text import stem, stems, words
+from . import paths
+from .text import words
 
-SPEAKER = stem("i")
+CLEAR = "clear"
+CHECK = "check"
+LEXICON_FILE = "emergency_lexicon.json"
+_INTERJECTIONS = frozenset({"no", "nope", "nah", "yes", "yeah", "yep", "yup", "ok", "okay", "so", "um", "uh", "er", "erm", "well", "oh"})
+# After a leading "no", these words show it answered the question ("no, my legs have gone"),
+# rather than negating what follows ("no numbness down below").
+_AFTER_ANSWER = frozenset({"i", "im", "ive", "id", "my", "but", "its", "it", "thats", "that", "not", "just", "only",
+                           "no", "yes", "well", "actually", "sorry", "although", "though", "however", "instead",
+                           "the", "we", "he", "she", "hes", "shes", "theres", "there", "nah", "mate", "sir", "madam"})
 
 
-@dataclass(frozen=True)
-class EmergencyMatch:
-    sign: EmergencySign
-    question: Question  # the checklist question of the same id: its summary and reason
+class Sign(NamedTuple):
+    """A warning sign: what the advice says about it, and its confirming question."""
+
+    id: str
+    summary: str
+    why: str
+    tell: str
+    confirm: str
+
+
+class Detection(NamedTuple):
+    sign: Sign
+    confidence: str  # CLEAR or CHECK
+
+    @property
+    def is_clear(self) -> bool:
+        return self.confidence == CLEAR
+
+
+class _Rule(NamedTuple):
+    sign: Sign
+    concepts: tuple[str, ...]
+    confidence: str
+    window: int
+    request: bool  # a request for help ("can you call an ambulance") is not a question about a condition
+    ignored_when_asked: bool  # "should I call nine one one" asks about calling; it is not a call for help
+    needs_person: bool  # "weak bones crack after a fall" is general; "my nan fell" is someone
+
+
+class _Span(NamedTuple):
+    start: int
+    end: int  # exclusive
+    label: str
+
+
+class _PhraseTable:
+    """Phrases (word tuples) filed by their first word; finds every occurrence in a text."""
+
+    def __init__(self, labelled: Iterable[tuple[str, str]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, phrase in labelled:
+            phrase_words = words(phrase)
+            if phrase_words:
+                self._by_first.setdefault(phrase_words[0], []).append((phrase_words, label))
+
+    @property
+    def vocabulary(self) -> set[str]:
+        return {w for phrases in self._by_first.values() for phrase, _ in phrases for w in phrase}
+
+    def find(self, text_words: Sequence[str]) -> list[_Span]:
+        found = []
+        for start, word in enumerate(text_words):
+            for phrase, label in self._by_first.get(word, ()):
+                end = start + len(phrase)
+                if tuple(text_words[start:end]) == phrase:
+                    found.append(_Span(start, end, label))
+        return found
+
+
+def _inside(inner: _Span, outer: _Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
 
 
 class EmergencyDetector:
-    """Emergency patterns in content order; each is filed under one of its stems, so a text is
-    checked only against the patterns whose filing stem it contains (a pattern needs all of
-    its stems, so no other pattern can match)."""
+    def __init__(self, lexicon: dict) -> None:
+        self._window: int = lexicon["window"]
+        self._scope: int = lexicon["negation_scope"]
+        self.signs: dict[str, Sign] = {}
+        self._rules: list[_Rule] = []
+        for raw in lexicon["signs"]:
+            sign = Sign(raw["id"], raw["summary"], raw["why"], raw["tell"], raw["confirm"])
+            self.signs[sign.id] = sign
+            for rule in raw["rules"]:
+                self._rules.append(_Rule(sign, tuple(rule["all"]), rule["confidence"],
+                                         rule.get("window", self._window), rule.get("request", False),
+                                         rule.get("when_asked") == "ignore", rule.get("needs_person", False)))
+        used = {c for rule in self._rules for c in rule.concepts} | {"person"}
+        self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
+        self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
+        negation, question = lexicon["negation"], lexicon["question"]
+        self._cues = _PhraseTable(
+            [("exclusion", p) for p in lexicon["exclusions"]]
+            + [("before", p) for p in negation["before"]] + [("after", p) for p in negation["after"]]
+            + [("pseudo", p) for p in negation["pseudo"]] + [("end", p) for p in negation["terminators"]]
+            + [("break", p) for p in negation["clause_breaks"]]
+            + [("past", p) for p in lexicon["past"]] + [("marker", p) for p in question["markers"]]
+            + [("request", p) for p in question["requests"]]
+            + [("condition", p) for p in question["about_conditions"]]
+        )
+        self._openers = _PhraseTable(("opener", p) for p in question["openers"])
+        self._vocabulary = frozenset(self._concepts.vocabulary | self._cues.vocabulary)
+        self._present = _PhraseTable(("present", p) for p in lexicon["present"])
+        self._refers_back = _PhraseTable(("back", p) for p in lexicon["past_refers_back"])
 
-    def __init__(self, content: Content) -> None:
-        self._patterns: list[tuple[frozenset[str], EmergencyMatch]] = []
-        for sign in content.emergency_signs:
-            question = content.question(sign.id)
-            assert question is not None  # guaranteed by content validation
-            match = EmergencyMatch(sign, question)
-            for pattern in sign.patterns + sign.utterances:
-                self._patterns.append((frozenset(stems(pattern)), match))
-        self._by_stem = self._file_patterns(self._patterns)
-        # A pattern with no words at all matches any text, so it is always a candidate.
-        self._always = [order for order, (required, _) in enumerate(self._patterns) if not required]
+    def _normalised(self, text_words: Sequence[str]) -> tuple[str, ...]:
+        """Possessives and plurals the lexicon lacks ("wee's" -> "wees" -> "wee", "tummys")."""
+        vocabulary = self._vocabulary
+        return tuple(w[:-1] if w.endswith("s") and w not in vocabulary and w[:-1] in vocabulary else w
+                     for w in text_words)
 
-    @staticmethod
-    def _file_patterns(patterns: list[tuple[frozenset[str], EmergencyMatch]]) -> dict[str, list[int]]:
-        """Each pattern's position, filed under whichever of its stems the fewest patterns use."""
-        uses = Counter(s for required, _ in patterns for s in required)
-        by_stem: dict[str, list[int]] = defaultdict(list)
-        for order, (required, _) in enumerate(patterns):
-            if required:
-                by_stem[min(required, key=lambda s: (uses[s], s))].append(order)
-        return dict(by_stem)
-
-    def detect(self, text: str | None) -> EmergencyMatch | None:
-        """The first emergency sign the text mentions, or None.
-
-        Carrier phrases such as "i {query}" take the speaker's "i" out of a slot, so "I fell and
-        hurt my back" can arrive as "fell and hurt my back": a pattern written with the "i"
-        ("i fell") also matches the text with the "i" put back, after every pattern has been
-        tried on the text as it came.
-        """
+    # --- the public entry points ----------------------------------------------------------
+    def detect(self, text: str | None) -> Detection | None:
+        """The most urgent sign the text describes, or None."""
         return self.detect_words(words(text)) if text else None
 
-    def detect_words(self, text_words: Sequence[str]) -> EmergencyMatch | None:
-        """``detect`` for a non-empty text already split into words (``text.words``)."""
-        present = {stem(w) for w in text_words}
-        if SPEAKER in present:  # putting the "i" back would change nothing
-            return self._first_within(self._candidates(present), present)
-        with_speaker = present | {SPEAKER}
-        candidates = self._candidates(with_speaker)
-        return self._first_within(candidates, present) or self._first_within(candidates, with_speaker)
+    def detect_words(self, text_words: Sequence[str]) -> Detection | None:
+        """``detect`` for a text already split into words (``text.words``)."""
+        if not text_words:
+            return None
+        text_words = self._normalised(text_words)
+        concepts = self._concepts.find(text_words)
+        if not concepts:
+            return None
+        cues = self._cues.find(text_words)
+        exclusions = [c for c in cues if c.label == "exclusion"]
+        concepts = [c for c in concepts if not any(_overlaps(c, e) for e in exclusions)]
+        if not concepts:
+            return None
+        context = _Context(text_words, cues, self._scope, self._present.find(text_words),
+                           self._refers_back.find(text_words))
+        asked = self._is_question(text_words, cues)
+        about_condition = any(c.label == "condition" for c in cues)
+        about_self = asked and not about_condition and any(w in self._first_person for w in text_words)
+        has_person = "person" in {c.label for c in concepts}
+        requested = any(c.label == "request" for c in cues)
+        by_concept: dict[str, list[_Span]] = {}
+        for span in concepts:
+            by_concept.setdefault(span.label, []).append(span)
+        best: Detection | None = None
+        for rule in self._rules:
+            if best is not None and (best.is_clear or rule.confidence == CHECK):
+                continue  # a clear match, or a check and this rule can only give another check
+            if not all(c in by_concept for c in rule.concepts) or (rule.needs_person and not has_person):
+                continue
+            if not any(context.holds(combo) for combo in _combinations(rule, by_concept)):
+                continue
+            confidence = rule.confidence
+            if asked and not (rule.request and requested):
+                if not about_self or rule.ignored_when_asked:
+                    continue  # a question about a condition informs; it never alarms
+                confidence = CHECK
+            if confidence == CLEAR:
+                return Detection(rule.sign, CLEAR)
+            best = best or Detection(rule.sign, CHECK)
+        return best
 
-    def _candidates(self, present: set[str]) -> list[tuple[frozenset[str], EmergencyMatch]]:
-        """The patterns that may be within ``present`` (or any subset of it), in content order."""
-        orders = [order for s in present for order in self._by_stem.get(s, ())]
-        return [self._patterns[order] for order in sorted(self._always + orders)]
+    def _is_question(self, text_words: tuple[str, ...], cues: list[_Span]) -> bool:
+        start = 0
+        while start < len(text_words) - 1 and text_words[start] in _INTERJECTIONS:
+            start += 1
+        opens = any(s.start == 0 for s in self._openers.find(text_words[start:start + 6]))
+        return opens or any(c.label in ("marker", "condition") for c in cues)
 
-    @staticmethod
-    def _first_within(patterns: list[tuple[frozenset[str], EmergencyMatch]],
-                      present: set[str]) -> EmergencyMatch | None:
-        """The match of the first pattern whose stems are all present."""
-        for required, match in patterns:
-            if required <= present:
-                return match
-        return None
+
+def _overlaps(a: _Span, b: _Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _combinations(rule: _Rule, by_concept: dict[str, list[_Span]]) -> Iterable[tuple[_Span, ...]]:
+    """Every way to pick one occurrence per concept of the rule within its window (few: texts are short)."""
+    combos: list[tuple[_Span, ...]] = [()]
+    for concept in rule.concepts:
+        combos = [c + (span,) for c in combos for span in by_concept[concept]
+                  if not any(_overlaps(span, other) for other in c)]
+    for combo in combos:
+        if max(s.end for s in combo) - min(s.start for s in combo) <= rule.window + 1:
+            yield combo
+
+
+class _Context:
+    """Clauses, negation scopes and the past, for one text."""
+
+    def __init__(self, text_words: tuple[str, ...], cues: list[_Span], scope: int,
+                 present: list[_Span], refers_back: list[_Span]) -> None:
+        self.scope = scope
+        pseudo = [c for c in cues if c.label == "pseudo"]
+        self.clause_breaks = sorted(c.start for c in cues if c.label == "break")
+        ends = sorted({c.start for c in cues if c.label == "end"} | set(self.clause_breaks))
+        self.ends = ends
+        # A leading "no" that answers the question asked ("no, my legs have gone") negates nothing.
+        leading = 1 if len(text_words) > 1 and text_words[0] in _INTERJECTIONS and (
+            text_words[0] not in ("no", "nope") or text_words[1] in _AFTER_ANSWER) else 0
+        self.before = [c for c in cues if c.label == "before" and c.start >= leading
+                       and not any(_inside(c, p) for p in pseudo)]
+        self.after = [c for c in cues if c.label == "after" and not any(_inside(c, p) for p in pseudo)]
+        # The past reaches from the previous "and" or present-time word to the next one; a part
+        # that starts "that was years ago" reaches back over the part before it.
+        parts = sorted({i for i, w in enumerate(text_words) if w == "and"} | set(ends) | {p.start for p in present})
+        self.past_ranges = []
+        for marker in (c for c in cues if c.label == "past"):
+            start, end = _between(marker.start, parts)
+            if any(start <= b.start <= start + 2 for b in refers_back):
+                start = _between(start - 1, parts)[0] if start > 0 else 0
+            self.past_ranges.append((start, end))
+
+    def holds(self, combo: tuple[_Span, ...]) -> bool:
+        """True when the occurrences are one clause, affirmed and present."""
+        first = min(s.start for s in combo)
+        clause = _between(first, self.clause_breaks)
+        if any(not clause[0] <= s.start < clause[1] for s in combo):
+            return False
+        if any(self._negated(span, combo) for span in combo):
+            return False
+        return not any(start <= span.start < end for span in combo for start, end in self.past_ranges)
+
+    def _negated(self, span: _Span, combo: tuple[_Span, ...]) -> bool:
+        scope_start, scope_end = _between(span.start, self.ends)
+        for trigger in self.before:
+            if any(_inside(trigger, own) for own in combo):
+                continue  # "not able to", "no feeling": the trigger is part of the sign's own words
+            if scope_start <= trigger.start and trigger.end <= span.start <= trigger.end + self.scope:
+                return True
+        for trigger in self.after:
+            if any(_overlaps(trigger, own) for own in combo):
+                continue
+            if trigger.start < scope_end and span.end <= trigger.start <= span.end + self.scope:
+                return True
+        return False
+
+
+def _between(position: int, breaks: Sequence[int]) -> tuple[int, int]:
+    """The stretch of words around ``position`` that no break cuts (breaks start a stretch)."""
+    start, end = 0, 10 ** 6
+    for b in breaks:
+        if b <= position:
+            start = b
+        else:
+            end = b
+            break
+    return start, end
+
+
+def load_lexicon(folder: str | None = None) -> dict:
+    path = os.path.join(folder or paths.content_dir(), LEXICON_FILE)
+    with open(path, encoding="utf-8") as file:
+        return json.load(file)

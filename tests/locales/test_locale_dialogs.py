@@ -93,7 +93,7 @@ def test_should_i_go_to_the_local_emergency_department(make_listener, locale, ut
     assert listener.intent == "ChecklistIntent"
     assert speech.endswith(CONTENT.questions[0].text)
     listener.say("yes")
-    assert f"call {NUMBER_SPEECH[locale]} now" in listener.speech and not listener.session_open
+    assert f"call {NUMBER_SPEECH[locale]} now" in listener.speech.lower() and not listener.session_open
 
 
 @pytest.mark.parametrize("locale, word", [("en-GB", "paracetamol"), ("en-AU", "paracetamol"), ("en-IN", "paracetamol"),
@@ -126,5 +126,5 @@ def test_a_locale_the_skill_lacks_is_answered_in_en_us(make_listener, locale):
     speech = listener.say("tell me about slipped disc")
     assert speech.startswith(us.speak_text(CONTENT.topics["herniated_disk"].chunks[0]))
     listener.say("check my symptoms")
-    assert listener.say("yes").startswith("Please call nine one one now")
+    assert listener.say("yes").startswith("Call nine one one now")
     assert "911" in listener.card["content"]

@@ -11,6 +11,7 @@ from ask_sdk_model import Response
 from ..conversation import Session, respond, voice_for
 from ..speech import Reply
 from . import checklist as checklist_handlers
+from .questions import CONFIRM, settle_confirmation
 from .topics import continue_reading, topic_response
 from ..answers import Reading
 
@@ -83,6 +84,8 @@ class YesIntentHandler(_IntentHandler):
         session = Session(handler_input)
         offer = session.offer
         action = offer["action"] if offer else None
+        if action == CONFIRM:
+            return settle_confirmation(handler_input, offer, confirmed=True)
         if action == "more":
             return continue_reading(handler_input)
         if action == "topic":
@@ -96,11 +99,16 @@ class YesIntentHandler(_IntentHandler):
 
 
 class NoIntentHandler(_IntentHandler):
+    """ "No" declines an offer; "not sure" does too, except to an emergency check, where it is a yes."""
+
     intent_names = ("AMAZON.NoIntent", "UnsureIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
         session = Session(handler_input)
+        offer = session.offer
+        if offer is not None and offer["action"] == CONFIRM:
+            return settle_confirmation(handler_input, offer, confirmed=is_intent_name("UnsureIntent")(handler_input))
         if session.offer is not None:
             return respond(handler_input, Reply(body=voice.say("anything_else"), reprompt=voice.say("help_reprompt")))
         return respond(handler_input, Reply(body=voice.say("no_without_question"), reprompt=voice.say("help_reprompt")))

@@ -1,4 +1,10 @@
-"""Free-form questions (AMAZON.SearchQuery) and utterances that name an emergency sign."""
+"""Free-form questions (AMAZON.SearchQuery) and utterances that describe an emergency sign.
+
+Emergency words win: a clear description of a warning sign gets the emergency advice at once;
+a likely one gets one confirming question (yes or not sure: the advice; no: the answer to what
+was asked). The words reach here through ``QuestionIntent`` and ``EmergencySignIntent``, whose
+slots carry what was said.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -11,16 +17,18 @@ from ask_sdk_model import Response
 
 from .. import answers
 from ..answers import Reading
-from ..content import Question, Topic, get_content
-from ..conversation import Session, respond, voice_for
+from ..content import Topic, get_content
+from ..conversation import Session, checklist, respond, voice_for
 from ..speech import Reply, Voice
 from .checklist import ask as ask_checklist_question
 
 if TYPE_CHECKING:  # imported when first needed: a launch or a checklist turn never searches
-    from ..safety import EmergencyDetector, EmergencyMatch
+    from ..safety import Detection, EmergencyDetector, Sign
     from ..search import Hit, TopicIndex
 
 QUERY_SLOT = "query"
+SYMPTOM_SLOT = "symptom"
+CONFIRM = "confirm_emergency"
 # Longer than anyone can say in one turn; a forged request's megabytes are cut to this before
 # matching (a 10 MB query took over 15 s to search, past Alexa's 8-second limit).
 MAX_QUESTION_CHARS = 1000
@@ -29,8 +37,8 @@ NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this s
 
 @lru_cache(maxsize=1)
 def detector() -> EmergencyDetector:
-    from ..safety import EmergencyDetector
-    return EmergencyDetector(get_content())
+    from ..safety import EmergencyDetector, load_lexicon
+    return EmergencyDetector(load_lexicon())
 
 
 @lru_cache(maxsize=1)
@@ -49,25 +57,45 @@ def word_splitter() -> Callable[[str], tuple[str, ...]]:
 class Found(NamedTuple):
     """What a question leads to: emergency advice, ranked topics, or neither (decline)."""
 
-    emergency: EmergencyMatch | None = None
+    emergency: Detection | None = None
     hits: tuple[Hit, ...] = ()
 
 
-def find_answer(question: str, context: Sequence[str] = ()) -> Found:
+def find_answer(question: str, context: Sequence[str] = (), detect: bool = True) -> Found:
     """Emergency words first; then the ranked topics. The one path the handler and the benchmark share."""
     question_words = word_splitter()(question)  # split once, for both
-    match = detector().detect_words(question_words) if question else None
+    match = detector().detect_words(question_words) if question and detect else None
     if match is not None:
         return Found(emergency=match)
     return Found(hits=tuple(index().rank_words(question_words, context=context)))
 
 
-def emergency_reply(voice: Voice, question: Question) -> Reply:
-    """Emergency advice first and alone: the number, what to say, and the session ends."""
-    body = voice.say("emergency_sign_heard", reason=question.reason, summary=question.summary)
+def emergency_reply(voice: Voice, sign: Sign | None = None) -> Reply:
+    """Emergency advice first and alone: the number in the first words, why, that Alexa can't
+    make the call, what to tell the call handler; the session ends. The card (kept in the Alexa
+    app, where the household can read it) says what to do, never what the listener said."""
+    body = (voice.say("emergency_sign_heard", why=sign.why, tell=sign.tell) if sign is not None
+            else voice.say("emergency_generic"))
     return Reply(body=body, card_title=voice.write("emergency_card_title"),
-                 card_text=voice.write("emergency_sign_heard", reason=question.reason, summary=question.summary),
-                 end_session=True)
+                 card_text=voice.write("emergency_card"), end_session=True)
+
+
+def confirm_reply(voice: Voice, sign: Sign, question: str) -> Reply:
+    """One short question when the words only suggest a warning sign; the offer remembers what
+    was asked, so a "no" answers it."""
+    confirm = voice.speak_text(sign.confirm)
+    return Reply(body=confirm, reprompt=voice.say("confirm_reprompt", question=confirm),
+                 offer={"action": CONFIRM, "sign": sign.id, "question": question[:MAX_QUESTION_CHARS]})
+
+
+def settle_confirmation(handler_input: HandlerInput, offer: dict, confirmed: bool) -> Response:
+    """The answer to a confirming question: yes or not sure gets the advice; no, the answer."""
+    voice = voice_for(handler_input)
+    sign_id, question = offer.get("sign"), offer.get("question")
+    if confirmed or not isinstance(question, str):
+        sign = detector().signs.get(sign_id) if isinstance(sign_id, str) else None
+        return respond(handler_input, emergency_reply(voice, sign))
+    return answer_question(handler_input, question, detect=False, lead_in=voice.say("confirm_declined"))
 
 
 def next_best(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> Topic | None:
@@ -106,27 +134,54 @@ def not_again(hits: Sequence[Hit], current: Reading | None) -> Sequence[Hit]:
 
 
 def decline_reply(voice: Voice) -> Reply:
+    """ "I don't have information on that", with the safety line and what can be asked."""
     return Reply(body=voice.say("not_understood_question"), reprompt=voice.say("question_reprompt"))
 
 
-def answer_question(handler_input: HandlerInput, question: str) -> Response:
+def answer_question(handler_input: HandlerInput, question: str, detect: bool = True, lead_in: str = "") -> Response:
     """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
     voice = voice_for(handler_input)
     session = Session(handler_input)
     seen = session.asked
-    found = find_answer(question[:MAX_QUESTION_CHARS], seen)
+    question = question[:MAX_QUESTION_CHARS]
+    found = find_answer(question, seen, detect=detect)
+    state = session.checklist_state if session.checklist_active else None
     if found.emergency is not None:
-        return respond(handler_input, emergency_reply(voice, found.emergency.question))
+        sign = found.emergency.sign
+        answering = state is not None and checklist().current(state).id == sign.id
+        if found.emergency.is_clear or answering:  # a description of the sign asked about is a yes
+            return respond(handler_input, emergency_reply(voice, sign))
+        if state is not None:
+            session.save_checklist(state, active=False)  # paused: "no" answers the question, then offers it back
+        return respond(handler_input, confirm_reply(voice, sign, question), in_checklist=True)
     if not found.hits:
-        state = session.checklist_state if session.checklist_active else None
         if state is not None:
             # "i guess not" while a checklist question waits: ask for the answer again, as
             # the checklist does with anything it cannot use, rather than a decline.
             return ask_checklist_question(handler_input, state, voice.say("checklist_need_answer"))
-        return respond(handler_input, decline_reply(voice))
+        reply = decline_reply(voice)
+        return respond(handler_input, reply._replace(body=f"{lead_in} {reply.body}".strip()))
     reading, reply = answer_reply(voice, not_again(found.hits, session.reading), seen)
     session.reading = reading
-    return respond(handler_input, reply)
+    return respond(handler_input, reply._replace(body=f"{lead_in} {reply.body}".strip()))
+
+
+def _slot_value(handler_input: HandlerInput, name: str) -> tuple[str, str | None]:
+    """A slot's words and, when Alexa resolved it to a listed value, that value's id."""
+    try:
+        slot = get_slot(handler_input, name)
+    except Exception:  # not an IntentRequest, or an intent without slots
+        slot = None
+    value = getattr(slot, "value", None)
+    resolved = None
+    try:
+        for authority in slot.resolutions.resolutions_per_authority or ():  # type: ignore[union-attr]
+            if getattr(authority.status.code, "value", None) == "ER_SUCCESS_MATCH" and authority.values:
+                resolved = authority.values[0].value.id
+                break
+    except (AttributeError, TypeError):  # no resolutions, or a forged shape
+        pass
+    return (value if isinstance(value, str) else ""), (resolved if isinstance(resolved, str) else None)
 
 
 class QuestionIntentHandler(AbstractRequestHandler):
@@ -134,24 +189,26 @@ class QuestionIntentHandler(AbstractRequestHandler):
         return is_intent_name("QuestionIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        try:
-            slot = get_slot(handler_input, QUERY_SLOT)
-        except Exception:  # not an IntentRequest, or an intent without slots
-            slot = None
-        query = getattr(slot, "value", None)
-        return answer_question(handler_input, query if isinstance(query, str) else "")
+        return answer_question(handler_input, _slot_value(handler_input, QUERY_SLOT)[0])
 
 
 class EmergencySignIntentHandler(AbstractRequestHandler):
-    """An utterance that names an emergency sign: advice first, wherever we are (checklist too)."""
+    """Words that sound like an emergency sign, wherever we are (the checklist too).
+
+    The ``symptom`` slot carries what was said: the detector decides between the advice, a
+    confirming question, or (Alexa's model reaching wide) an ordinary answer. A value Alexa
+    resolved to one of the listed emergency phrases is that sign, said clearly.
+    """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("EmergencySignIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
-        # The intent carries no words, so the advice names no particular sign.
-        return respond(handler_input, Reply(
-            body=voice.say("emergency_generic"), card_title=voice.write("emergency_card_title"),
-            card_text=voice.write("emergency_generic"), end_session=True,
-        ))
+        text, resolved = _slot_value(handler_input, SYMPTOM_SLOT)
+        listed = detector().signs.get(resolved) if resolved else None
+        if listed is not None:
+            return respond(handler_input, emergency_reply(voice, listed))
+        if not text.strip():  # no words at all: the intent itself is the only evidence
+            return respond(handler_input, emergency_reply(voice))
+        return answer_question(handler_input, text)
