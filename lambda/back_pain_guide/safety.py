@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Iterable, NamedTuple, Sequence
 
 from . import paths
 from .text import words
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 CLEAR = "clear"
 CHECK = "check"
 LEXICON_FILE = "emergency_lexicon.json"
@@ -63,6 +65,8 @@ class _Rule(NamedTuple):
     request: bool  # a request for help ("can you call an ambulance") is not a question about a condition
     ignored_when_asked: bool  # "should I call nine one one" asks about calling; it is not a call for help
     needs_person: bool  # "weak bones crack after a fall" is general; "my nan fell" is someone
+    unless: tuple[str, ...]  # concepts that cancel the rule near it ("my left leg's numb": one side)
+    across_clauses: bool  # "a kidney stone last week, but now I'm shivering": the parts belong together
 
 
 class _Span(NamedTuple):
@@ -111,8 +115,9 @@ class EmergencyDetector:
             for rule in raw["rules"]:
                 self._rules.append(_Rule(sign, tuple(rule["all"]), rule["confidence"],
                                          rule.get("window", self._window), rule.get("request", False),
-                                         rule.get("when_asked") == "ignore", rule.get("needs_person", False)))
-        used = {c for rule in self._rules for c in rule.concepts} | {"person"}
+                                         rule.get("when_asked") == "ignore", rule.get("needs_person", False),
+                                         tuple(rule.get("unless", ())), rule.get("across_clauses", False)))
+        used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
         self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
         self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
         negation, question = lexicon["negation"], lexicon["question"]
@@ -124,6 +129,7 @@ class EmergencyDetector:
             + [("past", p) for p in lexicon["past"]] + [("marker", p) for p in question["markers"]]
             + [("request", p) for p in question["requests"]]
             + [("condition", p) for p in question["about_conditions"]]
+            + [("resolved", p) for p in lexicon["resolved"]]
         )
         self._openers = _PhraseTable(("opener", p) for p in question["openers"])
         self._vocabulary = frozenset(self._concepts.vocabulary | self._cues.vocabulary)
@@ -157,6 +163,9 @@ class EmergencyDetector:
         context = _Context(text_words, cues, self._scope, self._present.find(text_words),
                            self._refers_back.find(text_words))
         asked = self._is_question(text_words, cues)
+        pseudo = [c for c in cues if c.label == "pseudo"]
+        # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
+        cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
         about_condition = any(c.label == "condition" for c in cues)
         about_self = asked and not about_condition and any(w in self._first_person for w in text_words)
         has_person = "person" in {c.label for c in concepts}
@@ -170,7 +179,12 @@ class EmergencyDetector:
                 continue  # a clear match, or a check and this rule can only give another check
             if not all(c in by_concept for c in rule.concepts) or (rule.needs_person and not has_person):
                 continue
-            if not any(context.holds(combo) for combo in _combinations(rule, by_concept)):
+            combos = [combo for combo in _combinations(rule, by_concept) if context.holds(combo, rule.across_clauses)]
+            if rule.unless:
+                combos = [combo for combo in combos if not any(
+                    abs(other.start - span.start) <= rule.window for name in rule.unless
+                    for other in by_concept.get(name, ()) for span in combo)]
+            if not combos:
                 continue
             confidence = rule.confidence
             if asked and not (rule.request and requested):
@@ -228,14 +242,18 @@ class _Context:
         for marker in (c for c in cues if c.label == "past"):
             start, end = _between(marker.start, parts)
             if any(start <= b.start <= start + 2 for b in refers_back):
-                start = _between(start - 1, parts)[0] if start > 0 else 0
+                start = 0  # "..., that was three years ago": all that came before is the past
             self.past_ranges.append((start, end))
+        # "physio fixed it", "it's long gone": what was said before is over.
+        self.past_ranges += [(0, c.start) for c in cues if c.label == "resolved"]
+        # A year ("in 2005") puts its part of the sentence in the past.
+        self.past_ranges += [_between(i, parts) for i, w in enumerate(text_words) if _YEAR.fullmatch(w)]
 
-    def holds(self, combo: tuple[_Span, ...]) -> bool:
+    def holds(self, combo: tuple[_Span, ...], across_clauses: bool = False) -> bool:
         """True when the occurrences are one clause, affirmed and present."""
         first = min(s.start for s in combo)
         clause = _between(first, self.clause_breaks)
-        if any(not clause[0] <= s.start < clause[1] for s in combo):
+        if not across_clauses and any(not clause[0] <= s.start < clause[1] for s in combo):
             return False
         if any(self._negated(span, combo) for span in combo):
             return False

@@ -66,10 +66,10 @@ def test_touch_yes_on_an_emergency_question_ends_with_the_emergency_advice(make_
     speech = touch(listener, "answer", answer)
     question = QUESTIONS[1]
     assert question.is_emergency
-    assert "call triple zero now" in speech and question.summary in speech
+    assert "call triple zero now" in speech.lower() and question.summary in speech
     assert not listener.session_open and "000" in listener.card["content"]
     screen = listener.response["response"]["directives"][0]["datasources"]["screen"]
-    assert "call 000 now" in screen["text"]
+    assert "call 000 now" in screen["text"].lower()
 
 
 @pytest.mark.parametrize("arguments", [

@@ -116,16 +116,40 @@ def test_a_question_without_an_answer_is_declined_honestly(listener, utterance):
 
 @pytest.mark.parametrize("utterance", [
     "i fell off a ladder and now my back hurts", "my legs keep giving out when i stand up",
-    "i fell and hurt my back", "i think i fell badly yesterday",
-    "can a heart attack feel like back pain", "i can't pee and my lower back hurts",
+    "i think i fell badly yesterday", "i can't pee and my lower back hurts",
 ])
 def test_emergency_words_in_a_question_get_the_emergency_advice_even_mid_topic(listener, utterance):
     listener.open()
     listener.say("can you tell me what sciatica is")
     speech = listener.say(utterance)
-    assert "Call nine one one now" in speech
+    assert speech.startswith("Call nine one one now.")
     assert listener.card["title"] == VOICE.write("emergency_card_title")
     assert not listener.session_open
+
+
+@pytest.mark.parametrize("answer, emergency", [("yes", True), ("i'm not sure", True), ("no", False)])
+def test_a_likely_sign_gets_one_confirming_question(listener, answer, emergency):
+    """ "I fell" may or may not be a serious injury: ask once; yes or not sure gets the advice,
+    no answers what was asked, with the safety line in the reprompt."""
+    listener.open()
+    speech = listener.say("i fell and hurt my back")
+    assert speech.startswith("Just to check:") and listener.session_open
+    assert "nine one one" in listener.reprompt
+    speech = listener.say(answer)
+    if emergency:
+        assert speech.startswith("Call nine one one now.") and not listener.session_open
+        assert "Alexa can't make the call" in speech
+    else:
+        assert speech.startswith("Okay.") and "nine one one now" not in speech and listener.session_open
+
+
+def test_a_question_about_a_condition_informs_and_does_not_alarm(listener):
+    """Whole, the question informs; on a device the carrier phrase takes "can" away, and what is
+    left may get a confirming question, never the alarm."""
+    assert find_answer("can a heart attack feel like back pain").emergency is None
+    listener.open()
+    speech = listener.say("can a heart attack feel like back pain")
+    assert listener.session_open and not speech.startswith("Call")
 
 
 def test_emergency_advice_uses_the_listeners_emergency_number(make_listener):

@@ -80,8 +80,8 @@ def finish(handler_input: HandlerInput, outcome: Outcome) -> Response:
         assert question is not None and answer is not None
         values = dict(summary=question.summary, reason=question.reason)
         note = voice.say("checklist_unsure_note") + " " if answer is Answer.UNSURE else ""
-        body = note + voice.say("checklist_emergency", **values)
-        card = _result_card(voice, outcome, voice.write("checklist_emergency", **values))
+        body = voice.say("checklist_emergency", **values, note=note)  # the number first, then the note
+        card = _result_card(voice, outcome, voice.write("checklist_emergency", **values, note=""))
         return respond(handler_input, Reply(body=body, card_title=voice.write("emergency_card_title"),
                                             card_text=card, end_session=True),
                        in_checklist=True)
