@@ -3,7 +3,9 @@
 
 - interaction_model/source/model.json: invocation name, intents and their samples (all locales);
 - interaction_model/source/locales.json: each locale's word variants, extra samples and synonyms;
-- content/back_pain.json: TopicType values (ids, names, synonyms) and the EmergencySignIntent samples.
+- content/back_pain.json: TopicType values (ids, names, synonyms);
+- content/emergency_lexicon.json: SymptomType values (each warning sign's everyday phrases), the
+  slot type of EmergencySignIntent.
 
 `--check` exits 1 when any generated file is stale or missing (the tests run it).
 """
@@ -19,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "interaction_model" / "source" / "model.json"
 LOCALES_SOURCE = ROOT / "interaction_model" / "source" / "locales.json"
 CONTENT = ROOT / "content" / "back_pain.json"
+LEXICON = ROOT / "content" / "emergency_lexicon.json"
 OUTPUT = ROOT / "interaction_model"
 
 
@@ -78,14 +81,26 @@ def topic_type(content: dict, additions: dict | None = None) -> dict:
     return {"name": "TopicType", "values": values}
 
 
+def symptom_type(lexicon: dict, additions: dict | None = None) -> dict:
+    """SymptomType: one value per warning sign, its everyday phrases as synonyms (and their
+    locale variants), so Alexa's model learns what an emergency sounds like."""
+    word_variants = (additions or {}).get("word_variants", [])
+    taken: set[str] = set()
+    values = []
+    for sign in lexicon["signs"]:
+        phrases = [_slot_value(p) for p in sign["samples"]]
+        phrases += [v for p in phrases for v in _variants(p, word_variants)]
+        unique = [p for p in dict.fromkeys(phrases) if p not in taken]
+        taken.update(unique)
+        values.append({"id": sign["id"], "name": {"value": unique[0], "synonyms": unique[1:]}})
+    return {"name": "SymptomType", "values": values}
+
+
 def _intents(source: dict, content: dict, additions: dict) -> list[dict]:
     intents = [
         {"name": i["name"], "slots": i["slots"], "samples": list(dict.fromkeys(i["samples"]))}
         for i in source["intents"]
     ]
-    emergency_samples = list(dict.fromkeys(u for sign in content["emergency_signs"] for u in sign["utterances"]))
-    first_builtin = next(i for i, intent in enumerate(intents) if intent["name"].startswith("AMAZON."))
-    intents.insert(first_builtin, {"name": "EmergencySignIntent", "slots": [], "samples": emergency_samples})
     owner = {sample: intent["name"] for intent in intents for sample in intent["samples"]}
     by_name = {intent["name"]: intent for intent in intents}
 
@@ -110,10 +125,11 @@ def _intents(source: dict, content: dict, additions: dict) -> list[dict]:
 
 
 def build_model(locale: str, source: dict | None = None, content: dict | None = None,
-                locales: dict[str, dict] | None = None) -> dict:
+                locales: dict[str, dict] | None = None, lexicon: dict | None = None) -> dict:
     """The ASK interaction model for one locale."""
     source = source or _read(SOURCE)
     content = content or _read(CONTENT)
+    lexicon = lexicon or _read(LEXICON)
     locales = locales if locales is not None else load_locales()
     if locale not in locales:
         raise ModelSourceError(f"no locale {locale!r} in locales.json")
@@ -123,7 +139,7 @@ def build_model(locale: str, source: dict | None = None, content: dict | None = 
             "languageModel": {
                 "invocationName": source["invocation_name"],
                 "intents": _intents(source, content, additions),
-                "types": [topic_type(content, additions)],
+                "types": [topic_type(content, additions), symptom_type(lexicon, additions)],
             }
         }
     }

@@ -61,12 +61,6 @@ class LocaleInfo(NamedTuple):
     spellings: Mapping[str, str]
 
 
-class EmergencySign(NamedTuple):
-    id: str
-    patterns: tuple[str, ...]
-    utterances: tuple[str, ...]
-
-
 class Content(NamedTuple):
     review_date: str
     sources: Mapping[str, Source]
@@ -74,7 +68,6 @@ class Content(NamedTuple):
     questions: tuple[Question, ...]
     locales: Mapping[str, LocaleInfo]
     default_locale: str
-    emergency_signs: tuple[EmergencySign, ...]
     prompts: Mapping[str, str]
 
     def locale(self, code: str | None) -> LocaleInfo:
@@ -173,10 +166,6 @@ def _check_references(raw: dict, data_path: str) -> None:
     first_urgent = severities.index("urgent") if "urgent" in severities else len(severities)
     if "emergency" in severities[first_urgent:]:
         raise ContentError(f"{data_path}: $.checklist.questions: emergency questions must come before urgent ones")
-    emergency_ids = {q["id"] for q in raw["checklist"]["questions"] if q["severity"] == "emergency"}
-    for index, sign in enumerate(raw["emergency_signs"]):
-        if sign["id"] not in emergency_ids:
-            raise ContentError(f"{data_path}: $.emergency_signs[{index}].id: {sign['id']!r} is not an emergency question id")
 
 
 def load_content(directory: str | os.PathLike[str] | None = None, *, trust_build: bool = True) -> Content:
@@ -208,9 +197,6 @@ def load_content(directory: str | os.PathLike[str] | None = None, *, trust_build
             for code, info in raw["locales"].items()
         },
         default_locale=raw["default_locale"],
-        emergency_signs=tuple(
-            EmergencySign(s["id"], tuple(s["patterns"]), tuple(s["utterances"])) for s in raw["emergency_signs"]
-        ),
         prompts=prompts,
     )
 

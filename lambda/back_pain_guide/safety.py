@@ -133,14 +133,34 @@ class EmergencyDetector:
         )
         self._openers = _PhraseTable(("opener", p) for p in question["openers"])
         self._vocabulary = frozenset(self._concepts.vocabulary | self._cues.vocabulary)
+        self._spoken = {words(spoken)[0]: words(standard) for spoken, standard in lexicon["spoken_forms"].items()
+                        if len(words(spoken)) == 1}
+        self._me_before = frozenset(w for p in lexicon["possessive_me_before"] for w in words(p))
         self._present = _PhraseTable(("present", p) for p in lexicon["present"])
         self._refers_back = _PhraseTable(("back", p) for p in lexicon["past_refers_back"])
 
     def _normalised(self, text_words: Sequence[str]) -> tuple[str, ...]:
-        """Possessives and plurals the lexicon lacks ("wee's" -> "wees" -> "wee", "tummys")."""
-        vocabulary = self._vocabulary
-        return tuple(w[:-1] if w.endswith("s") and w not in vocabulary and w[:-1] in vocabulary else w
-                     for w in text_words)
+        """Everyday spoken forms in the lexicon's words: dialect ("cannae" -> "cant", "meself"),
+        dropped g's ("draggin"), "me" for "my" before a body part ("me legs"), and possessives
+        or plurals the lexicon lacks ("wee's" -> "wees" -> "wee")."""
+        vocabulary, spoken = self._vocabulary, self._spoken
+        result: list[str] = []
+        for position, word in enumerate(text_words):
+            if word in spoken:
+                result.extend(spoken[word])
+                continue
+            if word.endswith("s") and word not in vocabulary:
+                if word[:-1] in vocabulary:
+                    word = word[:-1]
+                elif word[:-1] in spoken:
+                    result.extend(spoken[word[:-1]])
+                    continue
+            if word.endswith("in") and word not in vocabulary and word + "g" in vocabulary:
+                word += "g"
+            elif word == "me" and position + 1 < len(text_words) and text_words[position + 1] in self._me_before:
+                word = "my"
+            result.append(word)
+        return tuple(result)
 
     # --- the public entry points ----------------------------------------------------------
     def detect(self, text: str | None) -> Detection | None:
@@ -225,6 +245,7 @@ class _Context:
     def __init__(self, text_words: tuple[str, ...], cues: list[_Span], scope: int,
                  present: list[_Span], refers_back: list[_Span]) -> None:
         self.scope = scope
+        self.text_words = text_words
         pseudo = [c for c in cues if c.label == "pseudo"]
         self.clause_breaks = sorted(c.start for c in cues if c.label == "break")
         ends = sorted({c.start for c in cues if c.label == "end"} | set(self.clause_breaks))
@@ -259,12 +280,16 @@ class _Context:
             return False
         return not any(start <= span.start < end for span in combo for start, end in self.past_ranges)
 
+    def _reach(self, start: int, end: int) -> int:
+        """A negation's scope: a few words, and a few more for each "or" ("no pain or trouble breathing")."""
+        return self.scope + 4 * sum(1 for w in self.text_words[start:end] if w in ("or", "nor"))
+
     def _negated(self, span: _Span, combo: tuple[_Span, ...]) -> bool:
         scope_start, scope_end = _between(span.start, self.ends)
         for trigger in self.before:
             if any(_inside(trigger, own) for own in combo):
                 continue  # "not able to", "no feeling": the trigger is part of the sign's own words
-            if scope_start <= trigger.start and trigger.end <= span.start <= trigger.end + self.scope:
+            if scope_start <= trigger.start and trigger.end <= span.start <= trigger.end + self._reach(trigger.end, span.start):
                 return True
         for trigger in self.after:
             if any(_overlaps(trigger, own) for own in combo):

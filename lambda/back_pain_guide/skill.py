@@ -39,6 +39,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
     builder.skill_id = skill_id
     for handler in (
         questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
+        questions.CallForHelpIntentHandler(),
         checklist.ChecklistTurnHandler(),          # while a checklist question waits for its answer
         launch.LaunchRequestHandler(),
         lifecycle.SkillDisabledEventHandler(),     # the user disabled the skill: delete their profile

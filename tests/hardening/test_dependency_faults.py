@@ -88,7 +88,7 @@ def check_conversation(turns: list[dict[str, Any]]) -> None:
     assert "Back Pain Guide" in by_turn["launch"]["speech"] and by_turn["launch"]["end_session"] is False
     assert "heat" in by_turn["question"]["speech"].lower()
     assert "Question 1" in by_turn["checklist"]["speech"]
-    assert "call nine one one now" in by_turn["yes"]["speech"] and by_turn["yes"]["end_session"] is True
+    assert "Call nine one one now" in by_turn["yes"]["speech"] and by_turn["yes"]["end_session"] is True
     for turn in turns:
         assert turn["seconds"] < ALEXA_LIMIT, turn
         assert "went wrong" not in turn["speech"]

@@ -38,7 +38,7 @@ def run(watcher: hs.LogWatcher, prop: str, event: Any) -> tuple[dict[str, Any], 
 
 def emergency_call(event: dict[str, Any]) -> str:
     code = event["request"].get("locale")
-    return f"call {hs.CONTENT.locale(code if isinstance(code, str) else None).emergency_number_speech} now"
+    return f"Call {hs.CONTENT.locale(code if isinstance(code, str) else None).emergency_number_speech} now"
 
 
 @HARDENING

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from back_pain_guide.safety import load_lexicon
 from back_pain_guide.content import get_content
 from back_pain_guide.nlu import FALLBACK, ModelError, UtteranceResolver, resolver_for
 from back_pain_guide.speech import Voice
@@ -52,7 +53,7 @@ def test_the_question_intent_has_many_carrier_phrases_and_none_is_bare():
     assert {"why", "how", "is", "can", "what", "does", "should", "will", "when", "i", "my"} <= starts
 
 
-@pytest.mark.parametrize("utterance", [u for sign in CONTENT.emergency_signs for u in sign.utterances])
+@pytest.mark.parametrize("utterance", [u for sign in load_lexicon()["signs"] for u in sign["samples"][:4]])
 @pytest.mark.parametrize("frame", ["{}", "my back hurts and {}", "i think {}", "is it bad that {}"])
 def test_emergency_words_reach_the_detector_whatever_carrier_phrase_takes_them(make_listener, utterance, frame):
     listener = make_listener()

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from back_pain_guide.content import get_content
+from back_pain_guide.safety import load_lexicon
 from back_pain_guide.handlers.questions import detector, find_answer, index
 from back_pain_guide.search import FIRST_CHUNK_EDGE, MIN_COVERAGE, Hit
 from back_pain_guide.text import normalise, words
@@ -29,7 +30,7 @@ def eval_questions() -> list[str]:
 
 
 def emergency_texts() -> list[str]:
-    return [text for sign in CONTENT.emergency_signs for text in (*sign.patterns, *sign.utterances)]
+    return [text for sign in load_lexicon()["signs"] for text in sign["samples"]]
 
 
 def mixed_texts(count: int = 1500) -> list[str]:

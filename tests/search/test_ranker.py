@@ -44,7 +44,7 @@ TOPICS = [
 ]
 CONTENT = Content(review_date="2026-01-01", sources={}, topics={t.id: t for t in TOPICS}, questions=(),
                   locales={"en-GB": LocaleInfo("en-GB", "UK", "999", "nine nine nine", {"disk": "disc"})},
-                  default_locale="en-GB", emergency_signs=(), prompts={})
+                  default_locale="en-GB", prompts={})
 INDEX = TopicIndex(CONTENT)
 
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # imported when first needed: a launch or a checklist turn ne
 
 QUERY_SLOT = "query"
 SYMPTOM_SLOT = "symptom"
+DETAILS_SLOT = "details"
+CALL_FOR_HELP = "call_for_help"
 CONFIRM = "confirm_emergency"
 # Longer than anyone can say in one turn; a forged request's megabytes are cut to this before
 # matching (a 10 MB query took over 15 s to search, past Alexa's 8-second limit).
@@ -211,4 +213,27 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
             return respond(handler_input, emergency_reply(voice, listed))
         if not text.strip():  # no words at all: the intent itself is the only evidence
             return respond(handler_input, emergency_reply(voice))
+        return answer_question(handler_input, text)
+
+
+class CallForHelpIntentHandler(AbstractRequestHandler):
+    """ "Call an ambulance", "it's an emergency", "help me, I can't move": a call for help.
+
+    Alexa can't make the call, so the listener hears the number at once. Words after "help me"
+    that name no warning sign at all ("help me understand sciatica") are an ordinary question;
+    any sign they suggest, even faintly, counts as said clearly after a call for help.
+    """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("CallForHelpIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        voice = voice_for(handler_input)
+        text, resolved = _slot_value(handler_input, DETAILS_SLOT)
+        if not text.strip():
+            return respond(handler_input, emergency_reply(voice, detector().signs.get(CALL_FOR_HELP)))
+        found = detector().detect(text[:MAX_QUESTION_CHARS])
+        sign = found.sign if found is not None else detector().signs.get(resolved) if resolved else None
+        if sign is not None:
+            return respond(handler_input, emergency_reply(voice, sign))
         return answer_question(handler_input, text)
