@@ -4,8 +4,13 @@ Used by the local console and the tests. Each sample utterance becomes a pattern
 slot value resolves (entity resolution) when it equals a value or synonym of its type;
 AMAZON.SearchQuery takes any words, but only after its carrier phrase (a model with a bare
 "{query}" sample is refused, as Alexa's build refuses it). When several samples match, the
-one with the most literal words wins, then the one whose slots resolved. No match:
-AMAZON.FallbackIntent.
+one with the most literal words wins, then the one whose slots resolved.
+
+A bare custom slot ("{symptom}") takes a listed value exactly; Alexa's statistical model also
+gives it unlisted phrases that sound like its values (a custom slot is not an enum). That is
+modelled, conservatively, for speech no sample matches: it goes to the bare slot's intent, whole,
+when it shares at least ``SIMILAR_WORDS`` distinct content words (not stop words) with the slot
+type's values and synonyms. No match at all: AMAZON.FallbackIntent.
 """
 from __future__ import annotations
 
@@ -20,6 +25,13 @@ from . import paths
 from .envelopes import slot as build_slot
 
 FALLBACK = "AMAZON.FallbackIntent"
+SIMILAR_WORDS = 2
+# Words too common to make a phrase sound like a slot value.
+_STOP_WORDS = frozenset("""a an the and or but if so of to in on at by for with from up down out off over into onto
+i im ive id me my mine myself we us our you your he him his she her they them their it its this that these those
+is am are was were be been being have has had do does did can cant could would should will wont just really very
+not no yes yeah so um uh er like now then there theres here what when where why how who which all any some
+got get go going gone feel feels felt since back pain""".split())
 _SLOT = re.compile(r"\{(\w+)\}")
 _ARTICLES = ("the ", "a ", "an ", "my ", "some ")
 
@@ -95,6 +107,7 @@ class UtteranceResolver:
                     table.setdefault(normalise_utterance(text), (value.get("id") or name, name))
         self._declared: dict[str, tuple[str, ...]] = {}
         self._samples: list[_Sample] = []
+        self._bare_slots: list[tuple[str, str, str, frozenset[str]]] = []  # intent, slot, type, value words
         for intent in language["intents"]:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             self._declared[intent["name"]] = tuple(slot_types)
@@ -102,6 +115,12 @@ class UtteranceResolver:
             for sample in samples:
                 _check_search_query(intent["name"], sample, slot_types)
                 self._samples.append(self._compile(intent["name"], sample, slot_types))
+                bare = _SLOT.fullmatch(sample.strip())
+                if bare and not slot_types.get(bare.group(1), "AMAZON.").startswith("AMAZON."):
+                    slot_type = slot_types[bare.group(1)]
+                    vocabulary = frozenset(w for text in self._values.get(slot_type, {}) for w in text.split()
+                                           if w not in _STOP_WORDS)
+                    self._bare_slots.append((intent["name"], bare.group(1), slot_type, vocabulary))
 
     @staticmethod
     def _compile(intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
@@ -143,7 +162,17 @@ class UtteranceResolver:
             score = (sample.literal_words, resolved, -len(slots))
             if best is None or score > best[0]:
                 best = (score, Resolution(sample.intent, slots, self._declared[sample.intent]))
-        return best[1] if best else Resolution(FALLBACK, {}, self._declared.get(FALLBACK, ()))
+        if best:
+            return best[1]
+        return self._like_a_slot_value(text) or Resolution(FALLBACK, {}, self._declared.get(FALLBACK, ()))
+
+    def _like_a_slot_value(self, text: str) -> Resolution | None:
+        """Speech that sounds like a bare custom slot's values, for that slot's intent (see above)."""
+        content_words = {w for w in text.split() if w not in _STOP_WORDS}
+        for intent, name, slot_type, vocabulary in self._bare_slots:
+            if len(content_words & vocabulary) >= SIMILAR_WORDS:
+                return Resolution(intent, {name: SlotMatch(name, text, slot_type)}, self._declared[intent])
+        return None
 
 
 def load_model(locale: str) -> dict[str, Any]:

@@ -67,6 +67,7 @@ class _Rule(NamedTuple):
     needs_person: bool  # "weak bones crack after a fall" is general; "my nan fell" is someone
     unless: tuple[str, ...]  # concepts that cancel the rule near it ("my left leg's numb": one side)
     across_clauses: bool  # "a kidney stone last week, but now I'm shivering": the parts belong together
+    at_end: bool  # "I can't stand" ends the sentence; "I can't stand reality telly" is a dislike
 
 
 class _Span(NamedTuple):
@@ -116,7 +117,8 @@ class EmergencyDetector:
                 self._rules.append(_Rule(sign, tuple(rule["all"]), rule["confidence"],
                                          rule.get("window", self._window), rule.get("request", False),
                                          rule.get("when_asked") == "ignore", rule.get("needs_person", False),
-                                         tuple(rule.get("unless", ())), rule.get("across_clauses", False)))
+                                         tuple(rule.get("unless", ())), rule.get("across_clauses", False),
+                                         rule.get("at_end", False)))
         used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
         self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
         self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
@@ -130,6 +132,7 @@ class EmergencyDetector:
             + [("request", p) for p in question["requests"]]
             + [("condition", p) for p in question["about_conditions"]]
             + [("resolved", p) for p in lexicon["resolved"]]
+            + [("report", p) for p in question["report_questions"]]
         )
         self._openers = _PhraseTable(("opener", p) for p in question["openers"])
         self._vocabulary = frozenset(self._concepts.vocabulary | self._cues.vocabulary)
@@ -137,6 +140,7 @@ class EmergencyDetector:
                         if len(words(spoken)) == 1}
         self._me_before = frozenset(w for p in lexicon["possessive_me_before"] for w in words(p))
         self._present = _PhraseTable(("present", p) for p in lexicon["present"])
+        self._tail = _PhraseTable(("tail", p) for p in lexicon["at_end_tail"])
         self._refers_back = _PhraseTable(("back", p) for p in lexicon["past_refers_back"])
 
     def _normalised(self, text_words: Sequence[str]) -> tuple[str, ...]:
@@ -144,6 +148,7 @@ class EmergencyDetector:
         dropped g's ("draggin"), "me" for "my" before a body part ("me legs"), and possessives
         or plurals the lexicon lacks ("wee's" -> "wees" -> "wee")."""
         vocabulary, spoken = self._vocabulary, self._spoken
+        text_words = _uninverted(text_words)
         result: list[str] = []
         for position, word in enumerate(text_words):
             if word in spoken:
@@ -163,11 +168,12 @@ class EmergencyDetector:
         return tuple(result)
 
     # --- the public entry points ----------------------------------------------------------
-    def detect(self, text: str | None) -> Detection | None:
-        """The most urgent sign the text describes, or None."""
-        return self.detect_words(words(text)) if text else None
+    def detect(self, text: str | None, asked: bool = False) -> Detection | None:
+        """The most urgent sign the text describes, or None. ``asked``: the text is known to be a
+        question, though its question words were taken away (a carrier phrase's)."""
+        return self.detect_words(words(text), asked) if text else None
 
-    def detect_words(self, text_words: Sequence[str]) -> Detection | None:
+    def detect_words(self, text_words: Sequence[str], asked: bool = False) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
         if not text_words:
             return None
@@ -177,17 +183,20 @@ class EmergencyDetector:
             return None
         cues = self._cues.find(text_words)
         exclusions = [c for c in cues if c.label == "exclusion"]
-        concepts = [c for c in concepts if not any(_overlaps(c, e) for e in exclusions)]
+        # An idiom takes its words away, unless a longer phrase holds it ("go to the emergency room").
+        concepts = [c for c in concepts if not any(
+            _overlaps(c, e) and not (_inside(e, c) and c.end - c.start > e.end - e.start) for e in exclusions)]
         if not concepts:
             return None
         context = _Context(text_words, cues, self._scope, self._present.find(text_words),
                            self._refers_back.find(text_words))
-        asked = self._is_question(text_words, cues)
+        asked = asked or self._is_question(text_words, cues)
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
-        about_condition = any(c.label == "condition" for c in cues)
-        about_self = asked and not about_condition and any(w in self._first_person for w in text_words)
+        about_condition = any(c.label == "condition" for c in cues) or _asks_what_causes(text_words)
+        reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
+        about_self = asked and not about_condition and (reported or any(w in self._first_person for w in text_words))
         has_person = "person" in {c.label for c in concepts}
         requested = any(c.label == "request" for c in cues)
         by_concept: dict[str, list[_Span]] = {}
@@ -204,9 +213,13 @@ class EmergencyDetector:
                 combos = [combo for combo in combos if not any(
                     abs(other.start - span.start) <= rule.window for name in rule.unless
                     for other in by_concept.get(name, ()) for span in combo)]
+            if rule.at_end:
+                combos = [combo for combo in combos if max(span.end for span in combo) >= self._end_of(text_words)]
             if not combos:
                 continue
             confidence = rule.confidence
+            if about_condition and rule.ignored_when_asked:
+                continue  # "can you ring one one two from a mobile": about calling, not a call
             if asked and not (rule.request and requested):
                 if not about_self or rule.ignored_when_asked:
                     continue  # a question about a condition informs; it never alarms
@@ -216,12 +229,58 @@ class EmergencyDetector:
             best = best or Detection(rule.sign, CHECK)
         return best
 
+    def _end_of(self, text_words: tuple[str, ...]) -> int:
+        """Where the sentence ends, before a tail of words like "suddenly", "anymore", "mate"."""
+        end = len(text_words)
+        tails = self._tail.find(text_words)
+        while True:
+            tail = next((t for t in tails if t.end == end), None)
+            if tail is None:
+                return end
+            end = tail.start
+
     def _is_question(self, text_words: tuple[str, ...], cues: list[_Span]) -> bool:
         start = 0
         while start < len(text_words) - 1 and text_words[start] in _INTERJECTIONS:
             start += 1
         opens = any(s.start == 0 for s in self._openers.find(text_words[start:start + 6]))
         return opens or any(c.label in ("marker", "condition") for c in cues)
+
+
+# Words that put a part of a sentence in the present ("and my legs are weak", "and now I can't").
+_PRESENT_TENSE = frozenset({"is", "are", "am", "im", "cant", "cannot", "wont", "keep", "keeps", "still", "have", "has",
+                            "ive", "its", "feel", "feels", "hurt", "hurts", "getting", "now", "today", "currently",
+                            "cant", "can", "isnt", "arent", "dont", "doesnt", "theyre", "hes", "shes", "were"})
+_MODALS = frozenset({"can", "could", "does", "do", "will", "would", "might", "may"})
+_CAUSAL = frozenset({"cause", "give", "make", "lead", "trigger", "bring"})
+_NEGATIVE_AUX = frozenset({"cant", "wont", "dont", "didnt", "doesnt", "couldnt", "wouldnt", "isnt", "arent", "havent", "hasnt"})
+_PRONOUNS = frozenset({"i", "he", "she", "we", "they", "you", "it"})
+_POSSESSIVES = frozenset({"my", "his", "her", "your", "our", "their"})
+
+
+def _uninverted(text_words: Sequence[str]) -> Sequence[str]:
+    """A question's word order as a statement's: "why can't I feel" -> "I can't feel", "why won't
+    my legs hold me" -> "my legs won't hold me"."""
+    if not any(w in _NEGATIVE_AUX for w in text_words):
+        return text_words
+    result = list(text_words)
+    i = 0
+    while i < len(result) - 1:
+        if result[i] in _NEGATIVE_AUX and result[i + 1] in _PRONOUNS:
+            result[i], result[i + 1] = result[i + 1], result[i]
+            i += 2
+        elif result[i] in _NEGATIVE_AUX and result[i + 1] in _POSSESSIVES and i + 2 < len(result):
+            result[i:i + 3] = [result[i + 1], result[i + 2], result[i]]
+            i += 3
+        else:
+            i += 1
+    return result
+
+
+def _asks_what_causes(text_words: Sequence[str]) -> bool:
+    """ "can kidney stones cause a fever", "does sciatica make your legs weak": a causal question."""
+    return any(word in _CAUSAL and any(w in _MODALS for w in text_words[max(0, i - 5):i])
+               for i, word in enumerate(text_words))
 
 
 def _overlaps(a: _Span, b: _Span) -> bool:
@@ -262,6 +321,10 @@ class _Context:
         self.past_ranges = []
         for marker in (c for c in cues if c.label == "past"):
             start, end = _between(marker.start, parts)
+            # "... as a kid and winded myself": the next parts are the past too, until one is in the present.
+            while end < len(text_words) and end not in {p.start for p in present} and not any(
+                    w in _PRESENT_TENSE for w in text_words[end:_between(end, parts)[1]]):
+                end = _between(end, parts)[1]
             if any(start <= b.start <= start + 2 for b in refers_back):
                 start = 0  # "..., that was three years ago": all that came before is the past
             self.past_ranges.append((start, end))

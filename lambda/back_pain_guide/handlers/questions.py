@@ -2,7 +2,7 @@
 
 Emergency words win: a clear description of a warning sign gets the emergency advice at once;
 a likely one gets one confirming question (yes or not sure: the advice; no: the answer to what
-was asked). The words reach here through ``QuestionIntent`` and ``EmergencySignIntent``, whose
+was asked). The words reach here through ``QuestionIntent``, ``StatementIntent``, ``EmergencySignIntent`` and ``CallForHelpIntent``, whose
 slots carry what was said.
 """
 from __future__ import annotations
@@ -63,10 +63,13 @@ class Found(NamedTuple):
     hits: tuple[Hit, ...] = ()
 
 
-def find_answer(question: str, context: Sequence[str] = (), detect: bool = True) -> Found:
-    """Emergency words first; then the ranked topics. The one path the handler and the benchmark share."""
+def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool = False) -> Found:
+    """Emergency words first; then the ranked topics. The one path the handler and the benchmark share.
+
+    ``asked``: the words came after a question's carrier phrase ("when should I {query}"), which
+    Alexa takes away, so the detector reads them as a question whatever they look like."""
     question_words = word_splitter()(question)  # split once, for both
-    match = detector().detect_words(question_words) if question and detect else None
+    match = detector().detect_words(question_words, asked=asked) if question and detect else None
     if match is not None:
         return Found(emergency=match)
     return Found(hits=tuple(index().rank_words(question_words, context=context)))
@@ -140,13 +143,14 @@ def decline_reply(voice: Voice) -> Reply:
     return Reply(body=voice.say("not_understood_question"), reprompt=voice.say("question_reprompt"))
 
 
-def answer_question(handler_input: HandlerInput, question: str, detect: bool = True, lead_in: str = "") -> Response:
+def answer_question(handler_input: HandlerInput, question: str, detect: bool = True, lead_in: str = "",
+                    asked: bool = False) -> Response:
     """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
     voice = voice_for(handler_input)
     session = Session(handler_input)
     seen = session.asked
     question = question[:MAX_QUESTION_CHARS]
-    found = find_answer(question, seen, detect=detect)
+    found = find_answer(question, seen, detect=detect, asked=asked)
     state = session.checklist_state if session.checklist_active else None
     if found.emergency is not None:
         sign = found.emergency.sign
@@ -187,8 +191,21 @@ def _slot_value(handler_input: HandlerInput, name: str) -> tuple[str, str | None
 
 
 class QuestionIntentHandler(AbstractRequestHandler):
+    """A question ("why {query}", "when should I {query}"): the words after its carrier phrase."""
+
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_intent_name("QuestionIntent")(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return answer_question(handler_input, _slot_value(handler_input, QUERY_SLOT)[0], asked=True)
+
+
+class StatementIntentHandler(AbstractRequestHandler):
+    """Something said about oneself ("I {query}", "my {query}", "so {query}"): answered like a
+    question, but read by the detector as what it is, a description."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name("StatementIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return answer_question(handler_input, _slot_value(handler_input, QUERY_SLOT)[0])
