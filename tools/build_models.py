@@ -81,14 +81,40 @@ def topic_type(content: dict, additions: dict | None = None) -> dict:
     return {"name": "TopicType", "values": values}
 
 
+PHRASES_PER_CONCEPT = 10  # the first phrases of each concept, combined per rule
+PHRASES_PER_SIGN = 400
+
+
+def rule_phrases(lexicon: dict, sign: dict) -> list[str]:
+    """Phrases made from the sign's clear rules (the first few phrases of each concept, in rule
+    order), kept only when the detector itself hears that sign in them, clearly."""
+    sys.path.insert(0, str(ROOT / "lambda"))
+    from back_pain_guide.safety import EmergencyDetector  # the detector the skill runs
+    detector = EmergencyDetector(lexicon)
+    combined: list[str] = [""]
+    phrases: list[str] = []
+    for rule in sign["rules"]:
+        if rule["confidence"] != "clear" or rule.get("needs_person") or rule.get("at_end"):
+            continue
+        combined = [""]
+        for concept in rule["all"]:
+            combined = [f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:PHRASES_PER_CONCEPT]]
+        for phrase in combined:
+            found = detector.detect(phrase)
+            if found is not None and found.is_clear and found.sign.id == sign["id"]:
+                phrases.append(_slot_value(phrase))
+    return list(dict.fromkeys(phrases))[:PHRASES_PER_SIGN]
+
+
 def symptom_type(lexicon: dict, additions: dict | None = None) -> dict:
-    """SymptomType: one value per warning sign, its everyday phrases as synonyms (and their
-    locale variants), so Alexa's model learns what an emergency sounds like."""
+    """SymptomType: one value per warning sign; its everyday phrases, and phrases made from its
+    clear rules, as synonyms (with their locale variants), so Alexa's model learns what an
+    emergency sounds like."""
     word_variants = (additions or {}).get("word_variants", [])
     taken: set[str] = set()
     values = []
     for sign in lexicon["signs"]:
-        phrases = [_slot_value(p) for p in sign["samples"]]
+        phrases = [_slot_value(p) for p in sign["samples"]] + rule_phrases(lexicon, sign)
         phrases += [v for p in phrases for v in _variants(p, word_variants)]
         unique = [p for p in dict.fromkeys(phrases) if p not in taken]
         taken.update(unique)

@@ -9,8 +9,9 @@ one with the most literal words wins, then the one whose slots resolved.
 A bare custom slot ("{symptom}") takes a listed value exactly; Alexa's statistical model also
 gives it unlisted phrases that sound like its values (a custom slot is not an enum). That is
 modelled, conservatively, for speech no sample matches: it goes to the bare slot's intent, whole,
-when it shares at least ``SIMILAR_WORDS`` distinct content words (not stop words) with the slot
-type's values and synonyms. No match at all: AMAZON.FallbackIntent.
+when it shares at least ``SIMILAR_WORDS`` content word (not a stop word) with the slot type's
+values and synonyms ("bum's numb", "it is emergency", "auto rickshaw hit me from behind"); the
+intent's handler then decides what the words mean. No match at all: AMAZON.FallbackIntent.
 """
 from __future__ import annotations
 
@@ -25,15 +26,26 @@ from . import paths
 from .envelopes import slot as build_slot
 
 FALLBACK = "AMAZON.FallbackIntent"
-SIMILAR_WORDS = 2
+SIMILAR_WORDS = 1
 # Words too common to make a phrase sound like a slot value.
 _STOP_WORDS = frozenset("""a an the and or but if so of to in on at by for with from up down out off over into onto
 i im ive id me my mine myself we us our you your he him his she her they them their it its this that these those
-is am are was were be been being have has had do does did can cant could would should will wont just really very
-not no yes yeah so um uh er like now then there theres here what when where why how who which all any some
-got get go going gone feel feels felt since back pain""".split())
+is am are was were be been being have has had do does did can could would should will just really very
+no yes yeah so um uh er like now then there theres here what when where why how who which all any some
+got get go going gone since back pain""".split())
 _SLOT = re.compile(r"\{(\w+)\}")
 _ARTICLES = ("the ", "a ", "an ", "my ", "some ")
+
+
+def _content_words(text: str) -> list[str]:
+    """Words that carry meaning: apostrophes and a possessive "s" dropped, stop words left out."""
+    found = []
+    for word in text.replace("'s ", " ").replace("'", "").split():
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word not in _STOP_WORDS:
+            found.append(word)
+    return found
 
 
 def normalise_utterance(text: str) -> str:
@@ -118,8 +130,7 @@ class UtteranceResolver:
                 bare = _SLOT.fullmatch(sample.strip())
                 if bare and not slot_types.get(bare.group(1), "AMAZON.").startswith("AMAZON."):
                     slot_type = slot_types[bare.group(1)]
-                    vocabulary = frozenset(w for text in self._values.get(slot_type, {}) for w in text.split()
-                                           if w not in _STOP_WORDS)
+                    vocabulary = frozenset(w for text in self._values.get(slot_type, {}) for w in _content_words(text))
                     self._bare_slots.append((intent["name"], bare.group(1), slot_type, vocabulary))
 
     @staticmethod
@@ -168,11 +179,17 @@ class UtteranceResolver:
 
     def _like_a_slot_value(self, text: str) -> Resolution | None:
         """Speech that sounds like a bare custom slot's values, for that slot's intent (see above)."""
-        content_words = {w for w in text.split() if w not in _STOP_WORDS}
-        for intent, name, slot_type, vocabulary in self._bare_slots:
-            if len(content_words & vocabulary) >= SIMILAR_WORDS:
-                return Resolution(intent, {name: SlotMatch(name, text, slot_type)}, self._declared[intent])
-        return None
+        content_words = set(_content_words(text))
+        needed = SIMILAR_WORDS
+        # Which of two equally close intents Alexa would choose is not knowable; the one declared
+        # later (the emergency intent comes after the topic intents) is taken, the safer guess.
+        shared, intent, name, slot_type = max(
+            ((len(content_words & vocabulary), intent, name, slot_type)
+             for intent, name, slot_type, vocabulary in reversed(self._bare_slots)), key=lambda row: row[0],
+            default=(0, "", "", ""))
+        if shared < needed:
+            return None
+        return Resolution(intent, {name: SlotMatch(name, text, slot_type)}, self._declared[intent])
 
 
 def load_model(locale: str) -> dict[str, Any]:

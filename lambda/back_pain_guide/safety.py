@@ -168,13 +168,23 @@ class EmergencyDetector:
         return tuple(result)
 
     # --- the public entry points ----------------------------------------------------------
-    def detect(self, text: str | None, asked: bool = False) -> Detection | None:
-        """The most urgent sign the text describes, or None. ``asked``: the text is known to be a
-        question, though its question words were taken away (a carrier phrase's)."""
+    def detect(self, text: str | None, asked: bool | None = False) -> Detection | None:
+        """The most urgent sign the text describes, or None.
+
+        ``asked``: True when the text is known to be a question whose question words (and
+        perhaps its "I") a carrier phrase took away: it informs when it is about a condition,
+        and gets a confirming question otherwise. None when it may or may not have been a
+        question (a topic slot's words): a clear sign gets a confirming question."""
         return self.detect_words(words(text), asked) if text else None
 
-    def detect_words(self, text_words: Sequence[str], asked: bool = False) -> Detection | None:
+    def detect_words(self, text_words: Sequence[str], asked: bool | None = False) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
+        found = self._detect(text_words, asked is True)
+        if asked is None and found is not None and found.is_clear:
+            return Detection(found.sign, CHECK)
+        return found
+
+    def _detect(self, text_words: Sequence[str], carried_question: bool) -> Detection | None:
         if not text_words:
             return None
         text_words = self._normalised(text_words)
@@ -190,13 +200,16 @@ class EmergencyDetector:
             return None
         context = _Context(text_words, cues, self._scope, self._present.find(text_words),
                            self._refers_back.find(text_words))
-        asked = asked or self._is_question(text_words, cues)
+        asked = carried_question or self._is_question(text_words, cues)
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
         about_condition = any(c.label == "condition" for c in cues) or _asks_what_causes(text_words)
         reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
-        about_self = asked and not about_condition and (reported or any(w in self._first_person for w in text_words))
+        # After a carrier phrase ("why do I {query}") the "I" may be gone too: only a question
+        # about a condition counts as general.
+        about_self = asked and not about_condition and (
+            carried_question or reported or any(w in self._first_person for w in text_words))
         has_person = "person" in {c.label for c in concepts}
         requested = any(c.label == "request" for c in cues)
         by_concept: dict[str, list[_Span]] = {}

@@ -63,11 +63,11 @@ class Found(NamedTuple):
     hits: tuple[Hit, ...] = ()
 
 
-def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool = False) -> Found:
+def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool | None = False) -> Found:
     """Emergency words first; then the ranked topics. The one path the handler and the benchmark share.
 
-    ``asked``: the words came after a question's carrier phrase ("when should I {query}"), which
-    Alexa takes away, so the detector reads them as a question whatever they look like."""
+    ``asked``: True when the words came after a question's carrier phrase ("when should I {query}"),
+    which Alexa takes away; None when they may have (a topic slot's words). See ``safety``."""
     question_words = word_splitter()(question)  # split once, for both
     match = detector().detect_words(question_words, asked=asked) if question and detect else None
     if match is not None:
@@ -144,7 +144,7 @@ def decline_reply(voice: Voice) -> Reply:
 
 
 def answer_question(handler_input: HandlerInput, question: str, detect: bool = True, lead_in: str = "",
-                    asked: bool = False) -> Response:
+                    asked: bool | None = False) -> Response:
     """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
     voice = voice_for(handler_input)
     session = Session(handler_input)
@@ -216,7 +216,8 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
 
     The ``symptom`` slot carries what was said: the detector decides between the advice, a
     confirming question, or (Alexa's model reaching wide) an ordinary answer. A value Alexa
-    resolved to one of the listed emergency phrases is that sign, said clearly.
+    resolved to one of the listed emergency phrases that the detector does not hear clearly
+    gets the confirming question of that sign.
     """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -225,11 +226,13 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
         text, resolved = _slot_value(handler_input, SYMPTOM_SLOT)
-        listed = detector().signs.get(resolved) if resolved else None
-        if listed is not None:
-            return respond(handler_input, emergency_reply(voice, listed))
         if not text.strip():  # no words at all: the intent itself is the only evidence
             return respond(handler_input, emergency_reply(voice))
+        listed = detector().signs.get(resolved) if resolved else None
+        found = detector().detect(text[:MAX_QUESTION_CHARS])
+        if listed is not None and (found is None or not found.is_clear):
+            # Alexa matched one of the listed emergency phrases; the words alone were not clear.
+            return respond(handler_input, confirm_reply(voice, listed, text))
         return answer_question(handler_input, text)
 
 

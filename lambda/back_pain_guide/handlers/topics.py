@@ -43,8 +43,10 @@ class _TopicIntentHandler(AbstractRequestHandler):
         voice = voice_for(handler_input)
         slot = read_topic_slot(handler_input)
         if slot.unmatched:
-            # Words we have no topic for: try them as a free-form question before giving up.
-            return answer_question(handler_input, slot.heard)
+            # Words we have no topic for: try them as a free-form question before giving up. They
+            # may follow a question ("what is {topic}") or a statement ("I have {topic}"): a
+            # warning sign in them gets a confirming question, never the alarm at once.
+            return answer_question(handler_input, slot.heard, asked=None)
         topic = slot.topic or voice.content.topics.get(self.overview_topic)
         if topic is None:
             return respond(handler_input, unknown_topic(voice))
