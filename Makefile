@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check generate models validators stems index bench bench-py313 bench-questions bench-web bench-persistence soak deploy-check clean
+.PHONY: chat test content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -49,6 +49,10 @@ stems: $(STAMP)
 ## index: regenerate lambda/back_pain_guide/search_index.json (the free-form search index) after content, lexicon or search code changes
 index: $(STAMP) stems
 	$(PY) tools/build_index.py
+
+## bench-emergency: emergency recall and false alarms per sign, locale and context, on the dev and frozen test parts, through the handler and the console
+bench-emergency: $(STAMP)
+	$(PY) bench/bench_emergency.py
 
 ## bench-web: load-test the web service under gunicorn (verification on) against a bare Flask route
 bench-web: $(STAMP)

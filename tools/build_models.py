@@ -81,8 +81,8 @@ def topic_type(content: dict, additions: dict | None = None) -> dict:
     return {"name": "TopicType", "values": values}
 
 
-PHRASES_PER_CONCEPT = 10  # the first phrases of each concept, combined per rule
-PHRASES_PER_SIGN = 400
+PHRASES_PER_CONCEPT = 6   # the first phrases of each concept, combined per rule of two or more
+PHRASES_PER_SIGN = 700
 
 
 def rule_phrases(lexicon: dict, sign: dict) -> list[str]:
@@ -97,8 +97,9 @@ def rule_phrases(lexicon: dict, sign: dict) -> list[str]:
         if rule["confidence"] != "clear" or rule.get("needs_person") or rule.get("at_end"):
             continue
         combined = [""]
+        per_concept = PHRASES_PER_CONCEPT if len(rule["all"]) > 1 else None  # a one-concept rule: all its phrases
         for concept in rule["all"]:
-            combined = [f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:PHRASES_PER_CONCEPT]]
+            combined = [f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:per_concept]]
         for phrase in combined:
             found = detector.detect(phrase)
             if found is not None and found.is_clear and found.sign.id == sign["id"]:

@@ -39,13 +39,15 @@ _AFTER_ANSWER = frozenset({"i", "im", "ive", "id", "my", "but", "its", "it", "th
 
 
 class Sign(NamedTuple):
-    """A warning sign: what the advice says about it, and its confirming question."""
+    """A warning sign: what the advice says about it, its confirming question, and the checklist
+    questions a description of it answers (its own id unless the lexicon lists others)."""
 
     id: str
     summary: str
     why: str
     tell: str
     confirm: str
+    answers: frozenset[str]
 
 
 class Detection(NamedTuple):
@@ -68,6 +70,7 @@ class _Rule(NamedTuple):
     unless: tuple[str, ...]  # concepts that cancel the rule near it ("my left leg's numb": one side)
     across_clauses: bool  # "a kidney stone last week, but now I'm shivering": the parts belong together
     at_end: bool  # "I can't stand" ends the sentence; "I can't stand reality telly" is a dislike
+    required: frozenset[str]  # the concepts, as a set: a rule is tried only when all are present
 
 
 class _Span(NamedTuple):
@@ -111,14 +114,15 @@ class EmergencyDetector:
         self.signs: dict[str, Sign] = {}
         self._rules: list[_Rule] = []
         for raw in lexicon["signs"]:
-            sign = Sign(raw["id"], raw["summary"], raw["why"], raw["tell"], raw["confirm"])
+            sign = Sign(raw["id"], raw["summary"], raw["why"], raw["tell"], raw["confirm"],
+                        frozenset(raw.get("checklist_questions", [raw["id"]])))
             self.signs[sign.id] = sign
             for rule in raw["rules"]:
                 self._rules.append(_Rule(sign, tuple(rule["all"]), rule["confidence"],
                                          rule.get("window", self._window), rule.get("request", False),
                                          rule.get("when_asked") == "ignore", rule.get("needs_person", False),
                                          tuple(rule.get("unless", ())), rule.get("across_clauses", False),
-                                         rule.get("at_end", False)))
+                                         rule.get("at_end", False), frozenset(rule["all"])))
         used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
         self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
         self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
@@ -215,12 +219,13 @@ class EmergencyDetector:
         by_concept: dict[str, list[_Span]] = {}
         for span in concepts:
             by_concept.setdefault(span.label, []).append(span)
+        present = by_concept.keys()
         best: Detection | None = None
         for rule in self._rules:
-            if best is not None and (best.is_clear or rule.confidence == CHECK):
-                continue  # a clear match, or a check and this rule can only give another check
-            if not all(c in by_concept for c in rule.concepts) or (rule.needs_person and not has_person):
+            if not rule.required <= present or (rule.needs_person and not has_person):
                 continue
+            if best is not None and rule.confidence == CHECK:
+                continue  # a check is found already, and this rule can only give another check
             combos = [combo for combo in _combinations(rule, by_concept) if context.holds(combo, rule.across_clauses)]
             if rule.unless:
                 combos = [combo for combo in combos if not any(
@@ -231,7 +236,7 @@ class EmergencyDetector:
             if not combos:
                 continue
             confidence = rule.confidence
-            if about_condition and rule.ignored_when_asked:
+            if about_condition and rule.ignored_when_asked and not requested:
                 continue  # "can you ring one one two from a mobile": about calling, not a call
             if asked and not (rule.request and requested):
                 if not about_self or rule.ignored_when_asked:

@@ -154,7 +154,7 @@ def answer_question(handler_input: HandlerInput, question: str, detect: bool = T
     state = session.checklist_state if session.checklist_active else None
     if found.emergency is not None:
         sign = found.emergency.sign
-        answering = state is not None and checklist().current(state).id == sign.id
+        answering = state is not None and checklist().current(state).id in sign.answers
         if found.emergency.is_clear or answering:  # a description of the sign asked about is a yes
             return respond(handler_input, emergency_reply(voice, sign))
         if state is not None:

@@ -1,0 +1,28 @@
+"""The frozen test parts of the evaluation sets never change once written (tests/eval/README.md).
+
+A figure from a set that was tuned on is not a result: the test parts were split off before any
+tuning (emergency set frozen at commit f1df473, question set at 4759f83) and are only ever run.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+FROZEN = {
+    "emergency/emergencies.test.jsonl": "6556f5232603fb998a1af1b5bc6b1f9fbc25cc37fce592717501ebd3ee5867f2",
+    "emergency/near_misses.test.jsonl": "acfb274154a4c7cb50ce222c130633fbcde2e32469150696a243ccf9e4fcedf5",
+    "questions/questions.test.jsonl": "4f8c0af588a89b3f7c610383ae80f8e02aabd9c55ae57feef1990325f1582481",
+}
+
+
+@pytest.mark.parametrize("name, digest", sorted(FROZEN.items()))
+def test_frozen_test_part_is_unchanged(name, digest):
+    assert hashlib.sha256((HERE / name).read_bytes()).hexdigest() == digest, f"{name} was edited after it was frozen"
+
+
+def test_no_other_test_part_appears_unfrozen():
+    found = {str(p.relative_to(HERE)) for p in HERE.rglob("*.test.jsonl")}
+    assert found == set(FROZEN)

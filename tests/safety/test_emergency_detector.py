@@ -1,0 +1,122 @@
+"""The emergency detector on its own: signs in everyday words, and what is not an emergency.
+
+The phrasings here come from the issue that asked for the detector (#16) and from the product
+rules; the measured figures come from the evaluation sets (tests/safety/test_emergency_eval.py).
+"""
+from __future__ import annotations
+
+import pytest
+
+from back_pain_guide.handlers.questions import detector
+from back_pain_guide.safety import CHECK, CLEAR
+
+CLEAR_SIGNS = [
+    ("I can't wee", "bladder_bowel"),
+    ("I've pooed myself and didn't even feel it", "bladder_bowel"),
+    ("I am not able to pass urine since morning", "bladder_bowel"),
+    ("urine is not coming since morning", "bladder_bowel"),
+    ("nothing comes out when I try to pee", "bladder_bowel"),
+    ("I can't feel my bum", "saddle_numbness"),
+    ("I'm numb down below", "saddle_numbness"),
+    ("cannae feel ma bum", "saddle_numbness"),
+    ("my legs have gone", "leg_weakness"),
+    ("my legs keep buckling under me", "leg_weakness"),
+    ("both my legs are feeling weak and wobbly", "leg_weakness"),
+    ("me foot's draggin", "leg_weakness"),
+    ("I got hit by a car", "major_injury"),
+    ("I came off my motorbike", "major_injury"),
+    ("I got thrown off a horse", "major_injury"),
+    ("my nan has osteoporosis and she slipped in the kitchen", "major_injury"),
+    ("a sudden tearing pain went right through to my back", "sudden_severe"),
+    ("I passed out", "sudden_severe"),
+    ("I'm really breathless with my back pain", "chest_symptoms"),
+    ("there's a crushing pain in my chest", "chest_symptoms"),
+    ("back pain and I'm burning up and feel really rough", "high_fever"),
+    ("I had a kidney stone last week but now I'm shivering with a fever", "high_fever"),
+    ("call nine nine nine for me", "call_for_help"),
+    ("it's an emergency", "call_for_help"),
+    ("I'm in agony and can't get off the floor", "call_for_help"),
+    ("call an ambulance", "call_for_help"),
+]
+
+
+@pytest.mark.parametrize("text, sign", CLEAR_SIGNS)
+def test_a_sign_in_everyday_words_is_heard_clearly(text, sign):
+    found = detector().detect(text)
+    assert found is not None and found.confidence == CLEAR and found.sign.id == sign, found
+
+
+@pytest.mark.parametrize("text", [
+    "I've fallen and I can't get up",
+    "help me I can't move",
+])
+def test_a_call_for_help_is_an_emergency_whatever_sign_it_names(text):
+    found = detector().detect(text)
+    assert found is not None and found.confidence == CLEAR
+
+
+@pytest.mark.parametrize("text", [
+    "I fell and hurt my back",                          # a fall, but how bad?
+    "the pain is going down my left arm and into my jaw",
+    "my left leg feels weak",                           # one leg: weak, or getting weaker?
+    "I feel a bit dizzy",
+])
+def test_words_that_only_suggest_a_sign_get_a_confirming_question(text):
+    found = detector().detect(text)
+    assert found is not None and found.confidence == CHECK, found
+
+
+@pytest.mark.parametrize("text", [
+    # negations
+    "I'm not short of breath", "my legs are not weak", "I'm not incontinent", "no numbness down below",
+    "I haven't wet myself", "there's no chest pain just my back", "I don't have any pain up front or trouble breathing",
+    "my bladder control is perfectly fine", "no, my legs are fine",
+    # the past
+    "I used to wet myself after having my baby but that stopped years ago",
+    "I was in a car crash ten years ago and my back still aches",
+    "I fell off the trampoline as a kid and winded myself",
+    "I fainted once as a teenager",
+    "I broke my back in a car wreck in 2005 and nowadays it just aches when it rains",
+    # idioms that are not events
+    "I fell asleep on the sofa and woke up with a stiff back", "I fell pregnant in May and my back aches",
+    "I can't stand sitting at my desk all day", "I was hit by a wave of pain when I stood up",
+    "my back is killing me", "I nearly had a heart attack when I saw the price", "I crashed on the couch",
+    "the plan to repaint the garage fell through", "I've had a work emergency so let's do this later",
+    # questions about a condition
+    "what is cauda equina syndrome", "can a fall cause back pain", "what are the signs of a heart attack",
+    "when should I call an ambulance for back pain", "is numbness in the groin serious",
+    "can kidney stones cause a fever",
+])
+def test_what_is_not_an_emergency_does_not_alarm(text):
+    found = detector().detect(text)
+    assert found is None or found.confidence == CHECK, found
+    assert found is None, f"{text!r} asks a confirming question: {found}"
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("can't i feel my legs", "leg_weakness"),          # a carrier phrase took "why" away
+    ("both legs are tingling and weak", "leg_weakness"),
+])
+def test_words_after_a_question_carrier_get_a_confirming_question_not_silence(text, sign):
+    found = detector().detect(text, asked=True)
+    assert found is not None and found.confidence == CHECK and found.sign.id == sign
+
+
+@pytest.mark.parametrize("text", ["call nine one one for back pain", "a fall cause back pain", "foot drop mean"])
+def test_a_question_about_calling_or_a_condition_informs_even_without_its_question_words(text):
+    assert detector().detect(text, asked=True) is None
+
+
+def test_a_topic_slots_words_never_alarm_at_once():
+    found = detector().detect("foot drop", asked=None)
+    assert found is not None and found.confidence == CHECK
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "the", "a " * 2000, "\u202e\u200bbum numb"])
+def test_odd_text_never_breaks_the_detector(text):
+    detector().detect(text)  # no exception
+
+
+def test_life_threatening_signs_win_when_several_are_said():
+    found = detector().detect("I can't wee and I have crushing chest pain")
+    assert found is not None and found.sign.id == "chest_symptoms"

@@ -1,0 +1,112 @@
+"""Emergencies end to end, through the console's resolver as on a device: the number first,
+"Alexa can't make the call", in every locale, in session, one-shot and mid-checklist; the safety
+line wherever the skill falls back or declines; nothing the listener said in the card."""
+from __future__ import annotations
+
+import pytest
+
+from back_pain_guide.content import get_content
+from back_pain_guide.speech import Voice
+
+CONTENT = get_content()
+LOCALES = sorted(CONTENT.locales)
+NUMBER = {code: CONTENT.locale(code).emergency_number_speech for code in LOCALES}
+
+
+def assert_emergency_advice(listener, speech: str, locale: str = "en-US") -> None:
+    number = NUMBER[locale]
+    assert speech.startswith(f"Call {number} now."), speech
+    assert "Alexa can't make the call" in speech
+    assert not listener.session_open
+    card = listener.card
+    assert card["title"] == Voice(CONTENT, locale).write("emergency_card_title")
+    # The card (kept in the Alexa app) says what to do, never what the listener said.
+    assert card["content"] == Voice(CONTENT, locale).write("emergency_card")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("utterance", [
+    "i can't wee", "my legs have gone", "i got hit by a car", "i'm numb down below",
+    "so um both my legs are weak and wobbly", "there's a crushing pain in my chest",
+    "call an ambulance", "it's an emergency", "help me i can't move", "i've fallen and i can't get up",
+])
+def test_everyday_emergency_words_get_the_number_first_in_every_locale(make_listener, locale, utterance):
+    listener = make_listener(locale=locale)
+    listener.open()
+    assert_emergency_advice(listener, listener.say(utterance), locale)
+
+
+@pytest.mark.parametrize("locale, utterance", [
+    ("en-GB", "call nine nine nine for me"), ("en-AU", "ring triple zero"), ("en-IN", "please call one one two"),
+    ("en-US", "can you call nine one one"), ("en-CA", "i need an ambulance"),
+])
+def test_calls_for_help_are_answered_with_the_number_and_that_alexa_cannot_call(make_listener, locale, utterance):
+    listener = make_listener(locale=locale)
+    listener.open()
+    speech = listener.say(utterance)
+    assert listener.intent == "CallForHelpIntent"
+    assert_emergency_advice(listener, speech, locale)
+
+
+@pytest.mark.parametrize("utterance", ["ask back pain guide my legs have gone", "ask back pain guide i can't pee"])
+def test_one_shot_emergencies(listener, utterance):
+    assert_emergency_advice(listener, listener.say(utterance))
+
+
+def test_a_description_of_the_sign_asked_about_counts_as_yes(listener):
+    listener.open()
+    speech = listener.say("check my symptoms")
+    question = next(q for q in CONTENT.questions if q.id == "bladder_bowel")
+    while question.text not in listener.speech.split("Question")[-1]:
+        listener.say("no")
+    speech = listener.say("i've had some trouble starting to wee")
+    assert_emergency_advice(listener, speech)
+
+
+def test_any_emergency_sign_said_mid_checklist_escalates(listener):
+    listener.open()
+    listener.say("check my symptoms")
+    assert_emergency_advice(listener, listener.say("no but i can't feel my legs"))
+
+
+def test_a_likely_sign_said_mid_checklist_confirms_then_goes_back_to_the_checklist(listener):
+    listener.open()
+    listener.say("check my symptoms")
+    first = listener.speech
+    speech = listener.say("i fell over last night")
+    if not listener.session_open:  # the first question is about injuries: a fall answers it
+        assert_emergency_advice(listener, speech)
+        return
+    assert speech.startswith("Just to check:"), first
+    speech = listener.say("no")
+    assert listener.session_open and "nine one one now" not in speech.lower()
+    listener.say("yes")  # the offer to go back to the checklist
+    assert "Question" in listener.speech
+
+
+@pytest.mark.parametrize("utterance", ["purple monkey dishwasher banana", "what is the capital of australia"])
+def test_every_fallback_and_decline_carries_the_safety_line(listener, utterance):
+    listener.open()
+    speech = listener.say(utterance)
+    assert "If this is an emergency, call nine one one." in speech
+    assert "nine one one" in listener.reprompt
+
+
+def test_every_reprompt_carries_the_emergency_number(listener):
+    listener.open()
+    for utterance in ("what causes sciatica", "help", "check my symptoms", "repeat", "tell me more"):
+        listener.say(utterance)
+        if listener.session_open:
+            assert "nine one one" in listener.reprompt, (utterance, listener.reprompt)
+
+
+def test_every_emergency_prompt_says_the_number_first():
+    for key, text in CONTENT.prompts.items():
+        if key.startswith(("emergency_sign", "emergency_generic", "checklist_emergency")):
+            assert text.startswith("Call {emergency_number} now."), key
+
+
+def test_a_negation_is_not_an_alarm(listener):
+    listener.open()
+    speech = listener.say("my legs are not weak")
+    assert listener.session_open and not speech.startswith("Call")
