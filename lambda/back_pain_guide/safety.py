@@ -133,7 +133,7 @@ class EmergencyDetector:
             + [("pseudo", p) for p in negation["pseudo"]] + [("end", p) for p in negation["terminators"]]
             + [("break", p) for p in negation["clause_breaks"]]
             + [("past", p) for p in lexicon["past"]] + [("marker", p) for p in question["markers"]]
-            + [("request", p) for p in question["requests"]]
+            + [("request", p) for p in question["requests"]] + [("firm", p) for p in question["firm_requests"]]
             + [("condition", p) for p in question["about_conditions"]]
             + [("resolved", p) for p in lexicon["resolved"]]
             + [("report", p) for p in question["report_questions"]]
@@ -204,22 +204,41 @@ class EmergencyDetector:
             return None
         context = _Context(text_words, cues, self._scope, self._present.find(text_words),
                            self._refers_back.find(text_words))
-        asked = carried_question or self._is_question(text_words, cues)
+        opens = carried_question or self._opens_as_question(text_words)
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
-        about_condition = any(c.label == "condition" for c in cues) or _asks_what_causes(text_words)
+        questions = [c.start for c in cues if c.label in ("marker", "condition")]
+        conditions = [c.start for c in cues if c.label == "condition"]
+        causal = _asks_what_causes(text_words)
         reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
-        # After a carrier phrase ("why do I {query}") the "I" may be gone too: only a question
-        # about a condition counts as general.
-        about_self = asked and not about_condition and (
-            carried_question or reported or any(w in self._first_person for w in text_words))
+        first_person = any(w in self._first_person for w in text_words)
         has_person = "person" in {c.label for c in concepts}
-        requested = any(c.label == "request" for c in cues)
+        firm = any(c.label == "firm" for c in cues)  # "i need one", "send help": a request whatever else is said
+        requested = firm or any(c.label == "request" for c in cues)
         by_concept: dict[str, list[_Span]] = {}
         for span in concepts:
             by_concept.setdefault(span.label, []).append(span)
         present = by_concept.keys()
+
+        def confidence_of(rule: _Rule, combo: tuple[_Span, ...]) -> str | None:
+            """The rule's confidence for this occurrence, given how it was said; None: no sign."""
+            # A question cue counts in its own part of the sentence ("my cancer team told me to
+            # watch for changes, and now I can't control my bladder" reports, in its second part).
+            part = _between(min(span.start for span in combo), context.ends)
+            here = lambda positions: any(_between(p, context.ends) == part for p in positions)  # noqa: E731
+            about_condition = causal or here(conditions) or (opens and bool(conditions))
+            if about_condition and rule.ignored_when_asked and not firm:
+                return None  # "can you ring one one two from a mobile": about calling, not a call
+            if (opens or causal or here(questions)) and not (rule.request and requested):
+                # After a carrier phrase ("why do I {query}") the "I" may be gone too: only a
+                # question about a condition counts as general.
+                about_self = not about_condition and (carried_question or reported or first_person)
+                if not about_self or rule.ignored_when_asked:
+                    return None  # a question about a condition informs; it never alarms
+                return CHECK
+            return rule.confidence
+
         best: Detection | None = None
         for rule in self._rules:
             if not rule.required <= present or (rule.needs_person and not has_person):
@@ -233,18 +252,11 @@ class EmergencyDetector:
                     for other in by_concept.get(name, ()) for span in combo)]
             if rule.at_end:
                 combos = [combo for combo in combos if max(span.end for span in combo) >= self._end_of(text_words)]
-            if not combos:
-                continue
-            confidence = rule.confidence
-            if about_condition and rule.ignored_when_asked and not requested:
-                continue  # "can you ring one one two from a mobile": about calling, not a call
-            if asked and not (rule.request and requested):
-                if not about_self or rule.ignored_when_asked:
-                    continue  # a question about a condition informs; it never alarms
-                confidence = CHECK
-            if confidence == CLEAR:
+            found = {confidence_of(rule, combo) for combo in combos}
+            if CLEAR in found:
                 return Detection(rule.sign, CLEAR)
-            best = best or Detection(rule.sign, CHECK)
+            if CHECK in found:
+                best = best or Detection(rule.sign, CHECK)
         return best
 
     def _end_of(self, text_words: tuple[str, ...]) -> int:
@@ -257,12 +269,12 @@ class EmergencyDetector:
                 return end
             end = tail.start
 
-    def _is_question(self, text_words: tuple[str, ...], cues: list[_Span]) -> bool:
+    def _opens_as_question(self, text_words: tuple[str, ...]) -> bool:
+        """ "why ...", "what is ...", "is it normal ...", after any "so", "um" or "okay"."""
         start = 0
         while start < len(text_words) - 1 and text_words[start] in _INTERJECTIONS:
             start += 1
-        opens = any(s.start == 0 for s in self._openers.find(text_words[start:start + 6]))
-        return opens or any(c.label in ("marker", "condition") for c in cues)
+        return any(s.start == 0 for s in self._openers.find(text_words[start:start + 6]))
 
 
 # Words that put a part of a sentence in the present ("and my legs are weak", "and now I can't").
