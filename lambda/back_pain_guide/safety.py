@@ -71,6 +71,7 @@ class _Rule(NamedTuple):
     across_clauses: bool  # "a kidney stone last week, but now I'm shivering": the parts belong together
     at_end: bool  # "I can't stand" ends the sentence; "I can't stand reality telly" is a dislike
     required: frozenset[str]  # the concepts, as a set: a rule is tried only when all are present
+    in_checklist: bool  # only while the checklist asks about this sign: "it's coming very slowly" is a yes
 
 
 class _Span(NamedTuple):
@@ -122,7 +123,8 @@ class EmergencyDetector:
                                          rule.get("window", self._window), rule.get("request", False),
                                          rule.get("when_asked") == "ignore", rule.get("needs_person", False),
                                          tuple(rule.get("unless", ())), rule.get("across_clauses", False),
-                                         rule.get("at_end", False), frozenset(rule["all"])))
+                                         rule.get("at_end", False), frozenset(rule["all"]),
+                                         rule.get("in_checklist", False)))
         used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
         self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
         self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
@@ -172,23 +174,26 @@ class EmergencyDetector:
         return tuple(result)
 
     # --- the public entry points ----------------------------------------------------------
-    def detect(self, text: str | None, asked: bool | None = False) -> Detection | None:
+    def detect(self, text: str | None, asked: bool | None = False, asking: str | None = None) -> Detection | None:
         """The most urgent sign the text describes, or None.
 
         ``asked``: True when the text is known to be a question whose question words (and
         perhaps its "I") a carrier phrase took away: it informs when it is about a condition,
         and gets a confirming question otherwise. None when it may or may not have been a
-        question (a topic slot's words): a clear sign gets a confirming question."""
-        return self.detect_words(words(text), asked) if text else None
+        question (a topic slot's words): a clear sign gets a confirming question.
+        ``asking``: the id of the checklist question waiting for an answer, if any; words that
+        only hint at its sign ("it's coming out very slowly") then count too."""
+        return self.detect_words(words(text), asked, asking) if text else None
 
-    def detect_words(self, text_words: Sequence[str], asked: bool | None = False) -> Detection | None:
+    def detect_words(self, text_words: Sequence[str], asked: bool | None = False,
+                     asking: str | None = None) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
-        found = self._detect(text_words, asked is True)
+        found = self._detect(text_words, asked is True, asking)
         if asked is None and found is not None and found.is_clear:
             return Detection(found.sign, CHECK)
         return found
 
-    def _detect(self, text_words: Sequence[str], carried_question: bool) -> Detection | None:
+    def _detect(self, text_words: Sequence[str], carried_question: bool, asking: str | None) -> Detection | None:
         if not text_words:
             return None
         text_words = self._normalised(text_words)
@@ -242,6 +247,8 @@ class EmergencyDetector:
         best: Detection | None = None
         for rule in self._rules:
             if not rule.required <= present or (rule.needs_person and not has_person):
+                continue
+            if rule.in_checklist and asking not in rule.sign.answers:
                 continue
             if best is not None and rule.confidence == CHECK:
                 continue  # a check is found already, and this rule can only give another check

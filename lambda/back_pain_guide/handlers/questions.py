@@ -63,13 +63,15 @@ class Found(NamedTuple):
     hits: tuple[Hit, ...] = ()
 
 
-def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool | None = False) -> Found:
+def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool | None = False,
+                asking: str | None = None) -> Found:
     """Emergency words first; then the ranked topics. The one path the handler and the benchmark share.
 
     ``asked``: True when the words came after a question's carrier phrase ("when should I {query}"),
-    which Alexa takes away; None when they may have (a topic slot's words). See ``safety``."""
+    which Alexa takes away; None when they may have (a topic slot's words). ``asking``: the
+    checklist question waiting for an answer. See ``safety``."""
     question_words = word_splitter()(question)  # split once, for both
-    match = detector().detect_words(question_words, asked=asked) if question and detect else None
+    match = detector().detect_words(question_words, asked=asked, asking=asking) if question and detect else None
     if match is not None:
         return Found(emergency=match)
     return Found(hits=tuple(index().rank_words(question_words, context=context)))
@@ -150,11 +152,12 @@ def answer_question(handler_input: HandlerInput, question: str, detect: bool = T
     session = Session(handler_input)
     seen = session.asked
     question = question[:MAX_QUESTION_CHARS]
-    found = find_answer(question, seen, detect=detect, asked=asked)
     state = session.checklist_state if session.checklist_active else None
+    asking = checklist().current(state).id if state is not None else None
+    found = find_answer(question, seen, detect=detect, asked=asked, asking=asking)
     if found.emergency is not None:
         sign = found.emergency.sign
-        answering = state is not None and checklist().current(state).id in sign.answers
+        answering = asking is not None and asking in sign.answers
         if found.emergency.is_clear or answering:  # a description of the sign asked about is a yes
             return respond(handler_input, emergency_reply(voice, sign))
         if state is not None:
