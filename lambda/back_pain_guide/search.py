@@ -51,7 +51,7 @@ PAIR_MIN_IDF = 1.0        # pairs count only when both stems mean something on t
 EXPANSION_WEIGHT = 0.6    # a lexicon word added to the question
 DOMAIN_WEIGHT = 0.3       # "back", "pain", "hurt": said in nearly every question, so they only break ties
 MIN_SCORE_SHARE = 0.75    # the best topic must score this share of the rarest word's idf, or we decline
-MIN_COVERAGE = 0.35       # share of the question's idf the best topic must match
+MIN_COVERAGE = 0.3        # share of the question's idf the best topic must match
 UNKNOWN_IDF_SHARE = 1.25  # a question word the content never uses, against the rarest word it does use
 RELATED_BOOST = 0.15      # share added to topics related to what was asked recently
 CURRENT_BOOST = 0.3       # share added to the current topic when the question says "it", "that"...
@@ -78,6 +78,24 @@ class Lexicon:
     treatment_words: tuple[str, ...]
     spellings: PhraseTable
     expansions: PhraseTable
+    first_steps: frozenset[str] = frozenset()
+    first_steps_topic: str = ""
+    off_topic: frozenset[tuple[str, ...]] = frozenset()
+    off_service: frozenset[tuple[str, ...]] = frozenset()
+    back_words: frozenset[str] = frozenset()
+
+    def is_first_cry(self, words: Sequence[str]) -> bool:
+        """ "my back hurts, what should I do", "I've done my back in": nothing but a call for
+        first advice (its words all first-steps, domain or stop words, one of them first-steps)."""
+        known = self.first_steps | self.domain_words | self.stop_words
+        return bool(words) and all(w in known for w in words) and any(w in self.first_steps for w in words)
+
+    def is_off_topic(self, words: Sequence[str]) -> bool:
+        """Another body part with no word of the back ("what's good for knee pain"), or a
+        service or errand ("how much does an MRI cost", "find me a chiropractor near me")."""
+        if _has_phrase(words, self.off_service):
+            return True
+        return _has_phrase(words, self.off_topic) and not any(w in self.back_words for w in words)
 
     @classmethod
     def load(cls, content: Content, path: str | os.PathLike[str] = LEXICON_PATH) -> "Lexicon":
@@ -94,7 +112,21 @@ class Lexicon:
             treatment_words=to_words(raw["treatment_words"]),
             spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
             expansions=PhraseTable({to_words(k): to_words(v) for k, v in raw["expansions"].items() if to_words(k)}),
+            first_steps=frozenset(to_words(raw.get("first_steps", ""))),
+            first_steps_topic=raw.get("first_steps_topic", ""),
+            off_topic=frozenset(to_words(p) for p in raw.get("off_topic", ())),
+            off_service=frozenset(to_words(p) for p in raw.get("off_service", ())),
+            back_words=frozenset(w for p in raw.get("back_words", ()) for w in to_words(p)),
         )
+
+
+def _has_phrase(words: Sequence[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether any of the phrases occurs, word for word, in the words."""
+    for start in range(len(words)):
+        for phrase in phrases:
+            if tuple(words[start:start + len(phrase)]) == phrase:
+                return True
+    return False
 
 
 class PhraseTable:
@@ -494,7 +526,15 @@ class TopicIndex:
         return self.rank_words(to_words(question), context, limit)
 
     def rank_words(self, question: Sequence[str], context: Iterable[str] = (), limit: int = 3) -> list[Hit]:
-        """``rank`` for a question already split into words (``text.words``)."""
+        """``rank`` for a question already split into words (``text.words``).
+
+        Two questions skip the ranking: one outside the skill is declined, and a first cry for
+        help ("my back hurts, what should I do") gets the self-care essentials."""
+        lexicon = self.analyzer.lexicon
+        if lexicon.is_off_topic(question):
+            return []
+        if lexicon.first_steps_topic in self._position and lexicon.is_first_cry(question):
+            return [Hit(self._topics[self._position[lexicon.first_steps_topic]], self.min_score)]
         recent = list(context)
         query = self._query(question, recent)
         # Only topics that clear the score bar are ever returned, so only they are sorted.
