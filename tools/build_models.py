@@ -166,7 +166,8 @@ def build_model(locale: str, source: dict | None = None, content: dict | None = 
             "languageModel": {
                 "invocationName": source["invocation_name"],
                 "intents": _intents(source, content, additions),
-                "types": [topic_type(content, additions), symptom_type(lexicon, additions)],
+                "types": [topic_type(content, additions), symptom_type(lexicon, additions),
+                          *({k: v for k, v in slot_type.items() if not k.startswith("_")} for slot_type in source.get("types", []))],
             }
         }
     }

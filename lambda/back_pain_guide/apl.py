@@ -82,7 +82,7 @@ def answer_screen(voice: Voice, reply: Reply, sources: tuple[str, ...] = ()) -> 
     hints = [] if reply.end_session else _hints(voice, reply.offer)
     return Screen(ANSWER, {
         "title": voice.spell(reply.card_title or voice.write("skill_name")),
-        "text": _digits(voice, reply.body),
+        "text": _digits(voice, reply.display or reply.body),
         "prompt": _digits(voice, reply.follow_up),
         "source": f"{label}: {'; '.join(listed)}" if listed else "",
         "hintLabel": voice.spell(screen_text()["hint_label"]) if hints else "",

@@ -41,24 +41,42 @@ class Topic(NamedTuple):
     questions: tuple[str, ...] = ()
 
 
+# What a yes to a checklist question means, most urgent first (the order the questions come in).
+EMERGENCY, SAME_DAY, SOON = "emergency", "same_day", "soon"
+SEVERITIES = (EMERGENCY, SAME_DAY, SOON)
+
+
 class Question(NamedTuple):
     id: str
-    severity: str  # "emergency" or "urgent"
+    severity: str  # one of SEVERITIES
     text: str
     summary: str
     reason: str
+    advice: str = ""  # spoken after a yes, besides the level's advice
 
     @property
     def is_emergency(self) -> bool:
-        return self.severity == "emergency"
+        return self.severity == EMERGENCY
 
 
 class LocaleInfo(NamedTuple):
     code: str
     country: str
-    emergency_number: str
-    emergency_number_speech: str
+    emergency_number: str         # as written ("112, or 108 for an ambulance" where there are two)
+    emergency_number_speech: str  # as said
     spellings: Mapping[str, str]
+    same_day_speech: str = ""     # the same-day route (F74), as said
+    same_day_text: str = ""       # and as written
+    time_zones: tuple[str, ...] = ()  # IANA zones of the country; "Australia/" covers all under it
+
+    def for_country(self, country: "LocaleInfo") -> "LocaleInfo":
+        """This locale's words with another country's numbers and same-day route (the device's)."""
+        return self._replace(country=country.country, emergency_number=country.emergency_number,
+                             emergency_number_speech=country.emergency_number_speech,
+                             same_day_speech=country.same_day_speech, same_day_text=country.same_day_text)
+
+    def covers_time_zone(self, zone: str) -> bool:
+        return any(zone == z or (z.endswith("/") and zone.startswith(z)) for z in self.time_zones)
 
 
 class Content(NamedTuple):
@@ -162,10 +180,15 @@ def _check_references(raw: dict, data_path: str) -> None:
     question_ids = [q["id"] for q in raw["checklist"]["questions"]]
     if len(set(question_ids)) != len(question_ids):
         raise ContentError(f"{data_path}: $.checklist.questions: duplicate question id")
-    severities = [q["severity"] for q in raw["checklist"]["questions"]]
-    first_urgent = severities.index("urgent") if "urgent" in severities else len(severities)
-    if "emergency" in severities[first_urgent:]:
-        raise ContentError(f"{data_path}: $.checklist.questions: emergency questions must come before urgent ones")
+    ranks = [SEVERITIES.index(q["severity"]) for q in raw["checklist"]["questions"]]
+    if ranks != sorted(ranks):
+        raise ContentError(f"{data_path}: $.checklist.questions: questions must come in triage order: "
+                           "emergency, then same_day, then soon")
+    zones = [(code, z) for code, info in raw["locales"].items() for z in info.get("time_zones", ())]
+    for code, zone in zones:
+        for other, other_zone in zones:
+            if other != code and (zone == other_zone or (other_zone.endswith("/") and zone.startswith(other_zone))):
+                raise ContentError(f"{data_path}: $.locales.{code}.time_zones: {zone!r} is also {other}'s")
 
 
 def load_content(directory: str | os.PathLike[str] | None = None, *, trust_build: bool = True) -> Content:
@@ -191,14 +214,20 @@ def load_content(directory: str | os.PathLike[str] | None = None, *, trust_build
             for t in raw["topics"]
         },
         questions=tuple(Question(**q) for q in raw["checklist"]["questions"]),
-        locales={
-            code: LocaleInfo(code, info["country"], info["emergency_number"],
-                             info["emergency_number_speech"], dict(info.get("spellings", {})))
-            for code, info in raw["locales"].items()
-        },
+        locales={code: _locale_info(code, info) for code, info in raw["locales"].items()},
         default_locale=raw["default_locale"],
         prompts=prompts,
     )
+
+
+def _locale_info(code: str, info: dict) -> LocaleInfo:
+    number, speech = info["emergency_number"], info["emergency_number_speech"]
+    if info.get("ambulance_number"):  # India: "call one one two, or one oh eight for an ambulance"
+        number = f"{number}, or {info['ambulance_number']} for an ambulance"
+        speech = f"{speech}, or {info['ambulance_number_speech']} for an ambulance"
+    same_day = info.get("same_day") or {}
+    return LocaleInfo(code, info["country"], number, speech, dict(info.get("spellings", {})),
+                      same_day.get("speech", ""), same_day.get("text", ""), tuple(info.get("time_zones", ())))
 
 
 @lru_cache(maxsize=1)

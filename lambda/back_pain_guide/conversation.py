@@ -20,6 +20,7 @@ from . import apl
 from .answers import CHUNKS, TREATMENT, Reading
 from .checklist import Checklist, State
 from .content import get_content
+from .region import device_country
 from .speech import Reply, Voice, card_parts, to_ssml
 
 MAX_ASKED = 10
@@ -48,9 +49,9 @@ class DropUnknownSessionKeys(AbstractRequestInterceptor):
                 attrs[key] = {}  # kept as an invalid value, so a tampered checklist is still reported as such
 
 
-@lru_cache(maxsize=16)
-def _voice(locale: str) -> Voice:
-    return Voice(get_content(), locale)
+@lru_cache(maxsize=64)
+def _voice(locale: str, country: str | None = None) -> Voice:
+    return Voice(get_content(), locale, country)
 
 
 @lru_cache(maxsize=1)
@@ -59,11 +60,17 @@ def checklist() -> Checklist:
 
 
 def voice_for(handler_input: HandlerInput) -> Voice:
+    """The locale's words, with the numbers and same-day route of the device's country when Alexa
+    tells it (see region.py); the locale's own otherwise."""
     try:
         locale = get_locale(handler_input)
     except Exception:  # a request without a usable locale still gets an answer
         locale = None
-    return _voice(locale if isinstance(locale, str) else "")
+    try:
+        country = device_country(handler_input, get_content())
+    except Exception:  # never let the look-up cost an answer
+        country = None
+    return _voice(locale if isinstance(locale, str) else "", country)
 
 
 class Session:
@@ -162,7 +169,7 @@ class Session:
         self.attrs.clear()
 
 
-_REPLAYED = ("body", "follow_up", "reprompt", "card_title", "card_text")
+_REPLAYED = ("body", "follow_up", "reprompt", "card_title", "card_text", "display")
 
 
 def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool) -> apl.Screen:
@@ -170,7 +177,9 @@ def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool)
     (with its topic's sources when the reply reads the topic in the session's reading position)."""
     state = session.checklist_state if in_checklist and session.checklist_active and not reply.end_session else None
     if state is not None:
-        return apl.checklist_screen(voice, state, checklist().current(state).text, len(checklist()), reply.body)
+        # At the gate after the emergency block, the screen asks whether to go on.
+        text = voice.say("checklist_offer_more") if checklist().at_gate(state) else checklist().current(state).text
+        return apl.checklist_screen(voice, state, text, len(checklist()), reply.body)
     reading = session.reading
     topic = reading.topic if reading is not None and reply.card_title == reading.topic.title else None
     return apl.answer_screen(voice, reply, topic.sources if topic else ())

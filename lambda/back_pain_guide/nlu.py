@@ -157,7 +157,7 @@ class UtteranceResolver:
 
     def resolve(self, utterance: str) -> Resolution:
         text = normalise_utterance(utterance)
-        best: tuple[tuple[int, int, int], Resolution] | None = None
+        best: tuple[tuple[int, int, int, int], Resolution] | None = None
         for sample in self._samples:
             found = sample.pattern.match(text)
             if not found:
@@ -170,7 +170,11 @@ class UtteranceResolver:
                 slots[name] = SlotMatch(name, value, slot_type, *(hit or (None, None)))
             if sample.literal_words == 0 and resolved < len(slots):
                 continue  # a bare "{topic}" only catches known values; other words are out of domain
-            score = (sample.literal_words, resolved, -len(slots))
+            # What Alexa matches most surely: a sample said word for word, then a whole utterance
+            # that is a listed value of a bare slot ("yes a little"), which wins over a carrier
+            # phrase that would take it as free words.
+            tier = 2 if not slots else 1 if sample.literal_words == 0 and resolved == len(slots) else 0
+            score = (tier, sample.literal_words, resolved, -len(slots))
             if best is None or score > best[0]:
                 best = (score, Resolution(sample.intent, slots, self._declared[sample.intent]))
         if best:

@@ -19,6 +19,7 @@ from ask_sdk_model import IntentRequest, RequestEnvelope
 from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
 from .conversation import DropUnknownSessionKeys
 from .profile import SaveProfileInterceptor
+from .region import TimeoutApiClient
 
 logger = logging.getLogger("back_pain_guide")
 logger.setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
@@ -35,7 +36,9 @@ UNREADABLE_REQUEST_RESPONSE: dict[str, Any] = {
 
 def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
                 skill_id: str | None = None) -> CustomSkill:
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter)
+    # The API client lets voice_for ask the device's time zone (no permission needed) for the
+    # country's emergency number; requests without an API token (console, tests) never call it.
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=TimeoutApiClient())
     builder.skill_id = skill_id
     for handler in (
         questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
@@ -45,6 +48,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         lifecycle.SkillDisabledEventHandler(),     # the user disabled the skill: delete their profile
         touch.UserEventHandler(),                  # a touch on the screen: handled as the words it stands for
         checklist.ChecklistStartHandler(),
+        checklist.PartlyIntentHandler(),           # "a little", "sort of" outside a checklist question
         topics.CausesIntentHandler(),
         topics.RemediesIntentHandler(),
         topics.DiagnosisIntentHandler(),
@@ -127,6 +131,12 @@ def _read_envelope(skill: CustomSkill, event: Any) -> RequestEnvelope:
         raise ValueError("not a request envelope")
     if isinstance(envelope.request, IntentRequest) and envelope.request.intent is None:
         raise ValueError("intent request without an intent")
+    if envelope.context is None or envelope.context.system is None:
+        # The SDK reads the API token from here before any handler runs (the skill has an API
+        # client, for the device's time zone): a request without it still gets its answer.
+        from ask_sdk_model import Context
+        from ask_sdk_model.interfaces.system import SystemState
+        envelope.context = Context(system=SystemState())
     return envelope
 
 

@@ -32,6 +32,7 @@ class Reply(NamedTuple):
     card_text: str = ""
     end_session: bool = False
     offer: dict[str, Any] | None = None
+    display: str = ""  # what a screen shows instead of ``body`` (a checklist result: the advice, not the answers)
 
     @property
     def speech(self) -> str:
@@ -50,9 +51,13 @@ class _StrictValues(dict):
 class Voice:
     """Fills prompts and content text for one locale: speech and card forms differ only in numbers."""
 
-    def __init__(self, content: Content, locale_code: str | None) -> None:
+    def __init__(self, content: Content, locale_code: str | None, country_code: str | None = None) -> None:
+        """``country_code``: the locale whose numbers and same-day route the device's country uses,
+        when it is known and differs from the language's (an en-US device in London: en-GB)."""
         self.content = content
         self.locale: LocaleInfo = content.locale(locale_code)
+        if country_code and country_code in content.locales and country_code != self.locale.code:
+            self.locale = self.locale.for_country(content.locales[country_code])
         spellings = self.locale.spellings
         # One pattern for all the locale's words, longest first, so "doctor or healthcare provider"
         # wins over "healthcare provider"; None when the locale keeps the content's words.
@@ -61,8 +66,10 @@ class Voice:
         ) if spellings else None
 
     def _fill(self, text: str, values: Mapping[str, Any], for_card: bool) -> str:
-        number = self.locale.emergency_number if for_card else self.locale.emergency_number_speech
-        filled = text.format_map(_StrictValues(emergency_number=number, **values)) if "{" in text else text
+        locale = self.locale
+        number = locale.emergency_number if for_card else locale.emergency_number_speech
+        same_day = locale.same_day_text if for_card else locale.same_day_speech
+        filled = text.format_map(_StrictValues(emergency_number=number, **{"same_day": same_day, **values})) if "{" in text else text
         return self.spell(filled)
 
     def spell(self, text: str) -> str:

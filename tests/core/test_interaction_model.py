@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MODELS = {locale: json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text()) for locale in LOCALES}
 HANDLED_INTENTS = {
     "CausesIntent", "RemediesIntent", "DiagnosisIntent", "WhenToGetHelpIntent", "TopicIntent", "ChecklistIntent",
-    "UnsureIntent", "QuestionIntent", "EmergencySignIntent", "CallForHelpIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
+    "UnsureIntent", "PartlyIntent", "QuestionIntent", "StatementIntent", "EmergencySignIntent", "CallForHelpIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
     "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.FallbackIntent", "AMAZON.RepeatIntent",
     "AMAZON.StartOverIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
 }

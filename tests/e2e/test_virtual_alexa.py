@@ -38,7 +38,7 @@ def test_launch_cause_question_and_checklist_to_emergency(unverified_service):
     assert "Welcome to Back Pain Guide" in launch["ssml"] and not launch["endSession"]
     assert "strained muscle" in cause["ssml"] and not cause["endSession"]
     assert "yes or no questions" in checklist["ssml"]
-    assert "Question 1:" in checklist["ssml"] and "bladder or bowels" in checklist["ssml"]
+    assert "Question 1:" in checklist["ssml"] and "chest pain" in checklist["ssml"]
     assert emergency["ssml"].startswith("<speak>Call nine one one now")
     assert emergency["endSession"] and "?" not in emergency["ssml"]
 

@@ -57,9 +57,23 @@ def test_local_words_never_turn_urgent_care_into_a_gp_appointment(locale):
     assert re.findall(r"\bGP\b[^.]{0,20}\b(?:straight away|right away|immediately|now)\b", spoken) == []
 
 
-def test_en_gb_urgent_checklist_result_names_the_gp():
-    speech = Voice(CONTENT, "en-GB").say("checklist_urgent", summaries="x")
-    assert "contact a GP or other doctor soon" in speech
+def test_en_gb_checklist_results_name_the_gp_and_nhs_111():
+    voice = Voice(CONTENT, "en-GB")
+    assert "see a GP or other doctor soon, within a week or two" in voice.say("checklist_soon", summaries="x", advice="")
+    assert "call NHS one one one" in voice.say("checklist_same_day", summaries="x", advice="")
+
+
+@pytest.mark.parametrize("locale, word", [("en-GB", "trolley"), ("en-AU", "trolley"), ("en-IN", "trolley"),
+                                          ("en-US", "shopping cart"), ("en-CA", "shopping cart")])
+def test_shopping_cart_is_a_trolley_where_people_say_so(locale, word):
+    spoken = " ".join(everything_spoken(Voice(CONTENT, locale)))
+    assert word in spoken and ("shopping cart" in spoken) == (word == "shopping cart")
+
+
+def test_en_in_gives_108_alongside_112():
+    voice = Voice(CONTENT, "en-IN")
+    assert voice.say("safety_line") == "If this is an emergency, call one one two, or one oh eight for an ambulance."
+    assert voice.write("safety_line") == "If this is an emergency, call 112, or 108 for an ambulance."
 
 
 def test_en_us_keeps_its_own_words():

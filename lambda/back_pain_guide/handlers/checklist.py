@@ -2,48 +2,97 @@
 
 The decisions live in :mod:`back_pain_guide.checklist`; this module only maps intents to
 answers and outcomes to speech.
+
+Privacy: what the listener answered is spoken back in the room (it is their own answer) but
+never written anywhere that outlives the session: the result card (kept in the Alexa app's
+history) and the screen carry the advice for the result's level and the signs to watch for,
+never the answers, the signs flagged or a say-back note.
 """
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
+from ask_sdk_core.utils import get_intent_name, get_slot, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from ..checklist import Answer, Outcome, Result, State
 from ..conversation import Session, checklist, respond, voice_for
 from ..speech import Reply, Voice
 
-ANSWERS = {"AMAZON.YesIntent": Answer.YES, "AMAZON.NoIntent": Answer.NO, "UnsureIntent": Answer.UNSURE}
+PARTLY_INTENT = "PartlyIntent"
+DEGREE_SLOT = "degree"
+ANSWERS = {"AMAZON.YesIntent": Answer.YES, "AMAZON.NoIntent": Answer.NO, "UnsureIntent": Answer.UNSURE,
+           PARTLY_INTENT: Answer.PARTLY}
 # Intents with a meaning of their own inside the checklist; anything else pauses it.
 CHECKLIST_INTENTS = frozenset(ANSWERS) | {
     "AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent", "AMAZON.StopIntent",
     "AMAZON.CancelIntent", "AMAZON.StartOverIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent",
     "AMAZON.NavigateHomeIntent", "ChecklistIntent",
 }
+# What "a little" and its kin are said back as: the resolved value's id, to our own words (never
+# the listener's words, which could be anything a forged request carries).
+DEGREE_WORDS = {"a_little": "a little", "a_bit": "a bit", "sort_of": "sort of", "kind_of": "kind of",
+                "slightly": "slightly", "somewhat": "somewhat"}
+
+
+def degree_heard(handler_input: HandlerInput) -> tuple[str | None, str]:
+    """(our words for the resolved degree, or None; the slot's raw words) of a PartlyIntent."""
+    try:
+        slot = get_slot(handler_input, DEGREE_SLOT)
+    except Exception:  # not an IntentRequest, or a forged shape
+        slot = None
+    value = getattr(slot, "value", None)
+    resolved = None
+    try:
+        for authority in slot.resolutions.resolutions_per_authority or ():  # type: ignore[union-attr]
+            if getattr(authority.status.code, "value", None) == "ER_SUCCESS_MATCH" and authority.values:
+                resolved = authority.values[0].value.id
+                break
+    except (AttributeError, TypeError):
+        pass
+    words = DEGREE_WORDS.get(resolved) if isinstance(resolved, str) else None
+    return words, (value if isinstance(value, str) else "")
+
+
+def answer_note(voice: Voice, answer: Answer | None, degree: str | None) -> str:
+    """What is said back at the answer that counts as a yes without being one."""
+    if answer is Answer.UNSURE:
+        return voice.say("checklist_unsure_note")
+    if answer is Answer.PARTLY:
+        return voice.say("checklist_partly_note", degree=degree or DEGREE_WORDS["a_little"])
+    return ""
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
 
 
 def _question_text(voice: Voice, state: State) -> str:
+    if checklist().at_gate(state):
+        return voice.say("checklist_offer_more")
     question = checklist().current(state)
     return voice.say("checklist_question", number=state.index + 1, text=question.text)
 
 
-def ask(handler_input: HandlerInput, state: State, intro: str = "") -> Response:
-    """Ask the current question (with an optional lead-in) and wait for the answer."""
+def ask(handler_input: HandlerInput, state: State, intro: str = "", note: str = "") -> Response:
+    """Ask the current question (or the gate), after an optional lead-in, and wait for the answer.
+
+    ``note`` (a say-back) is spoken just before the question, in the follow-up: screens show
+    ``intro`` only, so no answer reaches a screen."""
     voice = voice_for(handler_input)
     Session(handler_input).save_checklist(state, active=True)
-    question = checklist().current(state)
-    return respond(handler_input, Reply(
-        body=intro,
-        follow_up=_question_text(voice, state),
-        reprompt=voice.say("checklist_reprompt", text=question.text),
-    ), in_checklist=True)
+    if checklist().at_gate(state):
+        reprompt = voice.say("checklist_offer_more_reprompt")
+    else:
+        reprompt = voice.say("checklist_reprompt", text=checklist().current(state).text)
+    return respond(handler_input, Reply(body=intro, follow_up=_join(note, _question_text(voice, state)),
+                                        reprompt=reprompt), in_checklist=True)
 
 
 def start(handler_input: HandlerInput, lead_in: str = "") -> Response:
     voice = voice_for(handler_input)
-    intro = voice.say("checklist_intro", count=len(checklist()))
-    return ask(handler_input, checklist().start().state, " ".join(p for p in (lead_in, intro) if p))
+    intro = voice.say("checklist_intro", count=checklist().emergency_count)
+    return ask(handler_input, checklist().start().state, _join(lead_in, intro))
 
 
 def resume(handler_input: HandlerInput) -> Response:
@@ -55,52 +104,81 @@ def resume(handler_input: HandlerInput) -> Response:
     return ask(handler_input, state, voice.say("checklist_resumed"))
 
 
-def _answer_word(voice: Voice, answer: Answer) -> str:
-    return voice.say({Answer.YES: "answer_yes", Answer.NO: "answer_no", Answer.UNSURE: "answer_unsure"}[answer])
+def _summaries(outcome: Outcome) -> str:
+    summaries = [q.summary for q, _ in outcome.flagged]
+    return ", ".join(summaries[:-1]) + (" and " if len(summaries) > 1 else "") + summaries[-1]
 
 
-def _result_card(voice: Voice, outcome: Outcome, advice: str) -> str:
-    questions = checklist().questions
-    lines = [f"{voice.write('checklist_card_answers')}:"]
-    for question, (_, answer) in zip(questions, outcome.state.answers):
-        lines.append(f"- {question.text} {_answer_word(voice, answer)}")
-    lines.append(f"\n{voice.write('checklist_card_advice')}: {advice}")
-    lines.append(voice.write("card_disclaimer"))
-    return "\n".join(lines)
+def _advice(voice: Voice, flagged) -> str:
+    """The flagged questions' own advice (a cancer history: the cancer team within 24 hours)."""
+    return "".join(voice.speak_text(q.advice) + " " for q, _ in flagged if q.advice)
 
 
-def finish(handler_input: HandlerInput, outcome: Outcome) -> Response:
+def result_card(voice: Voice, result: Result) -> str:
+    """The card for a finished checklist: the level's advice and the signs to watch for. The same
+    for everyone at that level: no answer, no flagged sign."""
+    key = {Result.SAME_DAY: "checklist_card_same_day", Result.SOON: "checklist_card_soon"}.get(
+        result, "checklist_card_clear")
+    return "\n\n".join((voice.write(key), voice.write("checklist_card_watch"), voice.write("card_disclaimer")))
+
+
+def finish(handler_input: HandlerInput, outcome: Outcome, degree: str | None = None) -> Response:
     """Speak the result of a finished (or emergency-stopped) checklist."""
     voice = voice_for(handler_input)
-    session = Session(handler_input)
-    session.save_checklist(None)
-    title = voice.write("checklist_card_title")
+    Session(handler_input).save_checklist(None)
+    note = answer_note(voice, outcome.answer, degree) if not outcome.early else ""
     if outcome.result is Result.EMERGENCY:
-        question, answer = outcome.question, outcome.answer
-        assert question is not None and answer is not None
-        values = dict(summary=question.summary, reason=question.reason)
-        note = voice.say("checklist_unsure_note") + " " if answer is Answer.UNSURE else ""
-        body = voice.say("checklist_emergency", **values, note=note)  # the number first, then the note
-        card = _result_card(voice, outcome, voice.write("checklist_emergency", **values, note=""))
+        question = outcome.question
+        assert question is not None
+        # The number first ("Call nine nine nine now."), then the say-back, then why.
+        body = voice.say("checklist_emergency", summary=question.summary, reason=question.reason,
+                         note=note + " " if note else "")
+        generic = voice.write("emergency_card")  # the card and screen say what to do, not why
         return respond(handler_input, Reply(body=body, card_title=voice.write("emergency_card_title"),
-                                            card_text=card, end_session=True),
+                                            card_text=generic, display=generic, end_session=True),
                        in_checklist=True)
-    if outcome.result is Result.URGENT:
-        summaries = [q.summary for q, _ in outcome.flagged]
-        listed = ", ".join(summaries[:-1]) + (" and " if len(summaries) > 1 else "") + summaries[-1]
-        body = voice.say("checklist_urgent", summaries=listed)
-        if any(a is Answer.UNSURE for _, a in outcome.flagged):
-            body = voice.say("checklist_unsure_note") + " " + body
-        card = _result_card(voice, outcome, voice.write("checklist_urgent", summaries=listed))
+    if outcome.result is Result.SAME_DAY:
+        body = voice.say("checklist_same_day", summaries=_summaries(outcome), advice=_advice(voice, outcome.flagged))
+    elif outcome.result is Result.SOON:
+        body = voice.say("checklist_soon", summaries=_summaries(outcome), advice=_advice(voice, outcome.flagged))
+    elif outcome.early:
+        body = voice.say("checklist_finished_early")
     else:
         body = voice.say("checklist_clear")
-        card = _result_card(voice, outcome, voice.write("checklist_clear"))
+    card = result_card(voice, outcome.result)
+    display = "\n\n".join(card.split("\n\n")[:2])  # the advice and the signs to watch for
     home_care = voice.content.topics.get("home_care")
     offer = {"action": "topic", "topic": home_care.id} if home_care else None
     return respond(handler_input, Reply(
-        body=body, follow_up=voice.say("checklist_after_result") if offer else voice.say("what_else"),
-        card_title=title, card_text=card, offer=offer,
+        body=_join(note, body), follow_up=voice.say("checklist_after_result") if offer else voice.say("what_else"),
+        card_title=voice.write("checklist_card_title"), card_text=card, display=display, offer=offer,
     ), in_checklist=True)
+
+
+def stop(handler_input: HandlerInput, state: State) -> Response:
+    """Stop mid-way: end the session, with the advice the answers so far already call for."""
+    voice = voice_for(handler_input)
+    Session(handler_input).save_checklist(None)
+    flagged = checklist().flagged(state)
+    level = checklist().level(flagged)
+    if level is Result.SAME_DAY:
+        body = voice.say("checklist_stopped_same_day", advice=_advice(voice, flagged))
+    elif level is Result.SOON:
+        body = voice.say("checklist_stopped_soon", advice=_advice(voice, flagged))
+    else:
+        body = voice.say("checklist_stopped")
+    return respond(handler_input, Reply(body=body, end_session=True), in_checklist=True)
+
+
+def answer(handler_input: HandlerInput, state: State, given: Answer, degree: str | None = None) -> Response:
+    """Apply one answer and say what comes next; a say-back note goes with the answer it is about."""
+    voice = voice_for(handler_input)
+    outcome = checklist().answer(state, given)
+    if outcome.result is Result.ASK or outcome.result is Result.OFFER_MORE:
+        at_gate_before = checklist().at_gate(state)
+        note = "" if at_gate_before else answer_note(voice, given, degree)
+        return ask(handler_input, outcome.state, note=note)
+    return finish(handler_input, outcome, degree)
 
 
 class ChecklistStartHandler(AbstractRequestHandler):
@@ -116,7 +194,7 @@ class ChecklistStartHandler(AbstractRequestHandler):
 
 
 class ChecklistTurnHandler(AbstractRequestHandler):
-    """Every turn while a checklist question is waiting for its answer."""
+    """Every turn while a checklist question (or the gate) is waiting for its answer."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         if not is_request_type("IntentRequest")(handler_input):
@@ -129,15 +207,18 @@ class ChecklistTurnHandler(AbstractRequestHandler):
         state = Session(handler_input).checklist_state
         if state is None:  # tampered or stale: never skip ahead, start from the first question
             return start(handler_input, voice.say("checklist_state_reset"))
+        if intent == PARTLY_INTENT:
+            degree, words = degree_heard(handler_input)
+            if degree is None:
+                if words.strip():  # words Alexa could not match to "a little" and its kin
+                    from .questions import answer_question  # the detector hears them (a cycle at import)
+                    return answer_question(handler_input, words)
+                return ask(handler_input, state, voice.say("checklist_need_answer"))
+            return answer(handler_input, state, Answer.PARTLY, degree)
         if intent in ANSWERS:
-            outcome = checklist().answer(state, ANSWERS[intent])
-            if outcome.result is Result.ASK:
-                return ask(handler_input, outcome.state)
-            return finish(handler_input, outcome)
+            return answer(handler_input, state, ANSWERS[intent])
         if intent in ("AMAZON.StopIntent", "AMAZON.CancelIntent"):
-            Session(handler_input).save_checklist(None)
-            return respond(handler_input, Reply(body=voice.say("checklist_stopped"), end_session=True),
-                           in_checklist=True)
+            return stop(handler_input, state)
         if intent in ("AMAZON.StartOverIntent", "ChecklistIntent"):
             return ask(handler_input, checklist().start().state, voice.say("checklist_restart"))
         if intent == "AMAZON.NavigateHomeIntent":
@@ -149,3 +230,23 @@ class ChecklistTurnHandler(AbstractRequestHandler):
             return ask(handler_input, state)
         # Fallback, "more", "next" and anything unexpected: ask for yes or no again.
         return ask(handler_input, state, voice.say("checklist_need_answer"))
+
+
+class PartlyIntentHandler(AbstractRequestHandler):
+    """ "A little", "sort of" outside a waiting checklist question: a yes to a confirming question
+    about an emergency sign, and to any other offer; words Alexa could not match go to the
+    emergency detector and the search like any statement."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return is_intent_name(PARTLY_INTENT)(handler_input)
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from . import builtins, questions  # cycles at import: both import this module
+
+        degree, words = degree_heard(handler_input)
+        offer = Session(handler_input).offer
+        if offer is not None and offer["action"] == questions.CONFIRM:
+            return questions.settle_confirmation(handler_input, offer, confirmed=True)
+        if degree is None and words.strip():
+            return questions.answer_question(handler_input, words)
+        return builtins.YesIntentHandler().handle(handler_input)

@@ -9,12 +9,12 @@ NoneType = type(None)
 
 def validate_prompts_schema_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'prompts.schema.json', 'title': 'Back Pain Guide prompts: every fixed sentence the skill says', 'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}, 'required': ['skill_name', 'launch_first', 'launch_return', 'launch_options', 'help', 'goodbye', 'fallback', 'error', 'unknown_topic', 'checklist_intro', 'checklist_question', 'checklist_emergency', 'checklist_urgent', 'checklist_clear', 'emergency_sign_heard']}, rule='type')
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object", value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'prompts.schema.json', 'title': 'Back Pain Guide prompts: every fixed sentence the skill says', 'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}, 'required': ['skill_name', 'launch_first', 'launch_return', 'launch_options', 'help', 'goodbye', 'fallback', 'error', 'unknown_topic', 'checklist_intro', 'checklist_question', 'checklist_emergency', 'checklist_same_day', 'checklist_soon', 'checklist_clear', 'emergency_sign_heard']}, rule='type')
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
-        data__missing_keys = set(['skill_name', 'launch_first', 'launch_return', 'launch_options', 'help', 'goodbye', 'fallback', 'error', 'unknown_topic', 'checklist_intro', 'checklist_question', 'checklist_emergency', 'checklist_urgent', 'checklist_clear', 'emergency_sign_heard']) - data.keys()
+        data__missing_keys = set(['skill_name', 'launch_first', 'launch_return', 'launch_options', 'help', 'goodbye', 'fallback', 'error', 'unknown_topic', 'checklist_intro', 'checklist_question', 'checklist_emergency', 'checklist_same_day', 'checklist_soon', 'checklist_clear', 'emergency_sign_heard']) - data.keys()
         if data__missing_keys:
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'prompts.schema.json', 'title': 'Back Pain Guide prompts: every fixed sentence the skill says', 'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}, 'required': ['skill_name', 'launch_first', 'launch_return', 'launch_options', 'help', 'goodbye', 'fallback', 'error', 'unknown_topic', 'checklist_intro', 'checklist_question', 'checklist_emergency', 'checklist_urgent', 'checklist_clear', 'emergency_sign_heard']}, rule='required')
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain " + (str(sorted(data__missing_keys)) + " properties"), value=data, name="" + (name_prefix or "data") + "", definition={'$schema': 'http://json-schema.org/draft-07/schema#', '$id': 'prompts.schema.json', 'title': 'Back Pain Guide prompts: every fixed sentence the skill says', 'type': 'object', 'additionalProperties': {'type': 'string', 'minLength': 1}, 'required': ['skill_name', 'launch_first', 'launch_return', 'launch_options', 'help', 'goodbye', 'fallback', 'error', 'unknown_topic', 'checklist_intro', 'checklist_question', 'checklist_emergency', 'checklist_same_day', 'checklist_soon', 'checklist_clear', 'emergency_sign_heard']}, rule='required')
         data_keys = set(data.keys())
         for data_key in data_keys:
             if data_key not in []:
@@ -27,5 +27,5 @@ def validate_prompts_schema_json(data, custom_formats={}, name_prefix=None):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".{data_key}".format(**locals()) + " must be longer than or equal to 1 characters", value=data_value, name="" + (name_prefix or "data") + ".{data_key}".format(**locals()) + "", definition={'type': 'string', 'minLength': 1}, rule='minLength')
     return data
 
-SCHEMA_CRC32 = 2098302041
+SCHEMA_CRC32 = 1332148358
 validate = validate_prompts_schema_json
