@@ -84,7 +84,7 @@ def test_schema_check_fails_on_a_chunk_too_short(content_copy):
 
 
 def test_schema_check_fails_on_a_bad_fact_id(content_copy):
-    edit(content_copy, lambda d: topic(d, "sciatica")["facts"].append("X99"))
+    edit(content_copy, lambda d: topic(d, "sciatica")["facts"].append("Q99"))
     assert content_check.check_schema(content_copy)[1]
 
 

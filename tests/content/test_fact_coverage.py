@@ -45,12 +45,14 @@ def read_fact_ids(path: Path = FACT_IDS) -> dict[str, FactId]:
 
 
 FACTS = read_fact_ids()
+PROJECT_FACTS = Path(__file__).resolve().parents[2] / "content" / "facts_extra.md"
 OUTSIDE_MARK = ("@outside-topics",)
 # Said by the locales and the checklist (their owners pin them), not by any topic:
 # F74 the same-day route per country and 108 in India; F76 the triage order of the checklist.
 OUTSIDE_TOPICS = {"F74", "F76"}
 TOPIC_FACTS = sorted(f for f in FACTS if f not in OUTSIDE_TOPICS)
-EXPECTED_IDS = {f"F{n:02d}" for n in range(1, 79)} | {f"R{n:02d}" for n in range(1, 16)}
+EXPECTED_IDS = ({f"F{n:02d}" for n in range(1, 79)} | {f"R{n:02d}" for n in range(1, 16)}
+                | {f"X{n:02d}" for n in range(1, 57)})  # X: content/facts_extra.md
 
 
 def topic_text(topic_id: str) -> str:
@@ -89,7 +91,10 @@ def test_the_id_list_matches_the_shared_facts_file():
     table = text.split("## Red flags", 1)[1]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
     red_flags = [f"R{n:02d}" for n in range(1, len(rows) + 1)]
-    assert sorted(FACTS) == sorted(fact_ids + red_flags)
+    extra = re.findall(r"^\*\*(X\d{2})\*\*|^- (X\d{2})\b|^(X\d{2}) \|", PROJECT_FACTS.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    project_ids = sorted({next(i for i in groups if i) for groups in extra})
+    assert sorted(f for f in FACTS if not f.startswith("X")) == sorted(fact_ids + red_flags)
+    assert sorted(f for f in FACTS if f.startswith("X")) == project_ids
 
 
 @pytest.mark.parametrize("fact_id", TOPIC_FACTS)
