@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_slot, is_intent_name, is_request_type
+from ask_sdk_core.utils import get_intent_name, is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from ..checklist import Answer, Outcome, Result, State
 from ..conversation import Session, checklist, respond, voice_for
 from ..speech import Reply, Voice
+from .slots import slot_words
 
 PARTLY_INTENT = "PartlyIntent"
 DEGREE_SLOT = "degree"
@@ -37,21 +38,8 @@ DEGREE_WORDS = {"a_little": "a little", "a_bit": "a bit", "sort_of": "sort of", 
 
 def degree_heard(handler_input: HandlerInput) -> tuple[str | None, str]:
     """(our words for the resolved degree, or None; the slot's raw words) of a PartlyIntent."""
-    try:
-        slot = get_slot(handler_input, DEGREE_SLOT)
-    except Exception:  # not an IntentRequest, or a forged shape
-        slot = None
-    value = getattr(slot, "value", None)
-    resolved = None
-    try:
-        for authority in slot.resolutions.resolutions_per_authority or ():  # type: ignore[union-attr]
-            if getattr(authority.status.code, "value", None) == "ER_SUCCESS_MATCH" and authority.values:
-                resolved = authority.values[0].value.id
-                break
-    except (AttributeError, TypeError):
-        pass
-    words = DEGREE_WORDS.get(resolved) if isinstance(resolved, str) else None
-    return words, (value if isinstance(value, str) else "")
+    value, resolved = slot_words(handler_input, DEGREE_SLOT)
+    return (DEGREE_WORDS.get(resolved) if resolved else None), value
 
 
 def answer_note(voice: Voice, answer: Answer | None, degree: str | None) -> str:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_slot, is_intent_name
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from .. import answers
@@ -21,6 +21,7 @@ from ..content import Topic, get_content
 from ..conversation import Session, checklist, respond, voice_for
 from ..speech import Reply, Voice
 from .checklist import ask as ask_checklist_question
+from .slots import slot_words
 
 if TYPE_CHECKING:  # imported when first needed: a launch or a checklist turn never searches
     from ..safety import Detection, EmergencyDetector, Sign
@@ -175,24 +176,6 @@ def answer_question(handler_input: HandlerInput, question: str, detect: bool = T
     return respond(handler_input, reply._replace(body=f"{lead_in} {reply.body}".strip()))
 
 
-def _slot_value(handler_input: HandlerInput, name: str) -> tuple[str, str | None]:
-    """A slot's words and, when Alexa resolved it to a listed value, that value's id."""
-    try:
-        slot = get_slot(handler_input, name)
-    except Exception:  # not an IntentRequest, or an intent without slots
-        slot = None
-    value = getattr(slot, "value", None)
-    resolved = None
-    try:
-        for authority in slot.resolutions.resolutions_per_authority or ():  # type: ignore[union-attr]
-            if getattr(authority.status.code, "value", None) == "ER_SUCCESS_MATCH" and authority.values:
-                resolved = authority.values[0].value.id
-                break
-    except (AttributeError, TypeError):  # no resolutions, or a forged shape
-        pass
-    return (value if isinstance(value, str) else ""), (resolved if isinstance(resolved, str) else None)
-
-
 class QuestionIntentHandler(AbstractRequestHandler):
     """A question ("why {query}", "when should I {query}"): the words after its carrier phrase."""
 
@@ -200,7 +183,7 @@ class QuestionIntentHandler(AbstractRequestHandler):
         return is_intent_name("QuestionIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return answer_question(handler_input, _slot_value(handler_input, QUERY_SLOT)[0], asked=True)
+        return answer_question(handler_input, slot_words(handler_input, QUERY_SLOT)[0], asked=True)
 
 
 class StatementIntentHandler(AbstractRequestHandler):
@@ -211,7 +194,7 @@ class StatementIntentHandler(AbstractRequestHandler):
         return is_intent_name("StatementIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return answer_question(handler_input, _slot_value(handler_input, QUERY_SLOT)[0])
+        return answer_question(handler_input, slot_words(handler_input, QUERY_SLOT)[0])
 
 
 class EmergencySignIntentHandler(AbstractRequestHandler):
@@ -228,7 +211,7 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
-        text, resolved = _slot_value(handler_input, SYMPTOM_SLOT)
+        text, resolved = slot_words(handler_input, SYMPTOM_SLOT)
         if not text.strip():  # no words at all: the intent itself is the only evidence
             return respond(handler_input, emergency_reply(voice))
         listed = detector().signs.get(resolved) if resolved else None
@@ -252,7 +235,7 @@ class CallForHelpIntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
-        text, resolved = _slot_value(handler_input, DETAILS_SLOT)
+        text, resolved = slot_words(handler_input, DETAILS_SLOT)
         if not text.strip():
             return respond(handler_input, emergency_reply(voice, detector().signs.get(CALL_FOR_HELP)))
         found = detector().detect(text[:MAX_QUESTION_CHARS])

@@ -1,4 +1,4 @@
-"""Reading the topic slot with entity resolution, tolerant of absent or garbage values."""
+"""Reading slots with entity resolution, tolerant of absent or garbage values."""
 # No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
 # string annotation of its records at import, which a Lambda cold start pays for.
 
@@ -45,3 +45,22 @@ def read_topic_slot(handler_input: HandlerInput) -> TopicSlot:
     except AttributeError:  # no or malformed resolutions
         pass
     return TopicSlot(heard=heard.strip())
+
+
+def slot_words(handler_input: HandlerInput, name: str) -> tuple[str, str | None]:
+    """A slot's words ("" when absent) and, when Alexa resolved it to a listed value, that
+    value's id (None otherwise): what the free-text and the small custom slots need."""
+    try:
+        slot = get_slot(handler_input, name)
+    except Exception:  # not an IntentRequest, or an intent without slots
+        slot = None
+    value = getattr(slot, "value", None)
+    resolved = None
+    try:
+        for authority in slot.resolutions.resolutions_per_authority or ():  # type: ignore[union-attr]
+            if getattr(authority.status.code, "value", None) == "ER_SUCCESS_MATCH" and authority.values:
+                resolved = authority.values[0].value.id
+                break
+    except (AttributeError, TypeError):  # no resolutions, or a forged shape
+        pass
+    return (value if isinstance(value, str) else ""), (resolved if isinstance(resolved, str) else None)
