@@ -29,7 +29,8 @@ import sys
 import zlib
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .content import Content, Topic
@@ -80,8 +81,8 @@ class Lexicon:
     expansions: PhraseTable
     first_steps: frozenset[str] = frozenset()
     first_steps_topic: str = ""
-    off_topic: frozenset[tuple[str, ...]] = frozenset()
-    off_service: frozenset[tuple[str, ...]] = frozenset()
+    off_topic: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # phrases by first word
+    off_service: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     back_words: frozenset[str] = frozenset()
 
     def is_first_cry(self, words: Sequence[str]) -> bool:
@@ -114,17 +115,26 @@ class Lexicon:
             expansions=PhraseTable({to_words(k): to_words(v) for k, v in raw["expansions"].items() if to_words(k)}),
             first_steps=frozenset(to_words(raw.get("first_steps", ""))),
             first_steps_topic=raw.get("first_steps_topic", ""),
-            off_topic=frozenset(to_words(p) for p in raw.get("off_topic", ())),
-            off_service=frozenset(to_words(p) for p in raw.get("off_service", ())),
+            off_topic=_by_first_word(raw.get("off_topic", ())),
+            off_service=_by_first_word(raw.get("off_service", ())),
             back_words=frozenset(w for p in raw.get("back_words", ()) for w in to_words(p)),
         )
 
 
-def _has_phrase(words: Sequence[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-    """Whether any of the phrases occurs, word for word, in the words."""
-    for start in range(len(words)):
-        for phrase in phrases:
-            if tuple(words[start:start + len(phrase)]) == phrase:
+def _by_first_word(phrases: Iterable[str]) -> Mapping[str, tuple[tuple[str, ...], ...]]:
+    table: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for phrase in phrases:
+        phrase_words = to_words(phrase)
+        if phrase_words:
+            table[phrase_words[0]].append(phrase_words)
+    return MappingProxyType({first: tuple(found) for first, found in table.items()})
+
+
+def _has_phrase(words: Sequence[str], phrases: Mapping[str, tuple[tuple[str, ...], ...]]) -> bool:
+    """Whether any of the phrases (filed by first word) occurs, word for word, in the words."""
+    for start, word in enumerate(words):
+        for phrase in phrases.get(word, ()):
+            if len(phrase) == 1 or tuple(words[start:start + len(phrase)]) == phrase:
                 return True
     return False
 
