@@ -30,8 +30,10 @@ def test_another_body_part_beside_the_back_is_still_answered(question):
     assert find_answer(question).hits
 
 
-def test_my_back_hurts_in_the_console_reads_home_care_and_never_declines(listener):
+def test_my_back_hurts_reads_the_essentials_then_offers_the_warning_sign_check(listener):
     listener.open()
     speech = listener.say("my back hurts what should i do")
     assert not speech.startswith("Sorry")
     assert listener.card["title"] == "Home care for back pain"
+    assert speech.endswith("Would you like me to check for warning signs that need a doctor?")
+    assert "Question 1:" in listener.say("yes")

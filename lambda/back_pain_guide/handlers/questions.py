@@ -62,6 +62,7 @@ class Found(NamedTuple):
 
     emergency: Detection | None = None
     hits: tuple[Hit, ...] = ()
+    first_steps: bool = False  # a first cry for help: the self-care essentials, then the warning-sign check
 
 
 def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool | None = False,
@@ -75,7 +76,9 @@ def find_answer(question: str, context: Sequence[str] = (), detect: bool = True,
     match = detector().detect_words(question_words, asked=asked, asking=asking) if question and detect else None
     if match is not None:
         return Found(emergency=match)
-    return Found(hits=tuple(index().rank_words(question_words, context=context)))
+    ranker = index()
+    return Found(hits=tuple(ranker.rank_words(question_words, context=context)),
+                 first_steps=ranker.analyzer.lexicon.is_first_cry(question_words))
 
 
 def emergency_reply(voice: Voice, sign: Sign | None = None) -> Reply:
@@ -173,6 +176,8 @@ def answer_question(handler_input: HandlerInput, question: str, detect: bool = T
         return respond(handler_input, reply._replace(body=f"{lead_in} {reply.body}".strip()))
     reading, reply = answer_reply(voice, not_again(found.hits, session.reading), seen)
     session.reading = reading
+    if found.first_steps:  # "my back hurts, what should I do": the essentials, then the check
+        reply = reply._replace(follow_up=voice.say("first_steps_offer"), offer={"action": "checklist"})
     return respond(handler_input, reply._replace(body=f"{lead_in} {reply.body}".strip()))
 
 
