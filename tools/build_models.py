@@ -15,6 +15,7 @@ import argparse
 import json
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,26 +86,35 @@ PHRASES_PER_CONCEPT = 6   # the first phrases of each concept, combined per rule
 PHRASES_PER_SIGN = 700
 
 
-def rule_phrases(lexicon: dict, sign: dict) -> list[str]:
-    """Phrases made from the sign's clear rules (the first few phrases of each concept, in rule
-    order), kept only when the detector itself hears that sign in them, clearly."""
+def rule_phrases(lexicon: dict) -> dict[str, list[str]]:
+    """Per sign, phrases made from its clear rules (the first few phrases of each concept, in
+    rule order), kept only when the detector itself hears that sign in them, clearly. The same
+    for every locale: worked out once per lexicon."""
+    return _rule_phrases(json.dumps(lexicon, sort_keys=True))
+
+
+@lru_cache(maxsize=2)
+def _rule_phrases(lexicon_json: str) -> dict[str, list[str]]:
+    lexicon = json.loads(lexicon_json)
     sys.path.insert(0, str(ROOT / "lambda"))
     from back_pain_guide.safety import EmergencyDetector  # the detector the skill runs
     detector = EmergencyDetector(lexicon)
-    combined: list[str] = [""]
-    phrases: list[str] = []
-    for rule in sign["rules"]:
-        if rule["confidence"] != "clear" or rule.get("needs_person") or rule.get("at_end"):
-            continue
-        combined = [""]
-        per_concept = PHRASES_PER_CONCEPT if len(rule["all"]) > 1 else None  # a one-concept rule: all its phrases
-        for concept in rule["all"]:
-            combined = [f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:per_concept]]
-        for phrase in combined:
-            found = detector.detect(phrase)
-            if found is not None and found.is_clear and found.sign.id == sign["id"]:
-                phrases.append(_slot_value(phrase))
-    return list(dict.fromkeys(phrases))[:PHRASES_PER_SIGN]
+    by_sign: dict[str, list[str]] = {}
+    for sign in lexicon["signs"]:
+        phrases: list[str] = []
+        for rule in sign["rules"]:
+            if rule["confidence"] != "clear" or rule.get("needs_person") or rule.get("at_end"):
+                continue
+            combined = [""]
+            per_concept = PHRASES_PER_CONCEPT if len(rule["all"]) > 1 else None  # a one-concept rule: all its phrases
+            for concept in rule["all"]:
+                combined = [f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:per_concept]]
+            for phrase in combined:
+                found = detector.detect(phrase)
+                if found is not None and found.is_clear and found.sign.id == sign["id"]:
+                    phrases.append(_slot_value(phrase))
+        by_sign[sign["id"]] = list(dict.fromkeys(phrases))[:PHRASES_PER_SIGN]
+    return by_sign
 
 
 def symptom_type(lexicon: dict, additions: dict | None = None) -> dict:
@@ -114,8 +124,9 @@ def symptom_type(lexicon: dict, additions: dict | None = None) -> dict:
     word_variants = (additions or {}).get("word_variants", [])
     taken: set[str] = set()
     values = []
+    made = rule_phrases(lexicon)
     for sign in lexicon["signs"]:
-        phrases = [_slot_value(p) for p in sign["samples"]] + rule_phrases(lexicon, sign)
+        phrases = [_slot_value(p) for p in sign["samples"]] + made[sign["id"]]
         phrases += [v for p in phrases for v in _variants(p, word_variants)]
         unique = [p for p in dict.fromkeys(phrases) if p not in taken]
         taken.update(unique)

@@ -207,12 +207,12 @@ class EmergencyDetector:
             _overlaps(c, e) and not (_inside(e, c) and c.end - c.start > e.end - e.start) for e in exclusions)]
         if not concepts:
             return None
-        context = _Context(text_words, cues, self._scope, self._present.find(text_words),
-                           self._refers_back.find(text_words))
-        opens = carried_question or self._opens_as_question(text_words)
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
+        context = _Context(text_words, cues, self._scope, self._present.find(text_words),
+                           self._refers_back.find(text_words))
+        opens = carried_question or self._opens_as_question(text_words)
         questions = [c.start for c in cues if c.label in ("marker", "condition")]
         conditions = [c.start for c in cues if c.label == "condition"]
         causal = _asks_what_causes(text_words)
@@ -287,7 +287,7 @@ class EmergencyDetector:
 # Words that put a part of a sentence in the present ("and my legs are weak", "and now I can't").
 _PRESENT_TENSE = frozenset({"is", "are", "am", "im", "cant", "cannot", "wont", "keep", "keeps", "still", "have", "has",
                             "ive", "its", "feel", "feels", "hurt", "hurts", "getting", "now", "today", "currently",
-                            "cant", "can", "isnt", "arent", "dont", "doesnt", "theyre", "hes", "shes", "were"})
+                            "can", "isnt", "arent", "dont", "doesnt", "theyre", "hes", "shes", "were"})
 _MODALS = frozenset({"can", "could", "does", "do", "will", "would", "might", "may"})
 _CAUSAL = frozenset({"cause", "give", "make", "lead", "trigger", "bring"})
 _NEGATIVE_AUX = frozenset({"cant", "wont", "dont", "didnt", "doesnt", "couldnt", "wouldnt", "isnt", "arent", "havent", "hasnt"})
@@ -340,26 +340,26 @@ class _Context:
 
     def __init__(self, text_words: tuple[str, ...], cues: list[_Span], scope: int,
                  present: list[_Span], refers_back: list[_Span]) -> None:
+        """``cues``: the text's cues, those inside a pseudo-trigger already left out."""
         self.scope = scope
         self.text_words = text_words
-        pseudo = [c for c in cues if c.label == "pseudo"]
         self.clause_breaks = sorted(c.start for c in cues if c.label == "break")
         ends = sorted({c.start for c in cues if c.label == "end"} | set(self.clause_breaks))
         self.ends = ends
         # A leading "no" that answers the question asked ("no, my legs have gone") negates nothing.
         leading = 1 if len(text_words) > 1 and text_words[0] in _INTERJECTIONS and (
             text_words[0] not in ("no", "nope") or text_words[1] in _AFTER_ANSWER) else 0
-        self.before = [c for c in cues if c.label == "before" and c.start >= leading
-                       and not any(_inside(c, p) for p in pseudo)]
-        self.after = [c for c in cues if c.label == "after" and not any(_inside(c, p) for p in pseudo)]
+        self.before = [c for c in cues if c.label == "before" and c.start >= leading]
+        self.after = [c for c in cues if c.label == "after"]
         # The past reaches from the previous "and" or present-time word to the next one; a part
         # that starts "that was years ago" reaches back over the part before it.
-        parts = sorted({i for i, w in enumerate(text_words) if w == "and"} | set(ends) | {p.start for p in present})
+        present_starts = {p.start for p in present}
+        parts = sorted({i for i, w in enumerate(text_words) if w == "and"} | set(ends) | present_starts)
         self.past_ranges = []
         for marker in (c for c in cues if c.label == "past"):
             start, end = _between(marker.start, parts)
             # "... as a kid and winded myself": the next parts are the past too, until one is in the present.
-            while end < len(text_words) and end not in {p.start for p in present} and not any(
+            while end < len(text_words) and end not in present_starts and not any(
                     w in _PRESENT_TENSE for w in text_words[end:_between(end, parts)[1]]):
                 end = _between(end, parts)[1]
             if any(start <= b.start <= start + 2 for b in refers_back):

@@ -30,6 +30,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
@@ -85,10 +86,15 @@ class Lexicon:
     off_service: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     back_words: frozenset[str] = frozenset()
 
+    @cached_property
+    def _first_cry_words(self) -> frozenset[str]:
+        """The words a first cry may hold, joined once rather than on every question."""
+        return self.first_steps | self.domain_words | self.stop_words
+
     def is_first_cry(self, words: Sequence[str]) -> bool:
         """ "my back hurts, what should I do", "I've done my back in": nothing but a call for
         first advice (its words all first-steps, domain or stop words, one of them first-steps)."""
-        known = self.first_steps | self.domain_words | self.stop_words
+        known = self._first_cry_words
         return bool(words) and all(w in known for w in words) and any(w in self.first_steps for w in words)
 
     def is_off_topic(self, words: Sequence[str]) -> bool:

@@ -109,7 +109,7 @@ class NoIntentHandler(_IntentHandler):
         offer = session.offer
         if offer is not None and offer["action"] == CONFIRM:
             return settle_confirmation(handler_input, offer, confirmed=is_intent_name("UnsureIntent")(handler_input))
-        if session.offer is not None:
+        if offer is not None:
             return respond(handler_input, Reply(body=voice.say("anything_else"), reprompt=voice.say("help_reprompt")))
         return respond(handler_input, Reply(body=voice.say("no_without_question"), reprompt=voice.say("help_reprompt")))
 

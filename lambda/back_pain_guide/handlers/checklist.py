@@ -102,12 +102,17 @@ def _advice(voice: Voice, flagged) -> str:
     return "".join(voice.speak_text(q.advice) + " " for q, _ in flagged if q.advice)
 
 
-def result_card(voice: Voice, result: Result) -> str:
-    """The card for a finished checklist: the level's advice and the signs to watch for. The same
-    for everyone at that level: no answer, no flagged sign."""
+def result_display(voice: Voice, result: Result) -> str:
+    """What a screen shows for a finished checklist: the level's advice and the signs to watch
+    for. The same for everyone at that level: no answer, no flagged sign."""
     key = {Result.SAME_DAY: "checklist_card_same_day", Result.SOON: "checklist_card_soon"}.get(
         result, "checklist_card_clear")
-    return "\n\n".join((voice.write(key), voice.write("checklist_card_watch"), voice.write("card_disclaimer")))
+    return f"{voice.write(key)}\n\n{voice.write('checklist_card_watch')}"
+
+
+def result_card(voice: Voice, result: Result) -> str:
+    """The card for a finished checklist: what the screen shows, and the disclaimer."""
+    return f"{result_display(voice, result)}\n\n{voice.write('card_disclaimer')}"
 
 
 def finish(handler_input: HandlerInput, outcome: Outcome, degree: str | None = None) -> Response:
@@ -133,8 +138,7 @@ def finish(handler_input: HandlerInput, outcome: Outcome, degree: str | None = N
         body = voice.say("checklist_finished_early")
     else:
         body = voice.say("checklist_clear")
-    card = result_card(voice, outcome.result)
-    display = "\n\n".join(card.split("\n\n")[:2])  # the advice and the signs to watch for
+    card, display = result_card(voice, outcome.result), result_display(voice, outcome.result)
     home_care = voice.content.topics.get("home_care")
     offer = {"action": "topic", "topic": home_care.id} if home_care else None
     return respond(handler_input, Reply(

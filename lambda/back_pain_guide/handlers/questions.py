@@ -220,11 +220,12 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
         if not text.strip():  # no words at all: the intent itself is the only evidence
             return respond(handler_input, emergency_reply(voice))
         listed = detector().signs.get(resolved) if resolved else None
-        found = detector().detect(text[:MAX_QUESTION_CHARS])
-        if listed is not None and (found is None or not found.is_clear):
-            # Alexa matched one of the listed emergency phrases; the words alone were not clear.
-            return respond(handler_input, confirm_reply(voice, listed, text))
-        return answer_question(handler_input, text)
+        if listed is not None:
+            found = detector().detect(text[:MAX_QUESTION_CHARS])
+            if found is None or not found.is_clear:
+                # Alexa matched one of the listed emergency phrases; the words alone were not clear.
+                return respond(handler_input, confirm_reply(voice, listed, text))
+        return answer_question(handler_input, text)  # detects (once) and answers
 
 
 class CallForHelpIntentHandler(AbstractRequestHandler):
