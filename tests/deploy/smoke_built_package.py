@@ -4,9 +4,12 @@ Run it as ``python -I -S smoke_built_package.py --build-dir DIR --runtime-site S
 -I and -S the interpreter sees only its standard library, so this script puts the built
 function folder first on ``sys.path`` (as Lambda does with /var/task) and, after it, one
 site-packages folder standing in for the runtime's own boto3. It then imports
-``lambda_function`` and sends it request envelopes as Lambda would, and finally checks that
-every module it loaded came from the build, the standard library, or (boto3 and its own
-dependencies only) the stand-in runtime.
+``lambda_function`` and sends it request envelopes as Lambda would: a session through every
+intent of the interaction model, the APL and skill events, and an emergency on a device whose
+time zone the skill looks up over HTTPS (a local server standing in for the Alexa Settings API,
+so ``requests`` and what it imports run from the package). Finally it checks that every
+module it loaded came from the build, the standard library, or (boto3 and its own dependencies
+only) the stand-in runtime, and that what lambda/package-exclude.txt leaves out is absent.
 """
 from __future__ import annotations
 
@@ -15,10 +18,14 @@ import copy
 import json
 import os
 import socket
+import ssl
+import subprocess
 import sys
 import sysconfig
 import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +81,96 @@ def module_origins(build_dir: Path, runtime_site: Path) -> list[str]:
     return wrong
 
 
+class SettingsApi(BaseHTTPRequestHandler):
+    """Answers GET /v2/devices/{id}/settings/System.timeZone as the Alexa Settings API does."""
+
+    zone = "Europe/London"
+    calls: list[tuple[str, str]] = []
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        type(self).calls.append((self.path, self.headers.get("Authorization", "")))
+        known = self.path.endswith("/settings/System.timeZone")
+        body = json.dumps(self.zone if known else {"message": "not found"}).encode()
+        self.send_response(200 if known else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def start_settings_api(scratch: Path) -> str:
+    """A local HTTPS Settings API with a fresh self-signed certificate, trusted through
+    REQUESTS_CA_BUNDLE (as a real endpoint is trusted through certifi's bundle); its base URL."""
+    cert, key = scratch / "cert.pem", scratch / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SettingsApi)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    os.environ["REQUESTS_CA_BUNDLE"] = str(cert)
+    return f"https://127.0.0.1:{server.server_address[1]}"
+
+
+def slot_values(model: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """(id, spoken value) of the first value of every custom slot type."""
+    return {t["name"]: (t["values"][0].get("id") or t["values"][0]["name"]["value"], t["values"][0]["name"]["value"])
+            for t in model.get("types", []) if t.get("values")}
+
+
+def every_intent(handler: Any, model: dict[str, Any], locale: str, skill_id: str, error: str) -> list[str]:
+    """Sends one session through every intent of the model (relaunching when a turn ends it),
+    then the APL touch event, SessionEnded and SKILL_DISABLED; the turns that went wrong."""
+    from back_pain_guide.envelopes import Device, slot
+
+    values, wrong = slot_values(model), []
+    device = Device(locale=locale, skill_id=skill_id, screen=True)
+    device.receive(handler(device.launch(), None))
+    for intent in model["intents"]:
+        slots = {}
+        for spec in intent.get("slots", []):
+            if spec["type"] in values:
+                resolved_id, value = values[spec["type"]]
+                slots[spec["name"]] = slot(spec["name"], value, resolved_id=resolved_id, slot_type=spec["type"],
+                                           skill_id=skill_id)
+            else:
+                slots[spec["name"]] = slot(spec["name"], "does heat help my back", slot_type=spec["type"])
+        if not device.in_session:
+            device.receive(handler(device.launch(), None))
+        response = handler(device.intent(intent["name"], slots), None)
+        said = speech(response)
+        if not said or error in said:
+            wrong.append(f"{intent['name']}: {said[:80]!r}")
+        device.receive(response)
+    if not device.in_session:
+        device.receive(handler(device.launch(), None))
+    for event in (device.user_event(["answer", "no"]), device.session_ended(), device.skill_disabled()):
+        response = handler(event, None)
+        if not isinstance(response, dict) or error in speech(response):
+            wrong.append(f"{event['request']['type']}: {str(response)[:80]}")
+    return wrong
+
+
+def excluded_but_present(build_dir: Path, exclude_list: Path) -> list[str]:
+    """Paths lambda/package-exclude.txt leaves out that are in the package anyway."""
+    patterns = [line.strip() for line in exclude_list.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.lstrip().startswith("#")]
+    return [str(path.relative_to(build_dir)) for pattern in patterns for path in build_dir.glob(pattern)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--build-dir", type=Path, required=True, help="the built function folder")
     parser.add_argument("--runtime-site", type=Path, required=True, help="site-packages holding boto3")
     parser.add_argument("--fixture", type=Path, required=True, help="a LaunchRequest envelope")
     parser.add_argument("--content", type=Path, required=True, help="the repository's content/ folder")
+    parser.add_argument("--models", type=Path, required=True, help="the generated interaction models' folder")
+    parser.add_argument("--exclude-list", type=Path, required=True, help="lambda/package-exclude.txt")
     args = parser.parse_args()
     build_dir, runtime_site = args.build_dir.resolve(), args.runtime_site.resolve()
     content = args.content.resolve()
@@ -142,6 +233,25 @@ def main() -> None:
     check("Welcome" not in speech(refused) and refused["response"].get("shouldEndSession") is True,
           "a request for another skill ID is refused (SKILL_ID checked by the function)")
 
+    model = json.loads((args.models / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    wrong = every_intent(lambda_function.handler, model, locale, skill_id, first_sentence(prompts["error"]))
+    check(not wrong, f"a session through all {len(model['intents'])} intents of {locale}.json, the APL touch event, "
+          "SessionEnded and SKILL_DISABLED is answered" + ("" if not wrong else ": " + "; ".join(wrong)))
+
+    # The device's country from its time zone, over HTTPS with requests (imported from the package
+    # only for this): an en-US device set to Europe/London hears the UK's number.
+    gb = json.loads((content / "back_pain.json").read_text(encoding="utf-8"))["locales"]["en-GB"]
+    abroad = copy.deepcopy(launch)
+    abroad["context"]["System"]["apiEndpoint"] = start_settings_api(scratch)
+    abroad["context"]["System"]["apiAccessToken"] = "smoke-test-token"
+    abroad["context"]["System"]["device"]["deviceId"] = "amzn1.ask.device.SMOKE-ABROAD"
+    abroad["session"]["user"]["userId"] = abroad["context"]["System"]["user"]["userId"] = "amzn1.ask.account.ABROAD"
+    greeted = speech(lambda_function.handler(abroad, None))
+    check(bool(SettingsApi.calls) and SettingsApi.calls[0][1] == "Bearer smoke-test-token",
+          f"the time zone was asked for over HTTPS with the request's token ({len(SettingsApi.calls)} call)")
+    check(gb["emergency_number_speech"] in greeted and facts["emergency_number_speech"] not in greeted,
+          f"a {locale} device in Europe/London hears {gb['emergency_number_speech']} (requests works from the package)")
+
     # The DynamoDB store as configured on AWS, against an endpoint that refuses connections:
     # the adapter and boto3 must import from the right places, and the skill must still answer.
     from back_pain_guide import persistence, skill  # noqa: E402
@@ -161,6 +271,11 @@ def main() -> None:
     check(not wrong, "every module came from the package, the standard library or the runtime's boto3"
           + ("" if not wrong else ": " + ", ".join(wrong)))
     check("boto3" in sys.modules and "ask_sdk_dynamodb" in sys.modules, "boto3 and the DynamoDB adapter were loaded")
+    check("requests" in sys.modules and "charset_normalizer" not in sys.modules,
+          "requests was loaded without charset_normalizer")
+    present = excluded_but_present(build_dir, args.exclude_list)
+    check(not present, "nothing lambda/package-exclude.txt leaves out is in the package"
+          + ("" if not present else ": " + ", ".join(present)))
     print(f"SMOKE OK: import {import_ms:.0f} ms, first LaunchRequest {first_ms:.0f} ms")
 
 
