@@ -103,18 +103,21 @@ def looks_like_envelope(payload: Any) -> bool:
 
 def create_app(*, verify: bool = True, skill_id: str | None = None,
                verifier: RequestVerifier | None = None, handler: SkillHandler | None = None,
-               environ: Mapping[str, str] | None = None) -> Flask:
+               environ: Mapping[str, str] | None = None, simulator: bool = False) -> Flask:
     """Build the Flask app.
 
     ``verify=False`` turns off signature and timestamp checks (local tools that cannot
     sign) and is refused in production. ``verifier`` and ``handler`` are injectable for
     tests; by default the verifier trusts the system's roots and downloads chains over
-    HTTPS, and the handler is the skill's ``lambda_handler``.
+    HTTPS, and the handler is the skill's ``lambda_handler``. ``simulator=True`` adds the local
+    test page (GET ``/``, back_pain_simulator); it needs ``verify=False``, so production refuses it.
     """
     environ = os.environ if environ is None else environ
     production = is_production(environ)
     if not verify and production:
         raise ConfigurationError(f"request verification cannot be turned off when {ENV_VAR}=production")
+    if simulator and verify:
+        raise ConfigurationError("the test page drives the skill unsigned: it needs verification off")
     skill_id = skill_id if skill_id is not None else (environ.get(SKILL_ID_VAR) or None)
     if production and not skill_id:
         raise ConfigurationError(f"set {SKILL_ID_VAR} in production, so requests for other skills are refused")
@@ -156,6 +159,10 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
             logger.warning("request refused: %s", exc.reason)
             return bad_request(exc.reason)
         return _json(skill_handler(payload, None), 200)
+
+    if simulator:  # the local test page (issue #23): the same handler, through the console's resolver
+        from back_pain_simulator import create_blueprint
+        app.register_blueprint(create_blueprint(skill_handler))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
