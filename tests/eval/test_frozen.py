@@ -1,7 +1,8 @@
 """The frozen test parts of the evaluation sets never change once written (tests/eval/README.md).
 
 A figure from a set that was tuned on is not a result: the test parts were split off before any
-tuning (emergency set frozen at commit f1df473, question set at 4759f83) and are only ever run.
+tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth emergency round,
+written by a fresh helper and split the same way, at the commit that added round8_*) and are only ever run.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ HERE = Path(__file__).parent
 FROZEN = {
     "emergency/emergencies.test.jsonl": "6556f5232603fb998a1af1b5bc6b1f9fbc25cc37fce592717501ebd3ee5867f2",
     "emergency/near_misses.test.jsonl": "acfb274154a4c7cb50ce222c130633fbcde2e32469150696a243ccf9e4fcedf5",
+    "emergency/round8_emergencies.test.jsonl": "041011f541fed53614b9f76fbd822ec4d7ad1268ec4074fe65e57872d7118cd1",
+    "emergency/round8_near_misses.test.jsonl": "f5a50319d741f751a4c35aa95f84be930789c627ccd132dc909477b3125172c2",
     "questions/questions.test.jsonl": "4f8c0af588a89b3f7c610383ae80f8e02aabd9c55ae57feef1990325f1582481",
 }
 
