@@ -39,7 +39,9 @@ def document(name: str) -> dict[str, Any]:
     """An APL document from content/apl/<name>.json (read once)."""
     if name not in DOCUMENTS:
         raise KeyError(f"no APL document {name!r}")
-    return _read_json(f"{name}.json")
+    document = _read_json(f"{name}.json")
+    document.pop("description", None)  # a note for authors (it names source files), not for devices
+    return document
 
 
 @lru_cache(maxsize=1)

@@ -4,13 +4,16 @@ Run locally::
 
     cd lambda && python -m back_pain_guide.web [--host 127.0.0.1] [--port 8080] [--no-verify]
 
-Run under a production WSGI server (from the repository root)::
+Run in production (from the repository root; settings and their reasons in gunicorn.conf.py:
+gevent workers, so slow clients and a slow certificate host hold a greenlet, not a worker)::
 
-    gunicorn -w 2 -b 127.0.0.1:8080 --pythonpath lambda 'back_pain_guide.web:create_app()'
+    gunicorn -c gunicorn.conf.py 'back_pain_guide.web:create_app()'
 
 POST ``/`` runs the request through :func:`back_pain_guide.skill.lambda_handler`, the
 same entry point Lambda uses; GET ``/health`` answers ``{"status": "ok"}``. Anything that
-is not a verified Alexa request envelope gets a 400 with a short JSON reason.
+is not a verified Alexa request envelope gets a 400 with a short JSON reason in the
+project's own words; every other error (including a timeout) is a short JSON 4xx/5xx too.
+JSON is strict both ways: ``NaN`` and ``Infinity`` are refused in a request and never sent.
 
 Configuration (flask-ask-sdk's names): ``VERIFY_SIGNATURE`` and ``VERIFY_TIMESTAMP`` in
 ``app.config`` (both on by default), the skill ID from ``SKILL_ID``. Environment:
@@ -32,6 +35,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
 from .content import ContentError, get_content
+from .interceptors import EscapingFormatter, printable
 from .verify import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -61,13 +65,63 @@ def is_production(environ: Mapping[str, str] = os.environ) -> bool:
     return environ.get(ENV_VAR, "").strip().lower() in {"production", "prod"}
 
 
+LOG_FORMAT = "%(asctime)s %(name)s %(levelname)s %(message)s"
+
+#: What the service says for the errors Flask and Werkzeug raise, in its own words.
+HTTP_ERRORS: dict[int, tuple[str, str]] = {
+    400: ("bad request", "the request could not be read"),
+    404: ("not found", "only POST / and GET /health are served"),
+    405: ("method not allowed", "only POST / and GET /health are served"),
+    408: ("request timeout", "the request took too long to arrive"),
+    413: ("payload too large", "body too large"),
+    415: ("unsupported media type", "the body must be JSON"),
+    500: ("internal error", "the service failed to answer this request"),
+    503: ("unavailable", "the service is busy; try again"),
+}
+
+
+class NotStrictJson(ValueError):
+    """NaN, Infinity or -Infinity, which Python's json accepts and JSON does not."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise NotStrictJson(name)
+
+
 def _json(payload: dict[str, Any], status: int) -> Response:
-    return Response(json.dumps(payload, separators=(",", ":")), status=status,
+    return Response(json.dumps(payload, separators=(",", ":"), allow_nan=False), status=status,
                     mimetype="application/json")
 
 
+def error_response(status: int, reason: str | None = None) -> Response:
+    error, default_reason = HTTP_ERRORS.get(status, HTTP_ERRORS[500 if status >= 500 else 400])
+    return _json({"error": error, "reason": reason or default_reason}, status)
+
+
 def bad_request(reason: str) -> Response:
-    return _json({"error": "bad request", "reason": reason}, 400)
+    return error_response(400, reason)
+
+
+def configure_logging(level: int | str | None = None) -> logging.Handler:
+    """Send the skill's and the service's log records to stderr, one escaped line each.
+
+    Used by ``main`` and by gunicorn.conf.py: without a handler of its own, the
+    ``back_pain_guide`` logger's INFO lines go nowhere under gunicorn. The level stays
+    what LOG_LEVEL set (see skill.py) unless ``level`` is given.
+    """
+    package = logging.getLogger("back_pain_guide")
+    for existing in package.handlers:
+        if getattr(existing, "back_pain_guide", False):
+            return existing
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(EscapingFormatter(LOG_FORMAT))
+    handler.back_pain_guide = True  # type: ignore[attr-defined]
+    package.addHandler(handler)
+    if level is not None:
+        package.setLevel(level)
+    elif package.level == logging.NOTSET:
+        package.setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
+    return handler
 
 
 def _read_file(path: str) -> bytes:
@@ -146,7 +200,9 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
         if len(body) > MAX_BODY_BYTES:
             return bad_request("body too large")
         try:
-            payload = json.loads(body)
+            payload = json.loads(body, parse_constant=_refuse_constant)
+        except NotStrictJson:
+            return bad_request("body is not strict JSON (NaN or Infinity)")
         except (ValueError, RecursionError):
             return bad_request("body is not JSON")
         if not looks_like_envelope(payload):
@@ -156,9 +212,9 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
                             signature=production or bool(app.config[VERIFY_SIGNATURE_APP_CONFIG]),
                             timestamp=production or bool(app.config[VERIFY_TIMESTAMP_APP_CONFIG]))
         except VerificationError as exc:
-            logger.warning("request refused: %s", exc.reason)
-            return bad_request(exc.reason)
-        return _json(skill_handler(payload, None), 200)
+            logger.warning("request refused: %s", printable(exc.reason, 200))
+            return error_response(exc.status, exc.reason)
+        return _json(skill_handler(payload, None), 200)  # a NaN in the reply is a 500, never sent
 
     if simulator:  # the local test page (issue #23): the same handler, through the console's resolver
         from back_pain_simulator import create_blueprint
@@ -166,7 +222,12 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
-        return _json({"error": (exc.name or "error").lower(), "reason": exc.description or ""}, exc.code or 500)
+        return error_response(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception) -> Response:
+        logger.error("request failed: %s", type(exc).__name__)
+        return error_response(500)
 
     return app
 
@@ -196,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-verify", action="store_true",
                         help="skip signature and timestamp checks (refused in production)")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging()
     if args.no_verify:
         if is_production():
             print(f"refusing --no-verify: {ENV_VAR} marks this as production", file=sys.stderr)

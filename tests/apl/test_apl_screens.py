@@ -104,7 +104,7 @@ def test_an_answer_on_a_screen(make_listener):
     speech = listener.say("what causes sciatica")
     document, screen = screen_of(listener)
     topic = CONTENT.topics["sciatica"]
-    assert document == json.loads((APL_DIR / "answer.json").read_text())
+    assert document == {k: v for k, v in json.loads((APL_DIR / "answer.json").read_text()).items() if k != "description"}
     assert screen["title"] == topic.title
     assert screen["text"] == Voice(CONTENT, "en-US").speak_text(topic.chunks[0]) and screen["text"] in speech
     assert screen["prompt"] and speech.endswith(screen["prompt"])
@@ -139,7 +139,7 @@ def test_the_checklist_question_on_a_screen(make_listener):
     listener.open()
     listener.say("check my symptoms")
     document, screen = screen_of(listener)
-    assert document == json.loads((APL_DIR / "checklist.json").read_text())
+    assert document == {k: v for k, v in json.loads((APL_DIR / "checklist.json").read_text()).items() if k != "description"}
     assert screen["question"] == QUESTIONS[0].text
     assert f"1 of {len(QUESTIONS)}" in screen["title"]
     assert screen["note"] == VOICE.say("checklist_intro", count=sum(q.is_emergency for q in QUESTIONS))

@@ -85,12 +85,17 @@ def test_leaf_not_yet_valid_is_refused(ca, fetcher, clock):
         verifier.verify(*signed(ca, envelope()))
 
 
-def test_failed_chains_are_not_cached(ca, fetcher, clock):
+def test_failed_chains_are_not_cached_and_not_fetched_again_at_once(ca, fetcher, clock):
     verifier = v.RequestVerifier(SKILL_ID, fetcher=fetcher, roots=[TestCA().root], clock=clock)
-    for _ in range(2):
-        with pytest.raises(v.UntrustedChainError):
-            verifier.verify(*signed(ca, envelope()))
-    assert len(fetcher.urls) == 2 and len(verifier.cache) == 0
+    with pytest.raises(v.UntrustedChainError):
+        verifier.verify(*signed(ca, envelope()))
+    with pytest.raises(v.CertificateFetchError, match="a moment ago"):
+        verifier.verify(*signed(ca, envelope()))
+    assert len(fetcher.urls) == 1 and len(verifier.cache) == 0
+    clock.now += v.FAILED_URL_MEMORY + timedelta(seconds=1)
+    with pytest.raises(v.UntrustedChainError):
+        verifier.verify(*signed(ca, envelope(timestamp=clock.now)))
+    assert len(fetcher.urls) == 2
 
 
 @pytest.mark.parametrize("chain", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])

@@ -58,12 +58,31 @@ class StartOverIntentHandler(_IntentHandler):
         ))
 
 
+#: The most a stored reply may hold and still be replayed. The skill's own replies are far
+#: shorter (a chunk is under 80 words; the longest reply it gives, a card with every warning
+#: sign, is about 2,400 characters in all); session attributes come back from the client,
+#: so a longer one was not said by the skill and is not repeated (tests/hardening pin both).
+MAX_REPLAYED_FIELD_CHARS = 3_000
+MAX_REPLAYED_CHARS = 5_000
+
+
+def replayable(reply: Reply | None) -> Reply | None:
+    """``reply`` if it is no longer than anything the skill could have said, else None."""
+    if reply is None:
+        return None
+    fields = (reply.body, reply.follow_up, reply.reprompt, reply.card_title, reply.card_text, reply.display)
+    if max(map(len, fields)) > MAX_REPLAYED_FIELD_CHARS or sum(map(len, fields)) > MAX_REPLAYED_CHARS:
+        logger.warning("repeat refused: the stored reply is longer than the skill could have said")
+        return None
+    return reply
+
+
 class RepeatIntentHandler(_IntentHandler):
     intent_names = ("AMAZON.RepeatIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
-        last = Session(handler_input).last_reply
+        last = replayable(Session(handler_input).last_reply)
         return respond(handler_input, last or Reply(body=voice.say("nothing_to_repeat")))
 
 
