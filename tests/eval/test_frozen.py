@@ -2,7 +2,8 @@
 
 A figure from a set that was tuned on is not a result: the test parts were split off before any
 tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth emergency round,
-written by a fresh helper and split the same way, at the commit that added round8_*) and are only ever run.
+and the eighth question round, each written by a fresh helper and split the same way, at the
+commits that added round8_*) and are only ever run.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ FROZEN = {
     "emergency/near_misses.test.jsonl": "acfb274154a4c7cb50ce222c130633fbcde2e32469150696a243ccf9e4fcedf5",
     "emergency/round8_emergencies.test.jsonl": "041011f541fed53614b9f76fbd822ec4d7ad1268ec4074fe65e57872d7118cd1",
     "emergency/round8_near_misses.test.jsonl": "f5a50319d741f751a4c35aa95f84be930789c627ccd132dc909477b3125172c2",
+    "questions/round8_questions.test.jsonl": "498d574da23041f321d8385295edc373eece3baa61d4c4fb7e8cb31e4c23e8bc",
     "questions/questions.test.jsonl": "4f8c0af588a89b3f7c610383ae80f8e02aabd9c55ae57feef1990325f1582481",
 }
 
