@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check clean
+.PHONY: chat simulator test content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -23,8 +23,22 @@ $(NODE_STAMP): package.json package-lock.json
 chat: $(STAMP)
 	cd lambda && ../$(PY) -m back_pain_guide.console $(ARGS)
 
+## simulator: set up, then serve the test page (like the developer console's Test tab) at http://127.0.0.1:8080/
+simulator: $(STAMP)
+	cd lambda && ../$(PY) -m back_pain_simulator $(ARGS)
+
+# Debian's chromium and chromedriver, for the test page's browser tests (tests/simulator). Installed
+# with apt-get when missing and this is root; otherwise CI fails here and a developer's run skips them.
+CHROMIUM_STAMP := $(VENV)/.chromium
+$(CHROMIUM_STAMP): | $(STAMP)
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then touch $@; \
+	elif [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		chromium chromium-driver >/dev/null; then touch $@; \
+	elif [ -n "$$CI" ]; then echo "chromium and chromium-driver are needed for tests/simulator and could not be installed" >&2; exit 1; \
+	else echo "note: no chromium/chromedriver and not root: the browser tests will skip (apt-get install chromium chromium-driver)"; fi
+
 ## test: set up, then run the whole test suite
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(PY) -m pytest -q -n auto tests
 
 ## content-check: validate content/back_pain.json and print the coverage table

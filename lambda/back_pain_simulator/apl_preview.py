@@ -309,7 +309,10 @@ def render(document: Mapping[str, Any], datasources: Mapping[str, Any] | None,
            viewport: Viewport = ECHO_SHOW) -> Preview:
     """Draw ``document`` with ``datasources`` as a RenderDocument directive carries them."""
     drawer = _Drawer(document, viewport)
-    template = document.get("mainTemplate") or {}
+    template = document.get("mainTemplate")
+    if not isinstance(template, Mapping):
+        drawer.warn("the document has no mainTemplate (a linked document is not fetched)")
+        template = {}
     scope: dict[str, Any] = {"viewport": viewport.scope(), "environment": {"aplVersion": document.get("version")}}
     for name in template.get("parameters") or []:
         name = name.get("name") if isinstance(name, Mapping) else name
