@@ -1,8 +1,9 @@
 """Checks what CloudFormation will actually receive after SAM's transform (run by tools/deploy_check.sh).
 
 Runs in .venv-deploy (it needs aws-sam-translator, which only SAM CLI brings) and asks AWS
-nothing. The SAM-level tests in test_template.py cannot see what the AlexaSkill event turns
-into; this does: exactly one invoke permission, for Alexa, bound to the SkillId parameter.
+nothing. The SAM-level tests in test_template.py cannot see what the AlexaSkill event and
+AutoPublishAlias turn into; this does: exactly one invoke permission, for Alexa, bound to the
+SkillId parameter, on the `live` alias (the skill's endpoint), which the FunctionAliasArn output names.
 """
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def main(template_path: Path) -> None:
     for resource in document["Resources"].values():
         if resource["Type"] == "AWS::Serverless::Function":  # a local CodeUri is only valid before `sam package`
             resource["Properties"]["CodeUri"] = "s3://bucket/function.zip"
-    resources: dict[str, Any] = transform(document, {}, NoManagedPolicies())["Resources"]
+    transformed: dict[str, Any] = transform(document, {}, NoManagedPolicies())
+    resources: dict[str, Any] = transformed["Resources"]
 
     permissions = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Permission"]
     problems = []
@@ -39,6 +41,15 @@ def main(template_path: Path) -> None:
             problems.append(f"permission for {permission.get('Principal')!r}, not Alexa")
         if permission.get("EventSourceToken") != {"Ref": "SkillId"}:
             problems.append("the Alexa permission is not restricted to the SkillId parameter")
+    aliases = {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::Lambda::Alias"}
+    if [alias["Name"] for alias in aliases.values()] != ["live"]:
+        problems.append(f"expected one alias named live, found {sorted(a['Name'] for a in aliases.values())}")
+    for permission in permissions:
+        if permission.get("FunctionName") not in [{"Ref": name} for name in aliases]:
+            problems.append("the Alexa permission is not on the live alias (the skill endpoint would be refused)")
+    outputs = transformed.get("Outputs", {})
+    if outputs.get("FunctionAliasArn", {}).get("Value") not in [{"Ref": name} for name in aliases]:
+        problems.append("the FunctionAliasArn output is not the live alias")
     functions = [r["Properties"] for r in resources.values() if r["Type"] == "AWS::Lambda::Function"]
     if len(functions) != 1 or "Role" not in functions[0]:
         problems.append("expected one function with its own role")
@@ -49,7 +60,8 @@ def main(template_path: Path) -> None:
         print("transformed template: " + "; ".join(problems), file=sys.stderr)
         raise SystemExit(1)
     print(f"   transformed template: {len(resources)} resources; one invoke permission, for "
-          "alexa-appkit.amazon.com with EventSourceToken = SkillId; one role, no managed policies")
+          "alexa-appkit.amazon.com with EventSourceToken = SkillId, on the live alias "
+          "(the FunctionAliasArn output); one role, no managed policies")
 
 
 if __name__ == "__main__":

@@ -149,6 +149,13 @@ def statements(role: dict[str, Any]) -> list[dict[str, Any]]:
     return [s for policy in role["Properties"]["Policies"] for s in policy["PolicyDocument"]["Statement"]]
 
 
+def dynamodb_calls_in_code() -> set[str]:
+    """The DynamoDB item calls the store makes (get_item -> dynamodb:GetItem ...), read from its source."""
+    source = (ROOT / "lambda" / "back_pain_guide" / "dynamodb.py").read_text(encoding="utf-8")
+    calls = set(re.findall(r"\.(get|put|update|delete)_item\(", source))
+    return {f"dynamodb:{call.capitalize()}Item" for call in calls}
+
+
 def test_least_privilege(template: dict[str, Any], function: tuple[str, dict[str, Any]],
                          table: tuple[str, dict[str, Any]]) -> None:
     props = function[1]["Properties"]
@@ -170,10 +177,22 @@ def test_least_privilege(template: dict[str, Any], function: tuple[str, dict[str
             assert statement["Resource"] == {"Fn::GetAtt": [table[0], "Arn"]}
         elif service == "logs":
             assert statement["Resource"] == {"Fn::GetAtt": [log_group_name, "Arn"]}
-    assert by_service == {
-        "dynamodb": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"},
-        "logs": {"logs:CreateLogStream", "logs:PutLogEvents"},
-    }
+    assert set(by_service) == {"dynamodb", "logs"}
+    assert by_service["logs"] == {"logs:CreateLogStream", "logs:PutLogEvents"}
+    # every call the store makes is allowed, and only item calls (no Scan, no table operations)
+    assert dynamodb_calls_in_code() <= by_service["dynamodb"]
+    assert by_service["dynamodb"] <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                                      "dynamodb:DeleteItem"}
+
+
+def test_the_function_is_published_behind_the_live_alias(function: tuple[str, dict[str, Any]],
+                                                         template: dict[str, Any]) -> None:
+    """The skill's endpoint is the alias, so a deploy or a rollback moves listeners in one step."""
+    logical_id, res = function
+    assert res["Properties"]["AutoPublishAlias"] == "live"
+    outputs = template["Outputs"]
+    assert outputs["FunctionAliasArn"]["Value"] == {"Ref": f"{logical_id}.Alias"}
+    assert outputs["FunctionVersion"]["Value"] == {"Ref": f"{logical_id}.Version"}
 
 
 def test_log_group_is_the_functions_and_expires(template: dict[str, Any],
