@@ -1,4 +1,4 @@
-"""interaction_model/skill.json: a valid ASK manifest whose example phrases Alexa can actually hear.
+"""skill-package/skill.json: a valid ASK manifest whose example phrases Alexa can actually hear.
 
 Certification rejects example phrases that are not sample utterances, so every phrase (less
 "Alexa, open/ask back pain guide") must equal a sample of every locale's interaction model,
@@ -17,7 +17,8 @@ from ask_smapi_model.v1.skill.manifest.skill_manifest_envelope import SkillManif
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "interaction_model"
-MANIFEST_PATH = MODELS / "skill.json"
+PACKAGE = ROOT / "skill-package"
+MANIFEST_PATH = PACKAGE / "skill.json"
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 DISCLAIMER = "not a substitute for professional medical advice"
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -29,7 +30,7 @@ def normalise(text: str) -> str:
 
 
 def model_files() -> list[Path]:
-    return sorted(p for p in MODELS.glob("*.json") if p.name != "skill.json")
+    return sorted(MODELS.glob("*.json"))
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,30 @@ def test_privacy_and_compliance(manifest: dict[str, Any]) -> None:
     assert privacy["isExportCompliant"] is True
     assert privacy["containsAds"] is False
     assert privacy["usesHealthInfo"] is False  # nothing about the listener's health is kept or sent anywhere
-    assert "locales" not in privacy, "no privacy policy URL until a real one exists"
+    # The policy's public URL is the publisher's (make deploy PRIVACY_POLICY_URL=...); tools/deploy.py adds it
+    assert "locales" not in privacy, "no privacy policy URL in the source: the deploy sets it"
+
+
+def test_every_locale_has_both_icons(manifest: dict[str, Any]) -> None:
+    import struct
+
+    for locale, published in manifest["publishingInformation"]["locales"].items():
+        for field, size in (("smallIconUri", 108), ("largeIconUri", 512)):
+            uri = published[field]
+            assert uri.startswith("file://assets/images/"), (locale, uri)
+            data = (PACKAGE / uri.removeprefix("file://")).read_bytes()
+            assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (size, size), uri
+
+
+def test_testing_instructions_tell_the_reviewer_what_is_kept(manifest: dict[str, Any]) -> None:
+    from back_pain_guide import persistence
+
+    instructions = manifest["publishingInformation"]["testingInstructions"]
+    assert len(instructions) <= 4000
+    assert "nothing the user says about their health is stored" in instructions
+    assert "SKILL_DISABLED" in instructions and "one-year expiry" in instructions
+    assert persistence.TTL_SECONDS == 365 * 24 * 3600
+    assert len(persistence.PROFILE_FIELDS) == 4  # disclaimer heard, visits, last visit, short answers
 
 
 def test_skill_disabled_event_is_subscribed(manifest: dict[str, Any]) -> None:
