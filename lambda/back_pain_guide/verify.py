@@ -448,7 +448,7 @@ class RequestVerifier:
         self.fetcher = fetcher or fetch_over_https
         self.clock = clock
         self.tolerance = tolerance
-        self.cache = cache or CertificateCache()
+        self.cache = cache if cache is not None else CertificateCache()
         self._roots = list(roots) if roots is not None else None
         self._store: Store | None = None
         self._lock = threading.Lock()

@@ -19,7 +19,9 @@ Configuration (flask-ask-sdk's names): ``VERIFY_SIGNATURE`` and ``VERIFY_TIMESTA
 ``app.config`` (both on by default), the skill ID from ``SKILL_ID``. Environment:
 ``BACK_PAIN_GUIDE_ENV=production`` marks production, where ``--no-verify`` and the test
 trust hooks (``BACK_PAIN_GUIDE_TEST_ROOT_CA``, ``BACK_PAIN_GUIDE_TEST_CERT_CHAIN``, used by
-the load benchmark to sign with a test CA) are refused.
+the load benchmark to sign with a test CA, and ``BACK_PAIN_GUIDE_TEST_CERT_HOST``, a
+``host:port`` that serves certificate chains over HTTPS with the test CA, used by the
+slow-certificate-host test) are refused.
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import argparse
 import json
 import logging
 import os
+import ssl
 import sys
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -40,6 +43,7 @@ from .verify import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
     CertificateFetcher,
+    ChainDownloader,
     RequestVerifier,
     VerificationError,
     load_pem_certificates,
@@ -52,6 +56,7 @@ ENV_VAR = "BACK_PAIN_GUIDE_ENV"
 SKILL_ID_VAR = "SKILL_ID"
 TEST_ROOT_VAR = "BACK_PAIN_GUIDE_TEST_ROOT_CA"
 TEST_CHAIN_VAR = "BACK_PAIN_GUIDE_TEST_CERT_CHAIN"
+TEST_CERT_HOST_VAR = "BACK_PAIN_GUIDE_TEST_CERT_HOST"
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KB; this leaves room for display context
 
 SkillHandler = Callable[[dict, Any], dict]
@@ -129,21 +134,29 @@ def _read_file(path: str) -> bytes:
 
 
 def _test_trust_hooks(environ: Mapping[str, str]) -> tuple[list | None, CertificateFetcher | None]:
-    """Extra roots and a local chain file for benchmarks; refused in production."""
+    """Extra roots, a local chain file or a local certificate host for tests and benchmarks;
+    refused in production."""
     root_path, chain_path = environ.get(TEST_ROOT_VAR), environ.get(TEST_CHAIN_VAR)
-    if not root_path and not chain_path:
+    cert_host = environ.get(TEST_CERT_HOST_VAR)
+    if not root_path and not chain_path and not cert_host:
         return None, None
     if is_production(environ):
-        raise ConfigurationError(f"{TEST_ROOT_VAR}/{TEST_CHAIN_VAR} are test hooks and refused in production")
+        raise ConfigurationError(f"{TEST_ROOT_VAR}/{TEST_CHAIN_VAR}/{TEST_CERT_HOST_VAR} are test hooks "
+                                 "and refused in production")
     roots = None
     if root_path:
         roots = system_roots() + load_pem_certificates(_read_file(root_path))
         logger.warning("trusting test root certificates from %s", root_path)
-    fetcher = None
+    fetcher: CertificateFetcher | None = None
     if chain_path:
         chain = _read_file(chain_path)
         fetcher = lambda url: chain  # noqa: E731 (URL rules are still applied before this)
         logger.warning("serving the certificate chain from %s for every certificate URL", chain_path)
+    elif cert_host:
+        host, _, port = cert_host.rpartition(":")
+        context = ssl.create_default_context(cadata=_read_file(root_path).decode("ascii") if root_path else None)
+        fetcher = ChainDownloader(address=(host, int(port)), context=context)
+        logger.warning("downloading certificate chains from %s", cert_host)
     return roots, fetcher
 
 
