@@ -16,6 +16,7 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import IntentRequest, RequestEnvelope
 
+from .bounds import bounded_session_attributes
 from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
 from .conversation import DropUnknownSessionKeys
 from .profile import SaveProfileInterceptor
@@ -68,9 +69,10 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         builtins.UnhandledRequestHandler(),        # last: anything else still gets an answer
     ):
         builder.add_request_handler(handler)
+    builder.add_exception_handler(lifecycle.RedeliverOnFailure())  # a failed deletion must be retried by Alexa
     builder.add_exception_handler(errors.CatchAllExceptionHandler())
     builder.add_global_request_interceptor(DropUnknownSessionKeys())
-    builder.add_global_response_interceptor(SaveProfileInterceptor())
+    builder.add_global_response_interceptor(SaveProfileInterceptor(persistence_adapter))
     # The request and response log lines exist only at INFO (LOG_LEVEL when the skill is built);
     # otherwise their interceptors are not even loaded, and logging costs a turn nothing.
     if logging.getLogger("back_pain_guide.requests").isEnabledFor(logging.INFO):
@@ -102,7 +104,7 @@ def _without_tampered_attributes(event: Any) -> Any:
     session = event.get("session") if isinstance(event, dict) else None
     if isinstance(session, dict) and not isinstance(session.get("attributes"), (dict, type(None))):
         return {**event, "session": {**session, "attributes": {}}}
-    return event
+    return bounded_session_attributes(event)  # attributes nested too deep to copy (#19)
 
 
 def invoke(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any]:
@@ -119,6 +121,8 @@ def invoke(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any
             return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
     try:
         response = skill.invoke(request_envelope=envelope, context=context)
+    except lifecycle.ProfileNotDeleted:
+        raise  # reported by the Lambda runtime, so the event is delivered again
     except Exception as exc:  # skill ID mismatch, or a failure outside the handlers
         logger.warning("request refused: %s", type(exc).__name__)
         return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)

@@ -13,6 +13,7 @@ import sqlite3
 import sys
 import threading
 import uuid
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -23,10 +24,10 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dynalite import Dynalite, new_table_name  # noqa: E402
-from store_items import plain, sqlite_items  # noqa: E402
+from store_items import dynamodb_view, sqlite_items  # noqa: E402
 
 from back_pain_guide.console import Console, speech_text  # noqa: E402
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_resource  # noqa: E402
+from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client  # noqa: E402
 from back_pain_guide.envelopes import Device  # noqa: E402
 from back_pain_guide.persistence import SqliteAdapter  # noqa: E402
 from back_pain_guide.skill import build_skill, invoke  # noqa: E402
@@ -64,16 +65,23 @@ class CountingAdapter(AbstractPersistenceAdapter):
         self.deletes += 1
         return self.inner.delete_attributes(request_envelope)
 
+    def record_visit(self, request_envelope, last_visit):
+        self.writes += 1
+        return self.inner.record_visit(request_envelope, last_visit)
+
 
 class Store:
     """One real store, its adapter (counted), and ways to look inside and to break it."""
 
     def __init__(self, kind: str, adapter: AbstractPersistenceAdapter, clock: Clock,
                  items: Callable[[], list[dict[str, Any]]], down: Callable[[], None],
-                 hang: Callable[[], None]) -> None:
+                 hang: Callable[[], None], back: Callable[[], None],
+                 set_expiry: Callable[[str, int], None]) -> None:
         self.kind, self.clock = kind, clock
         self.adapter = CountingAdapter(adapter)
-        self._items, self._down, self._hang = items, down, hang
+        self._items, self._down, self._hang, self._back = items, down, hang, back
+        self.set_expiry = set_expiry  # (user id, epoch seconds): rewrites an item's expiry in place
+        self.patient_adapter = adapter  # the same store, for load tests that must not time out
         self.skill = build_skill(self.adapter)
 
     def items(self) -> list[dict[str, Any]]:
@@ -89,6 +97,13 @@ class Store:
 
     def hang(self) -> None:
         self._hang()
+
+    def down_once_then_back(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Down now; back during the pause between the skill-disabled handler's rounds."""
+        from back_pain_guide.handlers import lifecycle
+
+        self.down()
+        monkeypatch.setattr(lifecycle, "sleep", lambda seconds: self._back())
 
     def handler(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         return invoke(self.skill, event, context)
@@ -146,7 +161,15 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
         holder.execute("BEGIN EXCLUSIVE")
         holders.append(holder)
 
-    yield Store("sqlite", SqliteAdapter(path, clock=clock), clock, partial(sqlite_items, path), down, hang)
+    def back() -> None:  # the directory in its way is gone: the store starts a new file
+        path.rmdir()
+
+    def set_expiry(user_id: str, expires_at: int) -> None:
+        with closing(sqlite3.connect(path)) as db, db:
+            db.execute("UPDATE profile SET expires_at = ? WHERE id = ?", (expires_at, user_id))
+
+    yield Store("sqlite", SqliteAdapter(path, clock=clock), clock, partial(sqlite_items, path), down, hang, back,
+                set_expiry)
     for holder in holders:
         holder.close()
 
@@ -189,21 +212,37 @@ def dynalite() -> Iterator[Dynalite]:
 def dynamodb_store(dynalite: Dynalite) -> Iterator[Store]:
     table = new_table_name()
     clock = Clock()
-    resource = dynamodb_resource(endpoint_url=dynalite.endpoint_url, aws_access_key_id="test",
-                                 aws_secret_access_key="test", region_name="us-east-1")
-    adapter = DynamoDbProfileAdapter(table, resource, create_table=True, clock=clock)  # the SDK's create path
-    inspector = dynalite.resource()
+    client = dynamodb_client(endpoint_url=dynalite.endpoint_url, aws_access_key_id="test",
+                             aws_secret_access_key="test", region_name="us-east-1")
+    adapter = DynamoDbProfileAdapter(table, client, create_table=True, clock=clock)
+    inspector = dynalite.resource()  # boto3's resource: read back independently of the adapter
     blackholes: list[Blackhole] = []
 
     def items() -> list[dict[str, Any]]:
-        return [plain(item) for item in inspector.Table(table).scan(ConsistentRead=True)["Items"]]
+        return [dynamodb_view(item) for item in inspector.Table(table).scan(ConsistentRead=True)["Items"]]
 
     def hang() -> None:
         port = dynalite.port
         dynalite.kill()
         blackholes.append(Blackhole(port))
 
-    yield Store("dynamodb", adapter, clock, items, dynalite.kill, hang)
+    def back() -> None:  # a new server on the same port (in memory: the table is made again, empty)
+        dynalite.start(port=dynalite.port)
+        dynalite.resource().create_table(
+            TableName=table, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+
+    def set_expiry(user_id: str, expires_at: int) -> None:
+        inspector.Table(table).update_item(Key={"id": user_id}, UpdateExpression="SET expires_at = :e",
+                                           ExpressionAttributeValues={":e": expires_at})
+
+    store = Store("dynamodb", adapter, clock, items, dynalite.kill, hang, back, set_expiry)
+    # dynalite is one Node process on a busy 2-core machine: under 64 requests at once it can
+    # take longer than the half second the skill allows a call.
+    store.patient_adapter = DynamoDbProfileAdapter(table, dynamodb_client(
+        endpoint_url=dynalite.endpoint_url, aws_access_key_id="test", aws_secret_access_key="test",
+        region_name="us-east-1", timeout=30, max_pool_connections=64), clock=clock)
+    yield store
     for blackhole in blackholes:
         blackhole.close()
 

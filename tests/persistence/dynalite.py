@@ -40,11 +40,12 @@ class Dynalite:
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 15.0) -> "Dynalite":
+    def start(self, timeout: float = 15.0, port: int = 0) -> "Dynalite":
+        """Start on ``port`` (a restart after a kill), or on a free one."""
         if not EXECUTABLE.exists():
             raise DynaliteMissing(f"{EXECUTABLE} not found: run `npm ci` in {ROOT} first")
-        for _ in range(3):
-            self.port = free_port()
+        for _ in range(1 if port else 3):
+            self.port = port or free_port()
             self.process = subprocess.Popen(
                 [str(EXECUTABLE), "--host", "127.0.0.1", "--port", str(self.port),
                  "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],

@@ -1,11 +1,17 @@
-"""Reading back what a store really holds, independently of the adapters under test."""
+"""Reading back what a store really holds, independently of the adapters under test.
+
+Both views are ``{"id", "attributes": {profile fields that are set}, "expires_at"}`` plus any
+other column or attribute the store holds, so a test sees anything a store keeps beyond them.
+"""
 from __future__ import annotations
 
-import json
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+PROFILE_KEYS = ("heard_disclaimer", "visits", "last_visit", "prefers_short")
+BOOLEANS = ("heard_disclaimer", "prefers_short")
 
 
 def plain(value: Any) -> Any:
@@ -19,12 +25,24 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _view(item: dict[str, Any]) -> dict[str, Any]:
+    attributes = {k: item[k] for k in PROFILE_KEYS if item.get(k) is not None}
+    return {**{k: v for k, v in item.items() if k not in PROFILE_KEYS}, "attributes": attributes}
+
+
+def dynamodb_view(item: dict[str, Any]) -> dict[str, Any]:
+    """A boto3 resource's item (top-level attributes) in the common view."""
+    return _view(plain(dict(item)))
+
+
 def sqlite_items(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     with sqlite3.connect(path) as db:
         db.row_factory = sqlite3.Row
-        rows = [dict(row) for row in db.execute("SELECT * FROM profiles")]
+        rows = [dict(row) for row in db.execute("SELECT * FROM profile")]
     for row in rows:
-        row["attributes"] = json.loads(row["attributes"])
-    return rows
+        for name in BOOLEANS:
+            if row[name] is not None:
+                row[name] = bool(row[name])
+    return [_view(row) for row in rows]

@@ -18,8 +18,9 @@ from ask_sdk_core.exceptions import PersistenceException
 
 from back_pain_guide import persistence, skill
 from back_pain_guide.console import Console, speech_text
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_resource
+from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
 from back_pain_guide.envelopes import Device
+from back_pain_guide.handlers.lifecycle import DELETE_ROUNDS, ProfileNotDeleted
 from back_pain_guide.persistence import SqliteAdapter, default_adapter, with_retries
 
 from dynalite import Dynalite, new_table_name
@@ -47,26 +48,30 @@ def test_dynamodb_when_the_table_is_named(dynalite: Dynalite, monkeypatch):
     for name, value in {"AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint_url, "AWS_ACCESS_KEY_ID": "test",
                         "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
         monkeypatch.setenv(name, value)
-    DynamoDbProfileAdapter(table, dynalite.resource(), create_table=True)
+    DynamoDbProfileAdapter(table, create_table=True).client  # creates the table
     adapter = default_adapter({"BACK_PAIN_GUIDE_TABLE": table, "BACK_PAIN_GUIDE_DB": "/nonexistent/x"})
     assert isinstance(adapter, DynamoDbProfileAdapter) and adapter.table_name == table
-    config = adapter.dynamodb.meta.client.meta.config
+    config = adapter.client.meta.config
     assert (config.connect_timeout, config.read_timeout) == (0.5, 0.5)
     assert config.retries["total_max_attempts"] == 1
     adapter.save_attributes(_envelope("amzn1.ask.account.A"), {"visits": 7})
-    assert dynalite.resource().Table(table).get_item(Key={"id": "amzn1.ask.account.A"})["Item"]["attributes"] == {
-        "visits": 7}
+    assert dynalite.resource().Table(table).get_item(Key={"id": "amzn1.ask.account.A"})["Item"]["visits"] == 7
 
 
-def test_dynamodb_module_imports_without_any_aws_configuration():
+def test_dynamodb_store_costs_nothing_until_first_use_and_needs_no_aws_configuration():
+    """Choosing the store imports no AWS library; the first call builds a botocore client (never
+    boto3) with a fallback region when none is configured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    code = ("import os, back_pain_guide.dynamodb as d; "
-            "print(d.DynamoDbProfileAdapter.__mro__[1].__name__, os.environ.get('AWS_DEFAULT_REGION'))")
+    code = ("import sys, back_pain_guide.persistence as p; "
+            "a = p.default_adapter({'BACK_PAIN_GUIDE_TABLE': 't'}); "
+            "print('botocore' in sys.modules, 'boto3' in sys.modules, 'ask_sdk_dynamodb' in sys.modules); "
+            "c = a.client; "
+            "print('botocore' in sys.modules, 'boto3' in sys.modules, c.meta.region_name, type(c).__name__)")
     result = subprocess.run([sys.executable, "-c", code], cwd=LAMBDA_DIR, env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["DynamoDbAdapter", "None"]  # the placeholder region was only lent
+    assert result.stdout.split() == ["False", "False", "False", "True", "False", "us-east-1", "DynamoDB"]
 
 
 def test_skill_answers_when_no_store_can_be_made(monkeypatch):
@@ -145,20 +150,23 @@ def throttling_endpoint() -> Iterator[str]:
 
 
 def test_throttled_store_is_retried_briefly_and_the_skill_answers(throttling_endpoint, caplog):
-    resource = dynamodb_resource(endpoint_url=throttling_endpoint, aws_access_key_id="test",
-                                 aws_secret_access_key="test", region_name="us-east-1")
-    built = skill.build_skill(DynamoDbProfileAdapter("throttled-table", resource))
+    client = dynamodb_client(endpoint_url=throttling_endpoint, aws_access_key_id="test",
+                             aws_secret_access_key="test", region_name="us-east-1")
+    built = skill.build_skill(DynamoDbProfileAdapter("throttled-table", client))
     console = Console(lambda event, context: skill.invoke(built, event, context), user_id="amzn1.ask.account.T")
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
         _, response = console.say("open back pain guide")
-        console.send(Device(user_id="amzn1.ask.account.T").skill_disabled())
-    elapsed = time.monotonic() - started
+        elapsed = time.monotonic() - started
+        # Nobody waits for a skill event's answer: the deletion is tried in three rounds, then
+        # fails loudly so that Alexa delivers the event again.
+        with pytest.raises(ProfileNotDeleted):
+            console.send(Device(user_id="amzn1.ask.account.T").skill_disabled())
     assert speech_text(response["response"]["outputSpeech"]).startswith("Welcome to Back Pain Guide")
     assert response["response"]["shouldEndSession"] is False
-    # One read retried once (no write of an unread profile), one delete retried once.
-    assert _Throttling.hits == ["DynamoDB_20120810.GetItem"] * 2 + ["DynamoDB_20120810.DeleteItem"] * 2
-    assert elapsed < 2.0
+    # One read retried once (no write of an unread profile); the delete retried in three rounds.
+    assert _Throttling.hits == ["DynamoDB_20120810.GetItem"] * 2 + ["DynamoDB_20120810.DeleteItem"] * 2 * DELETE_ROUNDS
+    assert elapsed < 1.0
     assert "ProvisionedThroughputExceededException" in caplog.text and "amzn1.ask.account.T" not in caplog.text
 
 
