@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat simulator test content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check clean
+.PHONY: chat simulator test content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check deploy clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -101,9 +101,13 @@ bench-questions: $(STAMP)
 soak: $(STAMP)
 	$(PY) bench/soak.py
 
-## deploy-check: cfn-lint, sam validate --lint, sam build and a smoke test of the built package
+## deploy-check: cfn-lint, sam validate --lint, sam build, a smoke test of the built package, the icons and `make deploy DRY_RUN=1`
 deploy-check:
 	bash tools/deploy_check.sh
+
+## deploy: skill, models and function together (docs/DEPLOY.md); DRY_RUN=1 shows and validates every call, sending nothing
+deploy:
+	bash tools/deploy.sh $(if $(DRY_RUN),--dry-run)
 
 clean:
 	rm -rf $(VENV) $(VENV313) .venv-deploy .pytest_cache node_modules .aws-sam

@@ -14,14 +14,15 @@
 #      country comes from the device's time zone over HTTPS, and the DynamoDB store
 #      (tests/deploy/smoke_built_package.py)
 #   6. the zipped package's size and file count
+#   7. the icons are the rendering of their SVG (tools/make_icons.py --check)
+#   8. `make deploy DRY_RUN=1` (tools/deploy.py): every call and payload, validated, nothing sent
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-VENV=.venv-deploy
-STAMP=$VENV/.installed
+source tools/deploy_env.sh
+VENV=$DEPLOY_VENV
 PYTHON=${PYTHON:-python3}
-export SAM_CLI_TELEMETRY=0
 export AWS_DEFAULT_REGION=${AWS_DEFAULT_REGION:-us-east-1}
 export AWS_REGION=${AWS_REGION:-$AWS_DEFAULT_REGION}
 
@@ -30,13 +31,7 @@ step() { step_started=$SECONDS; echo; echo "== $*"; }
 took() { echo "   ($((SECONDS - step_started)) s)"; }
 
 step "deploy tools (.venv-deploy from requirements-deploy.txt)"
-wanted=$(sha256sum requirements-deploy.txt | cut -d' ' -f1)
-if [ ! -x "$VENV/bin/sam" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$wanted" ]; then
-    test -x "$VENV/bin/python" || "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements-deploy.txt
-    echo "$wanted" > "$STAMP"
-fi
+ensure_deploy_venv
 "$VENV/bin/sam" --version
 "$VENV/bin/cfn-lint" --version
 took
@@ -109,6 +104,14 @@ unzipped = sum(os.path.getsize(p) for p in files)
 print(f"   built package: {len(files)} files, {unzipped / 1e6:.1f} MB unzipped, "
       f"{os.path.getsize(target) / 1e6:.2f} MB zipped (Lambda's limit: 50 MB zipped, 250 MB unzipped)")
 EOF
+
+step "icons: skill-package/assets/images are the rendering of icon.svg"
+"$VENV/bin/python" tools/make_icons.py --check
+took
+
+step "make deploy DRY_RUN=1: every call and payload of a deploy to all three endpoint regions, validated"
+bash tools/deploy.sh --dry-run --regions NA,EU,FE --privacy-policy-url https://example.org/back-pain-guide/privacy
+took
 echo "   sam build took ${BUILD_SECONDS} s; the whole check ${SECONDS} s"
 echo
 echo "deploy check passed"
