@@ -216,7 +216,9 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
             payload = json.loads(body, parse_constant=_refuse_constant)
         except NotStrictJson:
             return bad_request("body is not strict JSON (NaN or Infinity)")
-        except (ValueError, RecursionError):
+        except RecursionError:
+            return bad_request("body is nested too deeply")
+        except ValueError:
             return bad_request("body is not JSON")
         if not looks_like_envelope(payload):
             return bad_request("body is not an Alexa request envelope")
