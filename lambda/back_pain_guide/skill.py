@@ -21,6 +21,7 @@ from .handlers import builtins, checklist, errors, launch, lifecycle, questions,
 from .conversation import DropUnknownSessionKeys
 from .profile import SaveProfileInterceptor
 from .region import TimeoutApiClient
+from .serializer import serializer_for_installed_sdk
 
 logger = logging.getLogger("back_pain_guide")
 logger.setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
@@ -79,7 +80,11 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         from .interceptors import RequestLogger, ResponseLogger
         builder.add_global_request_interceptor(RequestLogger())
         builder.add_global_response_interceptor(ResponseLogger())
-    return builder.create()
+    skill = builder.create()
+    # The SDK's (de)serialisation with its lookups cached and timestamps read by the standard
+    # library: the same objects, a fraction of the time (serializer.py).
+    skill.serializer = serializer_for_installed_sdk()
+    return skill
 
 
 def _default_adapter() -> AbstractPersistenceAdapter | None:
