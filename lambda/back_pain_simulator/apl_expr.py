@@ -9,6 +9,7 @@ name or a lookup on nothing gives null, as in APL; anything outside the grammar 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 _TOKEN = re.compile(r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>'[^']*'|"[^"]*")|(?P<name>[A-Za-z_]\w*)
@@ -27,7 +28,8 @@ def truthy(value: Any) -> bool:
     return value not in (None, False, 0, "") and value == value  # NaN is false too
 
 
-def _tokens(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1024)  # a document's few expressions are read on every turn
+def _tokens(text: str) -> tuple[tuple[str, str], ...]:
     found, position = [], 0
     text = text.strip()
     while position < len(text):
@@ -37,7 +39,7 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         kind = match.lastgroup or ""
         found.append((kind, match.group(kind)))
         position = match.end()
-    return found
+    return tuple(found)
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:

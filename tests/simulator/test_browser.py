@@ -276,3 +276,34 @@ def test_copy_skill_io(tab, base_url):
     io = json.loads(copied)
     assert io["request"] == pane(tab, "request") and io["response"] == pane(tab, "response")
     assert io["request"]["request"]["type"] == "IntentRequest"
+
+
+CONTRAST = """
+function rgb(text) { const m = text.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; }
+function lum(c) { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); }
+function background(el) { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor);
+  if (c.a > 0) return c; } return {r: 255, g: 255, b: 255, a: 1}; }
+const worst = [];
+for (const el of document.querySelectorAll(arguments[0])) {
+  if (!el.offsetParent || !el.textContent.trim()) continue;
+  const fg = lum(rgb(getComputedStyle(el).color)), bg = lum(background(el));
+  const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+  worst.push([ratio, el.tagName + "." + el.className + ": " + el.textContent.trim().slice(0, 30)]);
+}
+return worst.sort((a, b) => a[0] - b[0]);
+"""
+
+
+def test_labels_and_contrast(tab):
+    Select(tab.find_element(By.ID, "device")).select_by_value("screen")
+    say(tab, "open back pain guide")
+    say(tab, "zork wibble")  # a note too
+    unlabelled = tab.execute_script("""
+        return [...document.querySelectorAll('input, select, button, textarea, pre[tabindex]')]
+          .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.textContent.trim())
+          .map(el => el.outerHTML.slice(0, 80));""")
+    assert unlabelled == []
+    page_text = "body > header *, .chat *, .device > :not(#screen) *, .device > p, .device > h2"
+    ratios = tab.execute_script(CONTRAST, page_text)
+    assert ratios and ratios[0][0] >= 4.5, ratios[:3]  # WCAG AA for normal text
