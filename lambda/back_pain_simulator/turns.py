@@ -49,10 +49,10 @@ def parse_turn(body: Any, locales: Mapping[str, Any]) -> Turn:
     if unknown:
         raise BadTurn(f"unknown field {unknown[0]!r}")
     locale = body.get("locale")
-    if locale not in locales:
+    if not isinstance(locale, str) or locale not in locales:
         raise BadTurn(f"locale must be one of {', '.join(locales)}")
     device = body.get("device")
-    if device not in DEVICES:
+    if not isinstance(device, str) or device not in DEVICES:
         raise BadTurn(f"device must be one of {', '.join(DEVICES)}")
     utterance, event = body.get("utterance"), body.get("event")
     if (utterance is None) == (event is None):

@@ -34,6 +34,8 @@ def test_the_page_is_served_with_every_locale_and_both_devices(client):
 @pytest.mark.parametrize("change, reason", [
     ({"locale": "fr-FR"}, "locale must be one of en-US, en-CA, en-GB, en-AU, en-IN"),
     ({"locale": None}, "locale must be one of"),
+    ({"locale": ["en-US"]}, "locale must be one of"),  # unhashable: found by test_endpoint_fuzz
+    ({"device": {"screen": 1}}, "device must be one of"),
     ({"device": "echo"}, "device must be one of voice, screen"),
     ({"utterance": ""}, "utterance must be text with at least one word"),
     ({"utterance": "   "}, "utterance must be text with at least one word"),
