@@ -26,7 +26,7 @@ sys.path[:0] = [str(ROOT / "lambda"), str(ROOT / "tests" / "persistence")]
 
 from dynalite import Dynalite, new_table_name  # noqa: E402
 
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_resource  # noqa: E402
+from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client  # noqa: E402
 from back_pain_guide.envelopes import Device  # noqa: E402
 from back_pain_guide.persistence import SqliteAdapter  # noqa: E402
 from back_pain_guide.skill import build_skill, invoke  # noqa: E402
@@ -71,9 +71,9 @@ def main() -> int:
 
     server = Dynalite().start()
     try:
-        resource = dynamodb_resource(endpoint_url=server.endpoint_url, aws_access_key_id="bench",
-                                     aws_secret_access_key="bench", region_name="us-east-1")
-        adapter = DynamoDbProfileAdapter(new_table_name(), resource, create_table=True)
+        client = dynamodb_client(endpoint_url=server.endpoint_url, aws_access_key_id="bench",
+                                 aws_secret_access_key="bench", region_name="us-east-1")
+        adapter = DynamoDbProfileAdapter(new_table_name(), client, create_table=True)
         report("dynamodb (dynalite)", time_launches(adapter, args.turns), baseline)
         port = server.port
         server.kill()

@@ -1,6 +1,7 @@
 """Back Pain Guide against a minimal one-handler ASK SDK skill: cold start, warm latency, package size.
 
     .venv/bin/python bench/bench_skill.py [--cold-runs 15] [--calls 3000] [--no-package] [--no-instructions]
+                                          [--no-dynamodb] [--fact-sample PATH]
 
 Cold start: a fresh interpreter imports the handler module and answers its first LaunchRequest
 (median of --cold-runs processes, wall and CPU time from just before the import to the answer,
@@ -16,6 +17,13 @@ about 0.1 between runs, instruction counts do not.
 Warm latency: median and p99 over --calls invocations per request kind in one process. The
 skill runs without a profile store here, so the figures are its own code; the store's cost is
 printed on its own line (and in bench/bench_persistence.py).
+
+Every configuration a user runs, in the same run: no store, the SQLite store (console, web
+service) and the DynamoDB store (Lambda) against dynalite on 127.0.0.1 (``npm ci`` first; skipped
+with --no-dynamodb), cold (first request a launch, or a one-shot question that never reads the
+profile) and warm (a returning user's launch), each side by side with the baseline.
+``--fact-sample PATH`` adds the official Alexa fact sample (the ``lambda/py`` folder of
+alexa-samples/skill-sample-python-fact, fetched to a temporary folder; never committed) beside them.
 
 Package: the function as `sam build` makes it (lambda/Makefile, no boto3), zipped.
 """
@@ -65,13 +73,25 @@ print(json.dumps({{"wall": time.perf_counter() - wall, "cpu": time.process_time(
                   "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
 """
 
-# (title, what runs before the clock starts, how Back Pain Guide answers); the baseline always
-# answers through its handler.
+# (title, what runs before the clock starts, how Back Pain Guide answers, its first request,
+# which store the environment names); the baseline always answers a LaunchRequest through its handler.
 COLD_START_SCENARIOS = (
-    ("as on Lambda, skill without a store", LAMBDA_RUNTIME_IMPORTS, NO_STORE_ANSWER),
-    ("as on Lambda, with the local SQLite store", LAMBDA_RUNTIME_IMPORTS, HANDLER_ANSWER),
-    ("bare interpreter, with the local SQLite store", "", HANDLER_ANSWER),
+    ("as on Lambda, skill without a store", LAMBDA_RUNTIME_IMPORTS, NO_STORE_ANSWER, "launch", "sqlite"),
+    ("as on Lambda, with the local SQLite store", LAMBDA_RUNTIME_IMPORTS, HANDLER_ANSWER, "launch", "sqlite"),
+    ("bare interpreter, with the local SQLite store", "", HANDLER_ANSWER, "launch", "sqlite"),
+    ("as on Lambda, DynamoDB configured, first request a one-shot question", LAMBDA_RUNTIME_IMPORTS,
+     HANDLER_ANSWER, "question", "dynamodb"),
+    ("as on Lambda, DynamoDB configured, first request a launch", LAMBDA_RUNTIME_IMPORTS, HANDLER_ANSWER,
+     "launch", "dynamodb"),
 )
+
+
+def first_request(kind: str) -> str:
+    device = Device(user_id="amzn1.ask.account.cold")
+    if kind == "question":
+        return json.dumps(device.intent("CausesIntent", {"topic": slot(
+            "topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")}))
+    return json.dumps(device.launch())
 
 
 def load_handler(directory: Path, module_name: str) -> Callable[[dict, Any], dict]:
@@ -117,29 +137,34 @@ def time_calls(handler: Callable[[dict, Any], dict], envelope: dict, calls: int)
 
 
 def time_side_by_side(ours: Callable[[dict, Any], dict], theirs: Callable[[dict, Any], dict],
-                      envelope: dict, calls: int) -> tuple[list[float], list[float]]:
+                      envelope: dict, calls: int, their_envelope: dict | None = None) -> tuple[list[float], list[float]]:
     """Alternates the two skills call by call, so both see the same machine load and clock speed."""
     mine, base = [], []
+    their_envelope = their_envelope or envelope
     for _ in range(50):
-        ours(envelope, None), theirs(envelope, None)
+        ours(envelope, None), theirs(their_envelope, None)
     for _ in range(calls):
-        for handler, timings in ((ours, mine), (theirs, base)):
+        for handler, timings, event in ((ours, mine, envelope), (theirs, base, their_envelope)):
             started = time.perf_counter()
-            handler(envelope, None)
+            handler(event, None)
             timings.append((time.perf_counter() - started) * 1000)
     return mine, base
 
 
-def cold_starts(runs: int, env: dict[str, str], preload: str, our_answer: str) -> list[dict[str, float]]:
-    """Median cold-start figures for Back Pain Guide and the baseline; the processes alternate
-    between the two skills, so a change in machine load touches both alike."""
+def cold_starts(runs: int, env: dict[str, str], preload: str, our_answer: str, ours_first: str = "",
+                others: tuple[Path, ...] = ()) -> list[dict[str, float]]:
+    """Median cold-start figures for Back Pain Guide, the baseline and any ``others`` (answering a
+    LaunchRequest through their handlers); the processes alternate between the skills, so a
+    change in machine load touches all alike."""
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
-    scripts = ((SKILL_DIR, COLD_START_SCRIPT.format(preload=preload, answer=our_answer)),
-               (BASELINE_DIR, COLD_START_SCRIPT.format(preload=preload, answer=HANDLER_ANSWER)))
+    ours_first = ours_first or launch
+    scripts = ((SKILL_DIR, COLD_START_SCRIPT.format(preload=preload, answer=our_answer), ours_first),
+               *((directory, COLD_START_SCRIPT.format(preload=preload, answer=HANDLER_ANSWER), launch)
+                 for directory in (BASELINE_DIR, *others)))
     samples: list[list[dict[str, float]]] = [[] for _ in scripts]
     for run in range(runs + 1):
-        for (directory, script), kept in zip(scripts, samples):
-            output = subprocess.run([sys.executable, "-c", script, str(directory), launch],
+        for (directory, script, event), kept in zip(scripts, samples):
+            output = subprocess.run([sys.executable, "-c", script, str(directory), event],
                                     env=env, check=True, capture_output=True, text=True).stdout
             if run:  # the first run only warms the bytecode cache
                 kept.append(json.loads(output.splitlines()[-1]))
@@ -159,30 +184,22 @@ def instructions(directory: Path, script: str, launch: str, env: dict[str, str])
     return int(re.search(r"refs:\s*([\d,]+)", result.stderr).group(1).replace(",", ""))
 
 
-def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str) -> tuple[int, int]:
+def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str, ours_first: str = "") -> tuple[int, int]:
     """Instructions of each skill's cold start beyond an interpreter whose handler does nothing."""
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
+    ours_first = ours_first or launch
     with tempfile.TemporaryDirectory() as empty:
         Path(empty, "lambda_function.py").write_text(EMPTY_HANDLER, encoding="utf-8")
         runs = ((SKILL_DIR, our_answer), (BASELINE_DIR, HANDLER_ANSWER), (Path(empty), HANDLER_ANSWER))
-        for directory, answer in runs:  # leave bytecode for the counted runs
+        events = (ours_first, launch, launch)
+        for (directory, answer), event in zip(runs, events):  # leave bytecode for the counted runs
             subprocess.run([sys.executable, "-c", COLD_START_SCRIPT.format(preload=preload, answer=answer),
-                            str(directory), launch], env=env, check=True, capture_output=True)
+                            str(directory), event], env=env, check=True, capture_output=True)
         with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
             ours, base, nothing = pool.map(
-                lambda run: instructions(run[0], COLD_START_SCRIPT.format(preload=preload, answer=run[1]),
-                                         launch, env), runs)
+                lambda run: instructions(run[0][0], COLD_START_SCRIPT.format(preload=preload, answer=run[0][1]),
+                                         run[1], env), zip(runs, events))
     return ours - nothing, base - nothing
-
-
-def boto3_import_ms(runs: int, env: dict[str, str]) -> float:
-    """CPU time a fresh interpreter spends importing boto3 and the ASK DynamoDB adapter."""
-    script = ("import time; c = time.process_time(); import boto3, ask_sdk_dynamodb.adapter; "
-              "print(time.process_time() - c)")
-    env = dict(env, AWS_DEFAULT_REGION="us-east-1")  # the adapter builds a boto3 resource as it is imported
-    samples = [float(subprocess.run([sys.executable, "-c", script], env=env, check=True, capture_output=True,
-                                    text=True).stdout) for _ in range(runs + 1)][1:]
-    return statistics.median(samples) * 1000
 
 
 def package_figures() -> tuple[int, int]:
@@ -206,6 +223,32 @@ def row(name: str, ours: float, base: float, unit: str) -> str:
     return f"  {name:<22} {ours:10.3f} {unit:<3} baseline {base:10.3f} {unit:<3} ratio {ours / base:5.2f}"
 
 
+def ratio_row(name: str, ours: float, others: list[float], unit: str) -> str:
+    """One figure of ours, then each comparison's figure and our ratio to it."""
+    cells = "".join(f"   {other:9.3f} {unit:<3} ratio {ours / other:5.2f}" for other in others)
+    return f"  {name:<22} {ours:9.3f} {unit:<3}{cells}"
+
+
+def start_dynalite() -> Any:
+    """A dynalite server with the profile table, or None when it cannot run here."""
+    sys.path.insert(0, str(ROOT / "tests" / "persistence"))
+    from dynalite import Dynalite, new_table_name
+    try:
+        server = Dynalite().start()
+    except Exception as exc:
+        print(f"(no DynamoDB figures: {exc})")
+        return None
+    server.table = new_table_name()
+    # In a child process: botocore in this one would be copied into every measured process's
+    # peak RSS (ru_maxrss survives fork and exec).
+    subprocess.run([sys.executable, "-c", (
+        "import sys; from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client; "
+        "DynamoDbProfileAdapter(sys.argv[1], dynamodb_client(endpoint_url=sys.argv[2], aws_access_key_id='bench', "
+        "aws_secret_access_key='bench', region_name='us-east-1'), create_table=True).client"),
+        server.table, server.endpoint_url], cwd=SKILL_DIR, check=True)
+    return server
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cold-runs", type=int, default=15)
@@ -213,50 +256,87 @@ def main() -> int:
     parser.add_argument("--no-package", action="store_true", help="skip building the package")
     parser.add_argument("--no-instructions", action="store_true",
                         help="skip counting cold-start instructions with valgrind (done when valgrind is installed)")
+    parser.add_argument("--no-dynamodb", action="store_true", help="skip the DynamoDB (dynalite) configurations")
+    parser.add_argument("--fact-sample", type=Path, default=None,
+                        help="the lambda/py folder of alexa-samples/skill-sample-python-fact, measured beside")
     args = parser.parse_args()
+    others = (args.fact_sample.resolve(),) if args.fact_sample else ()
+    header = "baseline" + (", fact sample" if others else "")
 
-    with tempfile.TemporaryDirectory() as state:
-        env = dict(os.environ, BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"), LOG_LEVEL="WARNING")
-        env.pop("BACK_PAIN_GUIDE_TABLE", None)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
-        # setuptools' distutils-precedence.pth puts an import hook in front of every import of a
-        # virtualenv; Lambda has none, so the hook stays off here (it would add to both skills).
-        env["SETUPTOOLS_USE_DISTUTILS"] = "stdlib"
-        counted = not args.no_instructions and shutil.which("valgrind") is not None
-        print(f"Cold start: import + first LaunchRequest, median of {args.cold_runs} fresh interpreters per skill"
-              + ("; instructions counted by valgrind, one run each" if counted else ""))
-        for title, preload, answer in COLD_START_SCENARIOS:
-            ours, base = cold_starts(args.cold_runs, env, preload, answer)
-            print(f" {title}")
-            print(row("CPU", ours["cpu"] * 1000, base["cpu"] * 1000, "ms"))
-            print(row("wall", ours["wall"] * 1000, base["wall"] * 1000, "ms"))
-            print(row("peak RSS", ours["rss_kb"] / 1024, base["rss_kb"] / 1024, "MiB"))
-            if counted:
-                ours_count, base_count = cold_start_instructions(env, preload, answer)
-                print(row("instructions", ours_count / 1e6, base_count / 1e6, "M"))
-        print(f"  on AWS the DynamoDB store also imports boto3 (from the runtime): "
-              f"{boto3_import_ms(args.cold_runs, env):.0f} ms more CPU, median of {args.cold_runs}")
+    server = None if args.no_dynamodb else start_dynalite()
+    try:
+        with tempfile.TemporaryDirectory() as state:
+            env = dict(os.environ, BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"), LOG_LEVEL="WARNING")
+            env.pop("BACK_PAIN_GUIDE_TABLE", None)
+            env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
+            # setuptools' distutils-precedence.pth puts an import hook in front of every import of a
+            # virtualenv; Lambda has none, so the hook stays off here (it would add to both skills).
+            env["SETUPTOOLS_USE_DISTUTILS"] = "stdlib"
+            stores = {"sqlite": env}
+            if server is not None:
+                stores["dynamodb"] = dict(env, BACK_PAIN_GUIDE_TABLE=server.table,
+                                          AWS_ENDPOINT_URL_DYNAMODB=server.endpoint_url, AWS_ACCESS_KEY_ID="bench",
+                                          AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
+            counted = not args.no_instructions and shutil.which("valgrind") is not None
+            print(f"Cold start: import + first request, median of {args.cold_runs} fresh interpreters per skill "
+                  f"(ours, then {header} answering a LaunchRequest)"
+                  + ("; instructions counted by valgrind, one run each" if counted else ""))
+            for title, preload, answer, first, store in COLD_START_SCENARIOS:
+                if store not in stores:
+                    continue
+                event = first_request(first)
+                ours, *theirs = cold_starts(args.cold_runs, stores[store], preload, answer, event, others)
+                print(f" {title}")
+                print(ratio_row("CPU", ours["cpu"] * 1000, [t["cpu"] * 1000 for t in theirs], "ms"))
+                print(ratio_row("wall", ours["wall"] * 1000, [t["wall"] * 1000 for t in theirs], "ms"))
+                print(ratio_row("peak RSS", ours["rss_kb"] / 1024, [t["rss_kb"] / 1024 for t in theirs], "MiB"))
+                if counted:
+                    ours_count, base_count = cold_start_instructions(stores[store], preload, answer, event)
+                    print(row("instructions", ours_count / 1e6, base_count / 1e6, "M"))
 
-        os.environ["BACK_PAIN_GUIDE_DB"] = env["BACK_PAIN_GUIDE_DB"]
-        from back_pain_guide.persistence import SqliteAdapter
-        from back_pain_guide.skill import build_skill, invoke
-        skill = build_skill(None)
-        ours_handler = lambda event, context: invoke(skill, event, context)  # noqa: E731
-        base_handler = load_handler(BASELINE_DIR, "baseline_lambda_function")
-        print(f"\nWarm latency: {args.calls} calls per kind, one process (skill without a store)")
-        print(f"  {'request':<20} {'median ms':>10} {'p99 ms':>8} {'baseline median':>16} {'ratio':>6}")
-        worst_p99 = 0.0
-        for kind, envelope in request_kinds().items():
-            mine, theirs = time_side_by_side(ours_handler, base_handler, envelope, args.calls)
-            median, p99, base_median = statistics.median(mine), percentile(mine, 0.99), statistics.median(theirs)
-            worst_p99 = max(worst_p99, p99)
-            print(f"  {kind:<20} {median:10.3f} {p99:8.3f} {base_median:16.3f} {median / base_median:6.2f}")
-        stored = build_skill(SqliteAdapter(Path(state) / "warm.sqlite3"))
-        launch = Device(user_id="amzn1.ask.account.warm").launch()
-        with_store = time_calls(lambda event, context: invoke(stored, event, context), launch, args.calls)
-        print(f"  {'LaunchRequest+SQLite':<20} {statistics.median(with_store):10.3f} "
-              f"{percentile(with_store, 0.99):8.3f}   (one profile read and write per launch)")
-        print(f"  worst p99 of the skill's own code: {worst_p99:.3f} ms")
+            os.environ["BACK_PAIN_GUIDE_DB"] = env["BACK_PAIN_GUIDE_DB"]
+            from back_pain_guide.persistence import SqliteAdapter
+            from back_pain_guide.skill import build_skill, invoke
+            skill = build_skill(None)
+            ours_handler = lambda event, context: invoke(skill, event, context)  # noqa: E731
+            compared = [load_handler(BASELINE_DIR, "baseline_lambda_function")]
+            for number, directory in enumerate(others):
+                sys.path.insert(0, str(directory))
+                compared.append(load_handler(directory, f"compared_lambda_function_{number}"))
+            print(f"\nWarm latency: {args.calls} calls per kind, one process, alternating call by call with "
+                  f"{header} (their LaunchRequest for the store rows)")
+            print(f"  {'request':<22} {'median ms':>9} {'p99':>7}   {header}: median, our ratio")
+            worst_p99 = 0.0
+            configurations: list[tuple[str, Callable[[dict, Any], dict], dict]] = [
+                (kind, ours_handler, envelope) for kind, envelope in request_kinds().items()]
+            stored = build_skill(SqliteAdapter(Path(state) / "warm.sqlite3"))
+            launch = Device(user_id="amzn1.ask.account.warm").launch()
+            configurations.append(("LaunchRequest+SQLite", lambda e, c: invoke(stored, e, c), launch))
+            if server is not None:
+                from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
+                dynamo = build_skill(DynamoDbProfileAdapter(server.table, dynamodb_client(
+                    endpoint_url=server.endpoint_url, aws_access_key_id="bench", aws_secret_access_key="bench",
+                    region_name="us-east-1")))
+                configurations.append(("LaunchRequest+DynamoDB", lambda e, c: invoke(dynamo, e, c), launch))
+            for kind, handler, envelope in configurations:
+                store_row = "+" in kind
+                calls = args.calls if not kind.endswith("DynamoDB") else max(50, args.calls // 20)
+                theirs_event = launch if store_row else envelope
+                mine, base = time_side_by_side(handler, compared[0], envelope, calls, theirs_event)
+                medians = [statistics.median(base)]
+                for other in compared[1:]:
+                    _, timings = time_side_by_side(handler, other, envelope, calls, launch)
+                    medians.append(statistics.median(timings))
+                median, p99 = statistics.median(mine), percentile(mine, 0.99)
+                if not store_row:
+                    worst_p99 = max(worst_p99, p99)
+                cells = "".join(f"   {m:7.3f} x{median / m:5.2f}" for m in medians)
+                print(f"  {kind:<22} {median:9.3f} {p99:7.3f}{cells}")
+            print(f"  worst p99 of the skill's own code: {worst_p99:.3f} ms (dynalite is a Node process on this "
+                  "machine; DynamoDB's own latency is not the skill's)")
+    finally:
+        if server is not None:
+            server.stop()
 
     if not args.no_package:
         size, files = package_figures()
