@@ -129,6 +129,12 @@ def run_case(case: Case, route: str) -> Outcome:
     return Outcome(case, OTHER, None, speech)
 
 
+def set_of(case: Case) -> str:
+    """The round a line was written in: "first" for emergencies.*/near_misses.*, else the file's prefix."""
+    prefix = case.source_file.split("_")[0] if "_" in case.source_file.split(".")[0] else "first"
+    return "first" if prefix in ("emergencies", "near") else prefix
+
+
 def share(part: int, whole: int) -> str:
     return f"{part}/{whole} ({100 * part / whole:.1f}%)" if whole else "-"
 
@@ -149,10 +155,11 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool, out=sys.stdou
     if before:
         out.write(f"words before the number: max {max(before)}, median {statistics.median(before):g} "
                   f"({sum(b <= 12 for b in before)}/{len(before)} within twelve)\n")
-    for key, label in (("label", "per sign / kind"), ("locale", "per locale"), ("context", "per context")):
+    for key, label in (("set", "per set (the round it was written in)"), ("label", "per sign / kind"),
+                       ("locale", "per locale"), ("context", "per context")):
         groups: dict[str, list[Outcome]] = defaultdict(list)
         for o in outcomes:
-            groups[getattr(o.case, key) if key != "label" else o.case.label].append(o)
+            groups[set_of(o.case) if key == "set" else getattr(o.case, key)].append(o)
         out.write(f"  {label}:\n")
         for name in sorted(groups):
             rows = groups[name]

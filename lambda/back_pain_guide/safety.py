@@ -35,7 +35,8 @@ _INTERJECTIONS = frozenset({"no", "nope", "nah", "yes", "yeah", "yep", "yup", "o
 # rather than negating what follows ("no numbness down below").
 _AFTER_ANSWER = frozenset({"i", "im", "ive", "id", "my", "but", "its", "it", "thats", "that", "not", "just", "only",
                            "no", "yes", "well", "actually", "sorry", "although", "though", "however", "instead",
-                           "the", "we", "he", "she", "hes", "shes", "theres", "there", "nah", "mate", "sir", "madam"})
+                           "the", "we", "he", "she", "hes", "shes", "theres", "there", "nah", "mate", "sir", "madam",
+                           "dont"})
 
 
 class Sign(NamedTuple):
@@ -72,6 +73,7 @@ class _Rule(NamedTuple):
     at_end: bool  # "I can't stand" ends the sentence; "I can't stand reality telly" is a dislike
     required: frozenset[str]  # the concepts, as a set: a rule is tried only when all are present
     in_checklist: bool  # only while the checklist asks about this sign: "it's coming very slowly" is a yes
+    after_call: bool  # only in the words after a call carrier ("call {someone}", "I need {to go to hospital}")
 
 
 class _Span(NamedTuple):
@@ -124,7 +126,7 @@ class EmergencyDetector:
                                          rule.get("when_asked") == "ignore", rule.get("needs_person", False),
                                          tuple(rule.get("unless", ())), rule.get("across_clauses", False),
                                          rule.get("at_end", False), frozenset(rule["all"]),
-                                         rule.get("in_checklist", False)))
+                                         rule.get("in_checklist", False), rule.get("after_call", False)))
         used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
         self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
         self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
@@ -174,7 +176,8 @@ class EmergencyDetector:
         return tuple(result)
 
     # --- the public entry points ----------------------------------------------------------
-    def detect(self, text: str | None, asked: bool | None = False, asking: str | None = None) -> Detection | None:
+    def detect(self, text: str | None, asked: bool | None = False, asking: str | None = None,
+               after_call: bool = False) -> Detection | None:
         """The most urgent sign the text describes, or None.
 
         ``asked``: True when the text is known to be a question whose question words (and
@@ -182,18 +185,21 @@ class EmergencyDetector:
         and gets a confirming question otherwise. None when it may or may not have been a
         question (a topic slot's words): a clear sign gets a confirming question.
         ``asking``: the id of the checklist question waiting for an answer, if any; words that
-        only hint at its sign ("it's coming out very slowly") then count too."""
-        return self.detect_words(words(text), asked, asking) if text else None
+        only hint at its sign ("it's coming out very slowly") then count too.
+        ``after_call``: the words came after a call carrier ("please call {for help}", "I need {to
+        go to hospital now}"), whose verb the intent took away: who or where to call counts too."""
+        return self.detect_words(words(text), asked, asking, after_call) if text else None
 
     def detect_words(self, text_words: Sequence[str], asked: bool | None = False,
-                     asking: str | None = None) -> Detection | None:
+                     asking: str | None = None, after_call: bool = False) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
-        found = self._detect(text_words, asked is True, asking)
+        found = self._detect(text_words, asked is True, asking, after_call)
         if asked is None and found is not None and found.is_clear:
             return Detection(found.sign, CHECK)
         return found
 
-    def _detect(self, text_words: Sequence[str], carried_question: bool, asking: str | None) -> Detection | None:
+    def _detect(self, text_words: Sequence[str], carried_question: bool, asking: str | None,
+                after_call: bool = False) -> Detection | None:
         if not text_words:
             return None
         text_words = self._normalised(text_words)
@@ -210,6 +216,9 @@ class EmergencyDetector:
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
+        # A question word inside a longer sign phrase is the sign's ("I can't work out whether I need to go").
+        cues = [c for c in cues if c.label not in ("marker", "condition") or not any(
+            _inside(c, span) and span.end - span.start > c.end - c.start for span in concepts)]
         context = _Context(text_words, cues, self._scope, self._present.find(text_words),
                            self._refers_back.find(text_words))
         opens = carried_question or self._opens_as_question(text_words)
@@ -238,7 +247,7 @@ class EmergencyDetector:
             if (opens or causal or here(questions)) and not (rule.request and requested):
                 # After a carrier phrase ("why do I {query}") the "I" may be gone too: only a
                 # question about a condition counts as general.
-                about_self = not about_condition and (carried_question or reported or first_person)
+                about_self = not about_condition and (carried_question or reported or first_person or has_person)
                 if not about_self or rule.ignored_when_asked:
                     return None  # a question about a condition informs; it never alarms
                 return CHECK
@@ -248,7 +257,7 @@ class EmergencyDetector:
         for rule in self._rules:
             if not rule.required <= present or (rule.needs_person and not has_person):
                 continue
-            if rule.in_checklist and asking not in rule.sign.answers:
+            if (rule.in_checklist and asking not in rule.sign.answers) or (rule.after_call and not after_call):
                 continue
             if best is not None and rule.confidence == CHECK:
                 continue  # a check is found already, and this rule can only give another check
@@ -315,9 +324,12 @@ def _uninverted(text_words: Sequence[str]) -> Sequence[str]:
 
 
 def _asks_what_causes(text_words: Sequence[str]) -> bool:
-    """ "can kidney stones cause a fever", "does sciatica make your legs weak": a causal question."""
-    return any(word in _CAUSAL and any(w in _MODALS for w in text_words[max(0, i - 5):i])
-               for i, word in enumerate(text_words))
+    """ "can kidney stones cause a fever", "does sciatica make your legs weak": a causal question.
+    A modal after its subject is a statement ("I can barely make it to the kitchen")."""
+    return any(word in _CAUSAL and any(
+        w in _MODALS and (j == 0 or text_words[j - 1] not in _PRONOUNS)
+        for j, w in enumerate(text_words[:i]) if j >= i - 5)
+        for i, word in enumerate(text_words))
 
 
 def _overlaps(a: _Span, b: _Span) -> bool:

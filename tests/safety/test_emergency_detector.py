@@ -120,3 +120,36 @@ def test_odd_text_never_breaks_the_detector(text):
 def test_life_threatening_signs_win_when_several_are_said():
     found = detector().detect("I can't wee and I have crushing chest pain")
     assert found is not None and found.sign.id == "chest_symptoms"
+
+
+@pytest.mark.parametrize("text, sign", [
+    # A modal after its subject is a statement, not "can X cause Y".
+    ("my legs are toast, both of them, like I can barely make it to the kitchen", "leg_weakness"),
+    # A question word inside a sign's own phrase is the sign's.
+    ("I can't work out whether I still need to go even after I've been", "bladder_bowel"),
+    # "no, don't ..." answers the skill; what follows is still said.
+    ("no don't give me stretches just get me help", "call_for_help"),
+    # Someone else's symptom with the subject taken away by a carrier ("my husband {symptom}").
+    ("is having back pain and now he is not able to have an erection", "saddle_numbness"),
+    ("i haven't had a poo for days and i don't feel like i need one", "bladder_bowel"),
+])
+def test_everyday_wording_of_the_eighth_round(text, sign):
+    found = detector().detect(text)
+    assert found is not None and found.sign.id == sign, found
+
+
+@pytest.mark.parametrize("text", [
+    "no my chest's fine it's only my back that hurts",
+    "i need to pee more since i started drinking more water",
+    "when should someone ring nine nine nine about back pain",
+    "i haven't had a poo for days",
+])
+def test_no_alarm_on_a_denial_a_habit_or_a_question(text):
+    found = detector().detect(text)
+    assert found is None or not found.is_clear, found
+
+
+def test_who_to_call_counts_only_after_a_call_carrier():
+    assert detector().detect("my husband", after_call=True).sign.id == "call_for_help"
+    assert detector().detect("my husband") is None
+    assert detector().detect("help with my posture", after_call=True) is None

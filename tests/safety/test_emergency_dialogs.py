@@ -111,3 +111,25 @@ def test_a_negation_is_not_an_alarm(listener):
     listener.open()
     speech = listener.say("my legs are not weak")
     assert listener.session_open and not speech.startswith("Call")
+
+
+@pytest.mark.parametrize("locale, utterance", [
+    ("en-GB", "please call for help"), ("en-US", "send someone please"), ("en-AU", "call my mum"),
+    ("en-IN", "call my son please"), ("en-CA", "i need to go to the hospital right now"),
+    ("en-GB", "ring my husband and tell him i need him here"), ("en-US", "please help me i'm in trouble"),
+    ("en-AU", "can someone take me to emergency"),
+])
+def test_who_or_where_to_call_after_a_call_carrier_is_a_call_for_help(make_listener, locale, utterance):
+    """The intent takes the call verb away ("call {details}"); who or where is left is enough."""
+    listener = make_listener(locale=locale)
+    listener.open()
+    assert_emergency_advice(listener, listener.say(utterance), locale)
+
+
+@pytest.mark.parametrize("utterance", ["help me understand sciatica", "i need help with my posture",
+                                       "help me find a good stretch for my back"])
+def test_help_with_a_topic_after_a_call_carrier_is_still_a_question(listener, utterance):
+    listener.open()
+    speech = listener.say(utterance)
+    assert "Alexa can't make the call" not in speech
+    assert listener.session_open

@@ -244,7 +244,7 @@ class CallForHelpIntentHandler(AbstractRequestHandler):
         text, resolved = slot_words(handler_input, DETAILS_SLOT)
         if not text.strip():
             return respond(handler_input, emergency_reply(voice, detector().signs.get(CALL_FOR_HELP)))
-        found = detector().detect(text[:MAX_QUESTION_CHARS])
+        found = detector().detect(text[:MAX_QUESTION_CHARS], after_call=True)
         sign = found.sign if found is not None else detector().signs.get(resolved) if resolved else None
         if sign is not None:
             return respond(handler_input, emergency_reply(voice, sign))
