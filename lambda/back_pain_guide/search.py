@@ -85,6 +85,7 @@ class Lexicon:
     off_topic: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # phrases by first word
     off_service: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     back_words: frozenset[str] = frozenset()
+    not_first_cry: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # "how long", "how many days"
 
     @cached_property
     def _first_cry_words(self) -> frozenset[str]:
@@ -95,7 +96,8 @@ class Lexicon:
         """ "my back hurts, what should I do", "I've done my back in": nothing but a call for
         first advice (its words all first-steps, domain or stop words, one of them first-steps)."""
         known = self._first_cry_words
-        return bool(words) and all(w in known for w in words) and any(w in self.first_steps for w in words)
+        return (bool(words) and all(w in known for w in words) and any(w in self.first_steps for w in words)
+                and not _has_phrase(words, self.not_first_cry))
 
     def is_off_topic(self, words: Sequence[str]) -> bool:
         """Another body part with no word of the back ("what's good for knee pain"), or a
@@ -124,6 +126,7 @@ class Lexicon:
             off_topic=_by_first_word(raw.get("off_topic", ())),
             off_service=_by_first_word(raw.get("off_service", ())),
             back_words=frozenset(w for p in raw.get("back_words", ()) for w in to_words(p)),
+            not_first_cry=_by_first_word(raw.get("not_first_cry", ())),
         )
 
 
