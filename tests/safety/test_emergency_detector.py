@@ -153,3 +153,23 @@ def test_who_to_call_counts_only_after_a_call_carrier():
     assert detector().detect("my husband", after_call=True).sign.id == "call_for_help"
     assert detector().detect("my husband") is None
     assert detector().detect("help with my posture", after_call=True) is None
+
+
+@pytest.mark.parametrize("text, sign", [
+    ("i have a fever and my back hurts", "high_fever"),
+    ("my back pain is worse after a poo", "bladder_bowel"),
+    ("it hurts my back when i pee", "bladder_bowel"),
+    ("my chest is sore as well", "chest_symptoms"),
+    ("i am not able to lift my foot properly", "leg_weakness"),
+])
+def test_a_sign_named_in_passing_gets_one_confirming_question(text, sign):
+    """Medium confidence: a fever, peeing, a poo or the chest said beside back pain is asked about
+    once ("Just to check: ..."), never guessed either way."""
+    found = detector().detect(text)
+    assert found is not None and found.sign.id == sign, found
+
+
+@pytest.mark.parametrize("text", ["why does my back hurt when i pee", "does a fever cause back pain",
+                                  "i don't have a fever", "i need to pee more at night"])
+def test_a_sign_named_in_a_question_or_denied_is_not_asked_about(text):
+    assert detector().detect(text, asked=True) is None
