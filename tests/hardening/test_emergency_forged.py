@@ -88,6 +88,9 @@ FORGERIES: dict[str, Callable[[dict[str, Any]], None]] = {
     "user a list": lambda e: e["session"].update(user=[]),
     "context missing": lambda e: e.pop("context"),
     "session missing": lambda e: e.pop("session"),
+    "timestamp not a date": lambda e: e["request"].update(timestamp="not a date"),
+    "timestamp a number": lambda e: e["request"].update(timestamp=1700000000),
+    "timestamp missing": lambda e: e["request"].pop("timestamp", None),
 }
 
 
