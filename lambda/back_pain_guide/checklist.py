@@ -85,6 +85,11 @@ class Checklist:
     def emergency_count(self) -> int:
         return sum(q.is_emergency for q in self.questions)
 
+    def count_for(self, state: State) -> int:
+        """How many questions the listener was told about: the emergency block ("I'll start with
+        eight questions") until they say to go on past the gate, then all of them."""
+        return self.gate if self.gate is not None and state.index < self.gate and not state.more else len(self)
+
     def start(self) -> Outcome:
         return Outcome(Result.ASK, State(), self.questions[0])
 

@@ -179,7 +179,7 @@ def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool)
     if state is not None:
         # At the gate after the emergency block, the screen asks whether to go on.
         text = voice.say("checklist_offer_more") if checklist().at_gate(state) else checklist().current(state).text
-        return apl.checklist_screen(voice, state, text, len(checklist()), reply.body)
+        return apl.checklist_screen(voice, state, text, checklist().count_for(state), reply.body)
     reading = session.reading
     topic = reading.topic if reading is not None and reply.card_title == reading.topic.title else None
     return apl.answer_screen(voice, reply, topic.sources if topic else ())
@@ -208,7 +208,7 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
         else:
             session.save_checklist(state, active=False)
             reply = reply._replace(
-                follow_up=voice.say("checklist_offer_resume", number=state.index + 1, count=len(checklist())),
+                follow_up=voice.say("checklist_offer_resume", number=state.index + 1, count=checklist().count_for(state)),
                 reprompt="", offer={"action": "resume_checklist"},
             )
 

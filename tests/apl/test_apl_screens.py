@@ -141,13 +141,26 @@ def test_the_checklist_question_on_a_screen(make_listener):
     document, screen = screen_of(listener)
     assert document == {k: v for k, v in json.loads((APL_DIR / "checklist.json").read_text()).items() if k != "description"}
     assert screen["question"] == QUESTIONS[0].text
-    assert f"1 of {len(QUESTIONS)}" in screen["title"]
-    assert screen["note"] == VOICE.say("checklist_intro", count=sum(q.is_emergency for q in QUESTIONS))
+    emergencies = sum(q.is_emergency for q in QUESTIONS)
+    # The count on the screen is the one the listener was just told ("I'll start with eight questions").
+    assert f"1 of {emergencies}" in screen["title"]
+    assert screen["note"] == VOICE.say("checklist_intro", count=emergencies)
     assert [b["value"] for b in screen["buttons"]] == ["yes", "no", "unsure"]
     listener.say("no")
     assert screen_of(listener)[1]["question"] == QUESTIONS[1].text and screen_of(listener)[1]["note"] == ""
     listener.say("purple monkey dishwasher")
     assert screen_of(listener)[1]["note"] == VOICE.say("checklist_need_answer")
+
+
+def test_past_the_emergency_block_the_screen_counts_every_question(make_listener):
+    listener = make_listener(screen=True)
+    listener.open()
+    listener.say("check my symptoms")
+    for _ in range(sum(q.is_emergency for q in QUESTIONS)):
+        listener.say("no")
+    listener.say("yes")  # go on past the gate
+    _, screen = screen_of(listener)
+    assert f"of {len(QUESTIONS)}" in screen["title"]
 
 
 @pytest.mark.parametrize("locale, digits", [("en-GB", "999"), ("en-AU", "000"), ("en-IN", "112, or 108 for an ambulance"), ("en-US", "911")])
