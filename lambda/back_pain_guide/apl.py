@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 TOKEN = "backPainGuide"
-ANSWER, CHECKLIST = "answer", "checklist"
-DOCUMENTS = (ANSWER, CHECKLIST)
+ANSWER, CHECKLIST, EXERCISE = "answer", "checklist", "exercise"
+DOCUMENTS = (ANSWER, CHECKLIST, EXERCISE)  # the exercise screen's data: handlers/exercises.py
 
 
 class Screen(NamedTuple):

@@ -12,7 +12,7 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_locale
+from ask_sdk_core.utils import get_intent_name, get_locale
 from ask_sdk_model import Response
 from ask_sdk_model.ui import SimpleCard
 
@@ -24,9 +24,9 @@ from .region import device_country
 from .speech import Reply, Voice, card_parts, to_ssml
 
 MAX_ASKED = 10
-OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist", "confirm_emergency")
+OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist", "confirm_emergency", "resume_routine")
 # Every session attribute the skill writes; anything else that comes back is dropped on arrival.
-SESSION_KEYS = frozenset({"reading", "asked", "offer", "checklist", "checklist_active", "last_reply"})
+SESSION_KEYS = frozenset({"reading", "asked", "offer", "checklist", "checklist_active", "last_reply", "routine"})
 # What the skill writes under one key stays far below this; a bigger value was not written here.
 MAX_ATTRIBUTE_CHARS = 8000
 
@@ -193,11 +193,14 @@ def with_safety_line(voice: Voice, reprompt: str) -> str:
     return f"{reprompt} {voice.say('safety_line')}"
 
 
-def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = False) -> Response:
+def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = False, in_routine: bool = False,
+            screen: apl.Screen | None = None) -> Response:
     """Turn a reply into the response: SSML, reprompt, card, APL screen; remember it for "repeat".
 
     If a checklist is under way and this reply is about something else, the follow-up
-    becomes the offer to go back to the checklist where the listener left it.
+    becomes the offer to go back to the checklist where the listener left it; the same for a
+    guided exercise routine (``exercises.aside``). ``screen``: what a screen shows instead of
+    the answer or checklist screen (an exercise).
     """
     session = Session(handler_input)
     voice = voice_for(handler_input)
@@ -211,6 +214,13 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
                 follow_up=voice.say("checklist_offer_resume", number=state.index + 1, count=checklist().count_for(state)),
                 reprompt="", offer={"action": "resume_checklist"},
             )
+    if not in_routine and "routine" in session.attrs:
+        from .exercises import aside  # only a session with a routine under way loads it
+        try:
+            intent = get_intent_name(handler_input)
+        except TypeError:  # not an intent request
+            intent = None
+        reply = aside(session.attrs, voice, reply, in_checklist or reply.end_session, intent)
 
     if reply.end_session:
         session.clear()
@@ -231,5 +241,5 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
         title, text = card_parts(reply)
         builder.set_card(SimpleCard(title=voice.spell(title), content=text))
     if apl.supports_apl(handler_input):
-        builder.add_directive(apl.render_directive(screen_for(session, voice, reply, in_checklist)))
+        builder.add_directive(apl.render_directive(screen or screen_for(session, voice, reply, in_checklist)))
     return builder.response

@@ -17,7 +17,7 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import IntentRequest, RequestEnvelope
 
 from .bounds import bounded_session_attributes
-from .handlers import builtins, checklist, errors, launch, lifecycle, questions, topics, touch
+from .handlers import builtins, checklist, errors, exercises, launch, lifecycle, questions, topics, touch
 from .conversation import DropUnknownSessionKeys
 from .profile import SaveProfileInterceptor
 from .region import TimeoutApiClient
@@ -46,11 +46,15 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
         questions.CallForHelpIntentHandler(),
         checklist.ChecklistTurnHandler(),          # while a checklist question waits for its answer
+        exercises.ExerciseTurnHandler(),           # while a guided routine (or its safety questions) is under way
         launch.LaunchRequestHandler(),
         lifecycle.SkillDisabledEventHandler(),     # the user disabled the skill: delete their profile
         touch.UserEventHandler(),                  # a touch on the screen: handled as the words it stands for
         checklist.ChecklistStartHandler(),
         checklist.PartlyIntentHandler(),           # "a little", "sort of" outside a checklist question
+        exercises.ExerciseStartHandler(),          # "guide me through some exercises"
+        exercises.PainIntentHandler(),             # "that hurts" outside a routine
+        exercises.RoutineControlHandler(),         # "slower", "pause", "resume" outside a routine
         topics.CausesIntentHandler(),
         topics.RemediesIntentHandler(),
         topics.DiagnosisIntentHandler(),

@@ -54,7 +54,7 @@ def test_documents_are_apl_with_layout_only(name):
     assert "import" not in document  # plain APL components, nothing from alexa-layouts
 
 
-COMPONENTS = {"Container", "Frame", "Text", "ScrollView", "TouchWrapper"}  # plain APL, no AlexaButton
+COMPONENTS = {"Container", "Frame", "Text", "ScrollView", "TouchWrapper", "VectorGraphic"}  # plain APL, no AlexaButton
 BINDING_ROOTS = {"screen", "data", "viewport", "state"}
 
 

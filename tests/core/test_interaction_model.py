@@ -22,6 +22,7 @@ HANDLED_INTENTS = {
     "UnsureIntent", "PartlyIntent", "QuestionIntent", "StatementIntent", "EmergencySignIntent", "CallForHelpIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
     "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.FallbackIntent", "AMAZON.RepeatIntent",
     "AMAZON.StartOverIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "ExerciseIntent", "PainIntent", "SlowerIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",  # guided exercises (#24)
 }
 
 

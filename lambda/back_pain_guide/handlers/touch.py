@@ -1,7 +1,8 @@
 """Touches on the screen: an APL UserEvent is answered exactly as the spoken words it stands for.
 
-The checklist screen's buttons send ``["answer", "yes" | "no" | "unsure"]``. Each becomes the
-intent a listener would have said (AMAZON.YesIntent, AMAZON.NoIntent, UnsureIntent) and goes to
+The checklist screen's buttons send ``["answer", "yes" | "no" | "unsure"]``, the exercise screen's
+``["answer", "pause" | "resume" | "next" | "stop"]``. Each becomes the intent a listener would have
+said (AMAZON.YesIntent, AMAZON.NoIntent, UnsureIntent, AMAZON.PauseIntent, ...) and goes to
 the same handlers, in the skill's order, that answer the spoken intent; anything else a screen
 might send is treated like words the skill did not understand (AMAZON.FallbackIntent).
 """
@@ -17,12 +18,13 @@ from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Intent, IntentConfirmationStatus, IntentRequest, Response
 
-from . import builtins, checklist
+from . import builtins, checklist, exercises
 
 logger = logging.getLogger(__name__)
 
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
-TOUCH_INTENTS = {"yes": "AMAZON.YesIntent", "no": "AMAZON.NoIntent", "unsure": "UnsureIntent"}
+TOUCH_INTENTS = {"yes": "AMAZON.YesIntent", "no": "AMAZON.NoIntent", "unsure": "UnsureIntent",
+                 **exercises.touch_values()}
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 
 
@@ -55,6 +57,9 @@ class UserEventHandler(AbstractRequestHandler):
         # The handlers that answer these intents when spoken, in the order skill.py tries them.
         self.spoken_handlers: tuple[AbstractRequestHandler, ...] = (
             checklist.ChecklistTurnHandler(),
+            exercises.ExerciseTurnHandler(),
+            exercises.RoutineControlHandler(),
+            builtins.StopCancelIntentHandler(),
             builtins.FallbackIntentHandler(),
             builtins.YesIntentHandler(),
             builtins.NoIntentHandler(),
