@@ -176,7 +176,8 @@ def test_a_real_question_during_the_checklist_is_answered_then_offers_to_go_back
     listener.say("check my symptoms")
     speech = listener.say("is it bad to lie in bed all day")
     assert listener.card["title"] == CONTENT.topics["stay_active"].title
-    assert speech.endswith(VOICE.say("checklist_offer_resume", number=1, count=sum(q.is_emergency for q in CONTENT.questions))  # the count they were told)
+    told = sum(q.is_emergency for q in CONTENT.questions)  # the count the listener was told
+    assert speech.endswith(VOICE.say("checklist_offer_resume", number=1, count=told))
     assert CONTENT.questions[0].text in listener.say("yes")
 
 
