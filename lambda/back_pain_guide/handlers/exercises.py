@@ -206,6 +206,17 @@ def words_said(handler_input: HandlerInput, state: ex.State | None, words: str, 
     return answer_question(handler_input, words, asked=asked)
 
 
+def _pain_in_slots(handler_input: HandlerInput, attrs: dict) -> bool:
+    """True when a routine is running and the words of any slot of the request say something hurts."""
+    data = ex.get_exercises()
+    state = ex.restore(attrs.get(ex.ATTRIBUTE), data)
+    if state is None or state.phase != ex.RUN:
+        return False
+    slots = getattr(getattr(handler_input.request_envelope.request, "intent", None), "slots", None) or {}
+    said = " ".join(v for v in (getattr(slot, "value", None) for slot in slots.values()) if isinstance(v, str))
+    return ex.mentions_pain(data, said[:1000])
+
+
 def _wanted(handler_input: HandlerInput) -> tuple[str | None, str]:
     words, resolved = slot_words(handler_input, ROUTINE_SLOT)
     return ex.choice(ex.get_exercises(), resolved, words), words
@@ -255,7 +266,9 @@ class ExerciseTurnHandler(AbstractRequestHandler):
         if not is_request_type("IntentRequest")(handler_input):
             return False
         attrs = Session(handler_input).attrs
-        return ex.ATTRIBUTE in attrs and get_intent_name(handler_input) in ROUTINE_INTENTS
+        if ex.ATTRIBUTE not in attrs:
+            return False
+        return get_intent_name(handler_input) in ROUTINE_INTENTS or _pain_in_slots(handler_input, attrs)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         intent = get_intent_name(handler_input)
@@ -263,6 +276,8 @@ class ExerciseTurnHandler(AbstractRequestHandler):
         state = ex.restore(Session(handler_input).attrs.get(ex.ATTRIBUTE), data)
         if state is None:  # tampered or stale: never past the safety questions
             return start(handler_input)
+        if intent not in ROUTINE_INTENTS:  # a topic's words that say something hurts ("it's really sore")
+            return stop_for_pain(handler_input)
         if intent in WORDS:
             words = slot_words(handler_input, WORDS[intent])[0]
             return words_said(handler_input, state, words, asked=intent == "QuestionIntent")
