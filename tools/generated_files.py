@@ -9,17 +9,23 @@ from typing import Callable, Mapping
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def write_or_check(files: Mapping[Path, str], *, check: bool, command: str) -> int:
-    """Writes each file's expected text; with ``check``, writes nothing and returns 1 if any differs."""
+def write_or_check(files: Mapping[Path, str | bytes], *, check: bool, command: str) -> int:
+    """Writes each file's expected text (or bytes, for a binary file); with ``check``, writes nothing
+    and returns 1 if any differs."""
     stale = []
     for path, text in files.items():
         shown = path.relative_to(ROOT) if ROOT in path.parents else path
         if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
+            current = (path.read_bytes() if isinstance(text, bytes) else path.read_text(encoding="utf-8")) \
+                if path.exists() else None
+            if current != text:
                 stale.append(str(shown))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
             print(f"wrote {shown}")
     if stale:
         print(f"stale, run `{command}`: " + ", ".join(stale), file=sys.stderr)
@@ -27,7 +33,7 @@ def write_or_check(files: Mapping[Path, str], *, check: bool, command: str) -> i
     return 0
 
 
-def generator_main(doc: str, expected_files: Callable[[], Mapping[Path, str]], command: str) -> int:
+def generator_main(doc: str, expected_files: Callable[[], Mapping[Path, str | bytes]], command: str) -> int:
     """The command line every generator shares: write its files, or with --check list the stale ones."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")

@@ -14,20 +14,18 @@ index is built once per process (the handler caches it); a query costs well unde
 millisecond (``make bench-questions``).
 
 Building the index takes a first question tens of milliseconds, so tools/build_index.py
-precomputes it into ``search_index.json``. That file is used only when it was built from
-exactly this index's inputs (the same checksum of the content's topics and spellings, the
-lexicon, the stem table and the code that builds it); otherwise the index is built here, so
-edited content is never ranked with a stale index.
+precomputes it into ``search_index.bin``, read lazily (``index_file``: a question decodes its own
+terms' postings and its best topic's passages, nothing else). That file is used only when it was
+built from exactly this index's inputs (the same checksum of the content's topics and spellings,
+the lexicon, the stem table and the code that builds it); otherwise the index is built here and
+read through the same format, so edited content is never ranked with a stale index.
 """
 from __future__ import annotations
 
-import binascii
 import json
 import math
 import os
-import sys
 import zlib
-from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -35,14 +33,16 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .content import Content, Topic
+from .index_file import IndexFile, read_checksum
 from .text import STEMS_PATH, stem
 from .text import words as to_words
 
 _HERE = os.path.dirname(os.path.abspath(__file__))  # os.path, like paths.py: no pathlib import on a request
 LEXICON_PATH = os.path.join(_HERE, "search_lexicon.json")
-INDEX_PATH = os.path.join(_HERE, "search_index.json")
+INDEX_PATH = os.path.join(_HERE, "search_index.bin")
 # Files the index is built from besides the content: the lexicon, the stem table, and its code.
-INDEX_INPUTS = (LEXICON_PATH, STEMS_PATH, os.path.join(_HERE, "search.py"), os.path.join(_HERE, "text.py"))
+INDEX_INPUTS = (LEXICON_PATH, STEMS_PATH, os.path.join(_HERE, "search.py"), os.path.join(_HERE, "text.py"),
+                os.path.join(_HERE, "index_file.py"))
 
 NAME_WEIGHT = 2.5         # a word in a topic's title or synonyms, against one in its text
 QUESTION_WEIGHT = 2.0     # a word in a topic's example questions, against one in its text
@@ -260,72 +260,11 @@ class IndexTables(NamedTuple):
     title_terms: list[list[str]]           # terms of each topic's title, in order
     passages: list[list[_Passage]]         # each topic's chunks, then its treatment
 
-    def to_json(self, checksum: int) -> str:
-        """The tables as JSON text. Floats are stored exactly, as base64 little-endian doubles
-        (parsing 15,000 decimal floats would cost about as much as building the index); the
-        order of the values is the order of the terms before them."""
-        postings = [[term, sorted(self.postings[term])] for term in sorted(self.postings)]
-        passages = [[[p.part, p.index, sorted(p.values)] for p in topic_passages] for topic_passages in self.passages]
-        data = {
-            "checksum": checksum,
-            "postings": postings,
-            "posting_values": _pack([self.postings[term][position] for term, positions in postings
-                                     for position in positions]),
-            "idf_values": _pack([self.idf[term] for term, _ in postings]),
-            "name_terms": [sorted(terms) for terms in self.name_terms],
-            "title_terms": self.title_terms,
-            "passages": passages,
-            "passage_values": _pack([p.values[term] for topic_passages in self.passages for p in topic_passages
-                                     for term in sorted(p.values)]),
-        }
-        return json.dumps(data, ensure_ascii=True, separators=(",", ":")) + "\n"
-
-    @classmethod
-    def from_json(cls, data: dict) -> "IndexTables":
-        """The tables ``to_json`` wrote (already parsed); ValueError if the values do not fit."""
-        runs = _runs(_unpack(data["posting_values"]), [len(positions) for _, positions in data["postings"]])
-        postings = {term: dict(zip(positions, run)) for (term, positions), run in zip(data["postings"], runs)}
-        idf = _unpack(data["idf_values"])
-        if len(idf) != len(postings):
-            raise ValueError("search index: the idf values do not match the terms")
-        passage_sizes = [len(terms) for passages in data["passages"] for _, _, terms in passages]
-        runs = iter(_runs(_unpack(data["passage_values"]), passage_sizes))
-        return cls(
-            postings=postings,
-            idf=dict(zip(postings, idf)),
-            name_terms=[frozenset(terms) for terms in data["name_terms"]],
-            title_terms=data["title_terms"],
-            passages=[[_Passage(part, index, dict(zip(terms, next(runs)))) for part, index, terms in passages]
-                      for passages in data["passages"]],
-        )
-
-
-def _runs(values: list[float], sizes: list[int]) -> list[list[float]]:
-    """``values`` cut, in order, into runs of the given sizes; ValueError unless they add up."""
-    if sum(sizes) != len(values):
-        raise ValueError("search index: the stored values do not match their terms")
-    runs, start = [], 0
-    for size in sizes:
-        runs.append(values[start:start + size])
-        start += size
-    return runs
-
-
-def _pack(values: list[float]) -> str:
-    """Floats as base64 text of little-endian IEEE doubles (exact, and quick to read back; binascii
-    rather than the base64 module, which costs a cold start a millisecond to import)."""
-    packed = array("d", values)
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return binascii.b2a_base64(packed.tobytes(), newline=False).decode("ascii")
-
-
-def _unpack(text: str) -> list[float]:
-    """The floats ``_pack`` wrote."""
-    packed = array("d", binascii.a2b_base64(text, strict_mode=True))
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return packed.tolist()
+    def to_bytes(self, checksum: int) -> bytes:
+        """The tables in the file format of ``index_file`` (floats exact, as IEEE doubles)."""
+        from .index_file import pack
+        return pack(self.postings, self.name_terms, self.title_terms,
+                    [[(p.part, p.index, p.values) for p in passages] for passages in self.passages], checksum)
 
 
 def _idf(count: int, frequency: int) -> float:
@@ -335,25 +274,36 @@ def _idf(count: int, frequency: int) -> float:
 
 def inputs_checksum(content: Content) -> int:
     """CRC-32 of everything the index is built from: the content's topics (in order) and locale
-    spellings, and the files in ``INDEX_INPUTS``."""
-    used = [list(content.topics.values()), {code: dict(info.spellings) for code, info in content.locales.items()}]
-    checksum = zlib.crc32(json.dumps(used, sort_keys=True).encode("utf-8"))
+    spellings, and the files in ``INDEX_INPUTS``. The topics' fields are joined with control
+    characters and each tuple's length (a quarter of the time ``json.dumps`` took at ten times
+    today's content)."""
+    parts: list[str] = []
+    for topic in content.topics.values():
+        for value in topic:
+            if type(value) is tuple:
+                parts.append(str(len(value)))
+                parts.extend(value)
+            else:
+                parts.append(value)
+    checksum = zlib.crc32("\x1f".join(parts).encode("utf-8"))
+    spellings = {code: dict(info.spellings) for code, info in content.locales.items()}
+    checksum = zlib.crc32(json.dumps(spellings, sort_keys=True).encode("utf-8"), checksum)
     for path in INDEX_INPUTS:
         with open(path, "rb") as file:
             checksum = zlib.crc32(file.read(), checksum)
     return checksum
 
 
-def load_tables(content: Content, path: str | os.PathLike[str] = INDEX_PATH) -> IndexTables | None:
-    """The precomputed tables (tools/build_index.py), or None if they are missing or were not
+def load_tables(content: Content, path: str | os.PathLike[str] = INDEX_PATH) -> IndexFile | None:
+    """The precomputed index (tools/build_index.py), or None if it is missing, damaged or was not
     built from exactly this content and these inputs."""
     try:
-        with open(path, encoding="utf-8") as file:
-            data = json.load(file)
-        if not isinstance(data, dict) or data.get("checksum") != inputs_checksum(content):
+        with open(path, "rb") as file:
+            data = file.read()
+        if read_checksum(data) != inputs_checksum(content):
             return None
-        return IndexTables.from_json(data)
-    except (OSError, ValueError):
+        return IndexFile(data)
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
@@ -448,33 +398,46 @@ class TopicIndex:
         self._topics: list[Topic] = list(content.topics.values())
         self._position = {t.id: i for i, t in enumerate(self._topics)}
         # A lexicon given by the caller is not the one the precomputed tables were built with.
-        tables = load_tables(content) if lexicon is None else None
-        if tables is None:
-            tables = build_tables(self._topics, self.analyzer)
-        self._use(tables)
+        stored = load_tables(content) if lexicon is None else None
+        if stored is None:  # built here, then read through the same format as the file
+            stored = IndexFile(build_tables(self._topics, self.analyzer).to_bytes(0))
+        self._use(stored)
 
-    def _use(self, tables: IndexTables) -> None:
-        """Takes the tables, and what follows from them."""
-        self._postings, self._idf = tables.postings, tables.idf
-        self._name_terms, self._title_terms, self._passages = tables.name_terms, tables.title_terms, tables.passages
-        # A stem pair counts only when both stems mean something on their own.
-        self._pairable = frozenset(t for t, idf in self._idf.items() if " " not in t and idf >= PAIR_MIN_IDF)
+    def _use(self, stored: IndexFile) -> None:
+        """Takes the index, and what follows from it. Terms and topics are read from it as
+        questions need them (``index_file``), so loading costs the same whatever the content's size."""
+        self._stored = stored
+        self._postings_of = stored.postings
         # The bar scales with the content: one rare word matched in a topic's text about clears it.
         rarest = math.log(1 + (len(self._topics) - 0.5) / 1.5)
         self.min_score = MIN_SCORE_SHARE * rarest
         self._unknown_idf = UNKNOWN_IDF_SHARE * rarest
-        self._passage_terms = [frozenset().union(*(p.values for p in passages)) for passages in self._passages]
+
+    def _postings(self, term: str) -> Mapping[int, float]:
+        """Topic position -> the term's saturated, idf-weighted value (empty if no topic has it)."""
+        found = self._postings_of(term)
+        return _NO_POSTINGS if found is None else found
+
+    def _idf(self, term: str) -> float | None:
+        """The term's idf over topics (as the index was built: from how many topics have it), or None."""
+        found = self._postings_of(term)
+        return None if found is None else _idf(len(self._topics), len(found))
+
+    def _pairable(self, term: str) -> bool:
+        """A stem pair counts only when both stems mean something on their own."""
+        idf = self._idf(term)
+        return idf is not None and idf >= PAIR_MIN_IDF
 
     # --- ranking ------------------------------------------------------------------------------
     def _query(self, question: Sequence[str], context: Sequence[str]) -> _Query:
         """The question's terms and weights, from its words."""
         weights, own, origins = self.analyzer.question_terms(question)
-        weights = {t: w for t, w in weights.items() if " " not in t or self._pairable.issuperset(t.split(" "))}
+        weights = {t: w for t, w in weights.items() if " " not in t or all(map(self._pairable, t.split(" ")))}
         current = context[-1] if context else None
         anaphora = current in self._position and self.analyzer.has_anaphora(question)
         if anaphora:
             # "is it serious" after sciatica: the question is about the current topic.
-            for term in self._title_terms[self._position[current]]:
+            for term in self._stored.topic(self._position[current]).title_terms:
                 weights.setdefault(term, EXPANSION_WEIGHT)
         return _Query(weights, own, origins, anaphora)
 
@@ -496,13 +459,13 @@ class TopicIndex:
         """Every topic's sum of the question's weighted postings by position, added in term order."""
         totals = [0.0] * len(self._topics)
         for term, weight in weights.items():
-            for position, value in self._postings.get(term, _NO_POSTINGS).items():
+            for position, value in self._postings(term).items():
                 totals[position] += weight * value
         return totals
 
     def _top_coverage(self, query: _Query, context: Sequence[str], top: int) -> float:
         """The coverage (``_coverage``) of the best topic, at position ``top``."""
-        matched = {t for t in query.weights if top in self._postings.get(t, _NO_POSTINGS)}
+        matched = {t for t in query.weights if top in self._postings(t)}
         points_at_top = query.anaphora and self._topics[top].id == context[-1]
         return self._coverage(query, matched, points_at_top)
 
@@ -517,7 +480,7 @@ class TopicIndex:
         if query.anaphora and recent:
             # "does it go away" leans to the current topic only if the topic speaks of going away;
             # "how long does it last" after sciatica is better answered by how long pain lasts.
-            if any(recent[-1] in self._postings.get(t, ()) for t in query.own):
+            if any(recent[-1] in self._postings(t) for t in query.own):
                 totals[recent[-1]] *= 1 + CURRENT_BOOST
 
     def _coverage(self, query: _Query, matched: set[str], points_at_top: bool = False) -> float:
@@ -531,7 +494,9 @@ class TopicIndex:
         standing_in = set().union(*(origins[t] for t in matched if t in origins)) if origins else set()
         total = hit = self._unknown_idf / UNKNOWN_IDF_SHARE if points_at_top else 0.0
         for term in set(query.own):
-            idf = self._idf.get(term, self._unknown_idf)
+            idf = self._idf(term)
+            if idf is None:
+                idf = self._unknown_idf
             total += idf
             if term in matched:
                 hit += idf
@@ -569,16 +534,16 @@ class TopicIndex:
         """The topic with the passage that best answers what the question asks beyond the
         topic's name: "what is sciatica" reads the first chunk, "how is sciatica treated" the
         treatment."""
-        names, in_passages = self._name_terms[position], self._passage_terms[position]
+        record = self._stored.topic(position)
+        names, in_passages = record.name_terms, record.passage_terms
         # A term that no passage has adds nothing to any passage's value, so it is left out.
         asked = [(term, weight) for term, weight in weights.items() if term in in_passages and term not in names]
-        best: tuple[float, _Passage] | None = None
-        for order, passage in enumerate(self._passages[position]):
-            values = passage.values
+        best: tuple[float, str, int] | None = None
+        for order, (part, index, values) in enumerate(record.passages):
             value = sum([weight * values.get(term, 0.0) for term, weight in asked])
             if order == 0:
                 value += FIRST_CHUNK_EDGE
             if best is None or value > best[0]:
-                best = (value, passage)
+                best = (value, part, index)
         topic = self._topics[position]
-        return Hit(topic, score) if best is None else Hit(topic, score, best[1].part, best[1].index)
+        return Hit(topic, score) if best is None else Hit(topic, score, best[1], best[2])

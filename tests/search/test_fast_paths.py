@@ -83,12 +83,12 @@ def test_the_passage_read_is_the_one_every_asked_term_picks():
             continue
         position = ranker._position[hits[0].topic.id]
         weights = ranker._query(words(question), []).weights
-        names = ranker._name_terms[position]
-        values = [sum(w * p.values.get(t, 0.0) for t, w in weights.items() if t not in names)
-                  for p in ranker._passages[position]]
+        record = ranker._stored.topic(position)
+        values = [sum(w * passage_values.get(t, 0.0) for t, w in weights.items() if t not in record.name_terms)
+                  for _, _, passage_values in record.passages]
         values[0] += FIRST_CHUNK_EDGE
-        best = ranker._passages[position][values.index(max(values))]
-        assert (hits[0].part, hits[0].index) == (best.part, best.index), question
+        part, chunk, _ = record.passages[values.index(max(values))]
+        assert (hits[0].part, hits[0].index) == (part, chunk), question
 
 
 def test_a_hit_is_still_read_by_name():

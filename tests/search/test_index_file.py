@@ -1,4 +1,4 @@
-"""The precomputed search index (tools/build_index.py -> search_index.json): current, used when
+"""The precomputed search index (tools/build_index.py -> search_index.bin): current, used when
 it was built from these very inputs, never when anything it was built from has changed, and
 ranking exactly (bit for bit) as the index built from the content does."""
 from __future__ import annotations
@@ -14,7 +14,8 @@ import pytest
 
 from back_pain_guide import search
 from back_pain_guide.content import Content, get_content, load_content
-from back_pain_guide.search import Analyzer, IndexTables, Lexicon, TopicIndex, build_tables, load_tables
+from back_pain_guide.search import (Analyzer, IndexTables, Lexicon, TopicIndex, build_tables, inputs_checksum,
+                                    load_tables)
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION_FILES = (ROOT / "tests" / "search" / "eval_questions.json", ROOT / "tests" / "search" / "holdout_questions.json")
@@ -74,9 +75,9 @@ def test_index_file_is_a_reasonable_size() -> None:
 
 def test_loaded_tables_equal_the_computed_ones() -> None:
     content = get_content()
-    tables = load_tables(content)
-    assert tables is not None
-    assert tables == build_tables(list(content.topics.values()), Analyzer(Lexicon.load(content)))
+    assert load_tables(content) is not None
+    computed_tables = build_tables(list(content.topics.values()), Analyzer(Lexicon.load(content)))
+    assert Path(search.INDEX_PATH).read_bytes() == computed_tables.to_bytes(inputs_checksum(content))
 
 
 def test_loaded_index_scores_and_ranks_bit_for_bit_as_the_computed_one(indexes) -> None:
@@ -136,17 +137,23 @@ def test_an_edited_input_file_makes_the_file_stale(tmp_path: Path, monkeypatch) 
 
 @pytest.mark.parametrize("text", [None, "", "not json", "[]", '{"checksum": 1}'])
 def test_a_missing_or_broken_file_is_not_loaded(tmp_path: Path, text: str | None) -> None:
-    path = tmp_path / "search_index.json"
+    path = tmp_path / "search_index.bin"
     if text is not None:
         path.write_text(text, encoding="utf-8")
     assert load_tables(get_content(), path) is None
 
 
-def test_a_current_file_whose_values_do_not_fit_is_not_loaded(tmp_path: Path) -> None:
-    data = json.loads(Path(search.INDEX_PATH).read_text(encoding="utf-8"))
-    data["posting_values"] = search._pack(search._unpack(data["posting_values"])[:-1])  # one value fewer
-    path = tmp_path / "search_index.json"
-    path.write_text(json.dumps(data), encoding="utf-8")
+@pytest.mark.parametrize("damage", ["one byte changed", "cut short", "one byte more"])
+def test_a_current_file_that_was_damaged_is_not_loaded(tmp_path: Path, damage: str) -> None:
+    data = bytearray(Path(search.INDEX_PATH).read_bytes())
+    if damage == "one byte changed":
+        data[len(data) // 2] ^= 0x01  # a posting value or term, past the header
+    elif damage == "cut short":
+        del data[-8:]  # the last passage value
+    else:
+        data += b"\0"
+    path = tmp_path / "search_index.bin"
+    path.write_bytes(bytes(data))
     assert load_tables(get_content(), path) is None
 
 
