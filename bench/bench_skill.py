@@ -26,6 +26,10 @@ profile) and warm (a returning user's launch), each side by side with the baseli
 alexa-samples/skill-sample-python-fact, fetched to a temporary folder; never committed) beside them.
 
 Package: the function as `sam build` makes it (lambda/Makefile, no boto3), zipped.
+
+Content scale (bench/bench_index_scale.py; skipped with --no-scale): the first free-form question
+of a cold start with today's content and with synthetic content --scale times as big (words
+varied, so the vocabulary grows too): content load, index load, whole turn and peak RSS.
 """
 from __future__ import annotations
 
@@ -257,6 +261,9 @@ def main() -> int:
     parser.add_argument("--no-instructions", action="store_true",
                         help="skip counting cold-start instructions with valgrind (done when valgrind is installed)")
     parser.add_argument("--no-dynamodb", action="store_true", help="skip the DynamoDB (dynalite) configurations")
+    parser.add_argument("--no-scale", action="store_true", help="skip the synthetic-content index benchmark")
+    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10],
+                        help="content sizes (multiples of today's) for the index benchmark")
     parser.add_argument("--fact-sample", type=Path, default=None,
                         help="the lambda/py folder of alexa-samples/skill-sample-python-fact, measured beside")
     args = parser.parse_args()
@@ -342,6 +349,10 @@ def main() -> int:
         size, files = package_figures()
         print(f"\nPackage (sam build via lambda/Makefile, boto3 from the runtime): "
               f"{size / 1024 / 1024:.2f} MiB zipped, {files} files")
+    if not args.no_scale:
+        import bench_index_scale
+        print()
+        bench_index_scale.report(bench_index_scale.measure(args.scale, args.cold_runs), args.cold_runs)
     return 0
 
 

@@ -22,10 +22,14 @@ def write_or_check(files: Mapping[Path, str | bytes], *, check: bool, command: s
                 stale.append(str(shown))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
+            # Written beside, then renamed over: a process that has the old file mapped
+            # (the search index) keeps reading the old file, never a half-written one.
+            partial = path.with_name(path.name + ".partial")
             if isinstance(text, bytes):
-                path.write_bytes(text)
+                partial.write_bytes(text)
             else:
-                path.write_text(text, encoding="utf-8")
+                partial.write_text(text, encoding="utf-8")
+            partial.replace(path)
             print(f"wrote {shown}")
     if stale:
         print(f"stale, run `{command}`: " + ", ".join(stale), file=sys.stderr)

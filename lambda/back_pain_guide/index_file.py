@@ -7,8 +7,10 @@ is laid out for lookup where it lies:
 
     magic (8 bytes) | header length (4 bytes, little-endian) | header (JSON) | sections
 
-The header holds the inputs' checksum, a CRC-32 of the sections (a damaged file is never
-used), the counts and each section's offset and size. Sections: the terms, sorted by their
+The header holds the inputs' checksum, the counts and each section's offset and size; a file
+whose sections do not add up to its length, or do not fit together, is never used. (The file
+comes from the build, like the code beside it: its bytes are not checksummed at every cold
+start, which would cost time in proportion to the content.) Sections: the terms, sorted by their
 UTF-8 bytes and concatenated, with their start offsets (a term is found by binary search); per
 term the start of its postings in two parallel arrays, topic positions and saturated,
 idf-weighted values (IEEE doubles, exact); per topic a small JSON record (name terms, title
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 import json
 import sys
-import zlib
 from array import array
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
 
-MAGIC = b"BPGIDX2\n"
+if TYPE_CHECKING:
+    from mmap import mmap
+
+MAGIC = b"BPGIDX3\n"
 _LENGTH_BYTES = 4
 MAX_CACHED_TERMS = 50_000  # questions can say any word; past this, the term cache starts again
 _SECTIONS = ("term_text", "term_starts", "posting_starts", "posting_topics", "posting_values",
@@ -53,6 +57,13 @@ def _read_array(code: str, data: bytes | memoryview) -> list[Any]:
     if sys.byteorder == "big":
         packed.byteswap()
     return packed.tolist()
+
+
+def _offsets(data: memoryview) -> Sequence[int]:
+    """A section of 4-byte offsets, read where it lies (copied only on a big-endian machine)."""
+    if sys.byteorder == "little":
+        return data.cast("I")
+    return _read_array("I", data)
 
 
 def _starts(sizes: Iterable[int]) -> list[int]:
@@ -96,12 +107,12 @@ def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Itera
         body.append(sections[name])
         offset += len(sections[name])
     joined = b"".join(body)
-    header = json.dumps({"checksum": checksum, "body_crc32": zlib.crc32(joined), "terms": len(terms),
-                         "topics": len(records), "sections": layout}, separators=(",", ":")).encode("ascii")
+    header = json.dumps({"checksum": checksum, "size": len(joined), "terms": len(terms), "topics": len(records),
+                         "sections": layout}, separators=(",", ":")).encode("ascii")
     return MAGIC + len(header).to_bytes(_LENGTH_BYTES, "little") + header + joined
 
 
-def read_checksum(data: bytes) -> int | None:
+def read_checksum(data: bytes | mmap) -> int | None:
     """The inputs' checksum recorded in the file's header, or None if ``data`` is no index file."""
     try:
         return _header(data)[0]["checksum"]
@@ -109,7 +120,7 @@ def read_checksum(data: bytes) -> int | None:
         return None
 
 
-def _header(data: bytes) -> tuple[dict[str, Any], int]:
+def _header(data: bytes | mmap) -> tuple[dict[str, Any], int]:
     if data[:len(MAGIC)] != MAGIC:
         raise ValueError("search index: not an index file")
     start = len(MAGIC) + _LENGTH_BYTES
@@ -121,37 +132,42 @@ def _header(data: bytes) -> tuple[dict[str, Any], int]:
 
 
 class IndexFile:
-    """An index file held as bytes; terms and topics are decoded when first asked for.
+    """An index file, as bytes or mapped from disk; terms and topics are decoded when first asked for.
 
-    Raises ValueError at once if the file is damaged (its sections' CRC, sizes or counts), so a
-    question never finds out halfway through."""
+    Raises ValueError at once if the file's sections do not add up or fit together (a file cut
+    short or grown), so a question never finds out halfway through. Nothing is copied or
+    decoded here beyond the header: every section is read where it lies."""
 
-    def __init__(self, data: bytes) -> None:
+    def __init__(self, data: bytes | mmap) -> None:
         header, body_start = _header(data)
+        if len(data) - body_start != header["size"]:
+            raise ValueError("search index: the file is not the size its header says")
         body = memoryview(data)[body_start:]
-        if zlib.crc32(body) != header["body_crc32"]:
-            raise ValueError("search index: damaged (checksum of its sections)")
         section: dict[str, memoryview] = {}
+        expected = 0
         for name in _SECTIONS:
             offset, size = header["sections"][name]
-            if offset < 0 or size < 0 or offset + size > len(body):
-                raise ValueError(f"search index: section {name} out of bounds")
+            if offset != expected or size < 0 or offset + size > len(body):
+                raise ValueError(f"search index: section {name} out of place")
             section[name] = body[offset:offset + size]
+            expected = offset + size
         self.checksum: int = header["checksum"]
         self.term_count: int = header["terms"]
         self.topic_count: int = header["topics"]
-        self._term_text = bytes(section["term_text"])  # bytes: slices of it compare as bytes
-        self._term_starts = _read_array("I", section["term_starts"])
-        self._posting_starts = _read_array("I", section["posting_starts"])
+        # Terms are sliced from the file's bytes (slices of bytes compare, a memoryview's do not).
+        self._data, self._term_base = data, body_start + header["sections"]["term_text"][0]
+        self._term_size = header["sections"]["term_text"][1]
+        self._term_starts = _offsets(section["term_starts"])
+        self._posting_starts = _offsets(section["posting_starts"])
         self._posting_topics, self._posting_values = section["posting_topics"], section["posting_values"]
-        self._topic_starts = _read_array("I", section["topic_starts"])
+        self._topic_starts = _offsets(section["topic_starts"])
         self._topic_records = section["topic_records"]
-        self._passage_starts = _read_array("I", section["passage_starts"])
+        self._passage_starts = _offsets(section["passage_starts"])
         self._passage_values = section["passage_values"]
         counts = ((self._term_starts, self.term_count), (self._posting_starts, self.term_count),
                   (self._topic_starts, self.topic_count), (self._passage_starts, self.topic_count))
         if any(len(starts) != count + 1 for starts, count in counts) or \
-                self._term_starts[-1] != len(self._term_text) or \
+                self._term_starts[-1] != self._term_size or \
                 self._posting_starts[-1] * 4 != len(self._posting_topics) or \
                 self._posting_starts[-1] * 8 != len(self._posting_values) or \
                 self._topic_starts[-1] != len(self._topic_records) or \
@@ -163,15 +179,15 @@ class IndexFile:
     def _find(self, term: str) -> int:
         """The term's number (its place in sorted order), or -1."""
         wanted = term.encode("utf-8")
-        text, starts = self._term_text, self._term_starts
+        data, base, starts = self._data, self._term_base, self._term_starts
         low, high = 0, self.term_count
         while low < high:
             middle = (low + high) // 2
-            if text[starts[middle]:starts[middle + 1]] < wanted:
+            if data[base + starts[middle]:base + starts[middle + 1]] < wanted:
                 low = middle + 1
             else:
                 high = middle
-        if low < self.term_count and text[starts[low]:starts[low + 1]] == wanted:
+        if low < self.term_count and data[base + starts[low]:base + starts[low + 1]] == wanted:
             return low
         return -1
 

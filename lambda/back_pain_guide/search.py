@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import math
+import mmap
 import os
 import zlib
 from collections import Counter, defaultdict
@@ -299,7 +300,9 @@ def load_tables(content: Content, path: str | os.PathLike[str] = INDEX_PATH) -> 
     built from exactly this content and these inputs."""
     try:
         with open(path, "rb") as file:
-            data = file.read()
+            # Mapped, not read: only the pages a question touches are ever loaded. The generator
+            # replaces the file rather than rewriting it, so a running process keeps its copy.
+            data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
         if read_checksum(data) != inputs_checksum(content):
             return None
         return IndexFile(data)

@@ -143,15 +143,17 @@ def test_a_missing_or_broken_file_is_not_loaded(tmp_path: Path, text: str | None
     assert load_tables(get_content(), path) is None
 
 
-@pytest.mark.parametrize("damage", ["one byte changed", "cut short", "one byte more"])
+@pytest.mark.parametrize("damage", ["cut short", "one byte more", "another format", "header not JSON"])
 def test_a_current_file_that_was_damaged_is_not_loaded(tmp_path: Path, damage: str) -> None:
     data = bytearray(Path(search.INDEX_PATH).read_bytes())
-    if damage == "one byte changed":
-        data[len(data) // 2] ^= 0x01  # a posting value or term, past the header
-    elif damage == "cut short":
+    if damage == "cut short":
         del data[-8:]  # the last passage value
-    else:
+    elif damage == "one byte more":
         data += b"\0"
+    elif damage == "another format":
+        data[:8] = b"BPGIDX0\n"
+    else:
+        data[12] = ord("!")  # the header's opening brace
     path = tmp_path / "search_index.bin"
     path.write_bytes(bytes(data))
     assert load_tables(get_content(), path) is None
