@@ -36,7 +36,7 @@ _INTERJECTIONS = frozenset({"no", "nope", "nah", "yes", "yeah", "yep", "yup", "o
 _AFTER_ANSWER = frozenset({"i", "im", "ive", "id", "my", "but", "its", "it", "thats", "that", "not", "just", "only",
                            "no", "yes", "well", "actually", "sorry", "although", "though", "however", "instead",
                            "the", "we", "he", "she", "hes", "shes", "theres", "there", "nah", "mate", "sir", "madam",
-                           "dont"})
+                           "dont", "wait", "actually", "hang", "hold", "never", "sorry"})
 
 
 class Sign(NamedTuple):
@@ -216,17 +216,22 @@ class EmergencyDetector:
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
-        # A question word inside a longer sign phrase is the sign's ("I can't work out whether I need to go").
+        # A question word inside a longer sign phrase is the sign's ("I can't work out whether I need
+        # to go"), and inside a question about one's own symptoms it asks about them ("what does it
+        # mean if both my legs are getting weak"), not about a condition.
+        holders = [*concepts, *(c for c in cues if c.label == "report")]
         cues = [c for c in cues if c.label not in ("marker", "condition") or not any(
-            _inside(c, span) and span.end - span.start > c.end - c.start for span in concepts)]
+            _inside(c, span) and span.end - span.start > c.end - c.start for span in holders)]
         context = _Context(text_words, cues, self._scope, self._present.find(text_words),
                            self._refers_back.find(text_words))
         opens = carried_question or self._opens_as_question(text_words)
-        questions = [c.start for c in cues if c.label in ("marker", "condition")]
+        first_person = any(w in self._first_person for w in text_words)
+        # "foot drop, what's that": with nobody's symptoms in it, a report question asks about the words.
+        asking_about = ("marker", "condition") if first_person else ("marker", "condition", "report")
+        questions = [c.start for c in cues if c.label in asking_about]
         conditions = [c.start for c in cues if c.label == "condition"]
         causal = _asks_what_causes(text_words)
         reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
-        first_person = any(w in self._first_person for w in text_words)
         has_person = "person" in {c.label for c in concepts}
         firm = any(c.label == "firm" for c in cues)  # "i need one", "send help": a request whatever else is said
         requested = firm or any(c.label == "request" for c in cues)

@@ -173,3 +173,48 @@ def test_a_sign_named_in_passing_gets_one_confirming_question(text, sign):
                                   "i don't have a fever", "i need to pee more at night"])
 def test_a_sign_named_in_a_question_or_denied_is_not_asked_about(text):
     assert detector().detect(text, asked=True) is None
+
+
+@pytest.mark.parametrize("text, sign", [
+    # A question about one's own symptoms asks about them, not about a condition.
+    ("what does it mean if both my legs are getting weak", "leg_weakness"),
+    ("tingling round my bottom and back pain what does it mean", "saddle_numbness"),
+    ("back pain with fever one hundred and two is it serious", "high_fever"),
+    ("what to do urine is not coming", "bladder_bowel"),
+    # "no wait ..." corrects what came before; it negates nothing after it.
+    ("no wait i need an ambulance right now", "call_for_help"),
+    ("i'm bursting for a pee but nothing'll come out so it won't", "bladder_bowel"),
+    ("i've been on prednisone for years and i just bumped down onto the edge of the tub", "major_injury"),
+])
+def test_everyday_wording_of_the_ninth_round(text, sign):
+    found = detector().detect(text)
+    assert found is not None and found.sign.id == sign, found
+
+
+@pytest.mark.parametrize("asking, text", [
+    ("saddle_numbness", "yes numbness is there in that area"),
+    ("bladder_bowel", "yes leakage is there"),
+    ("bladder_bowel", "yes it's like i never empty all the way"),
+    ("leg_weakness", "yes both legs"),
+    ("leg_weakness", "yes walking is difficult"),
+])
+def test_an_answer_in_the_listeners_words_names_the_sign_asked_about(asking, text):
+    found = detector().detect(text, asking=asking)
+    assert found is not None and found.sign.id == asking, found
+    assert detector().detect(text) is None or detector().detect(text).sign.id == asking
+
+
+@pytest.mark.parametrize("text", [
+    "no motion problem", "i nearly peed myself laughing", "i'm gasping for a cuppa hang on a sec",
+    "i got hit with a massive power bill so no massages for me",
+    "i had trouble peeing after my prostate surgery but that got sorted out years ago",
+    "i've been peeing more since i started carrying a big water bottle everywhere",
+])
+def test_no_alarm_on_idioms_habits_and_what_is_over(text):
+    found = detector().detect(text)
+    assert found is None or not found.is_clear, found
+
+
+def test_a_term_asked_about_gets_a_confirming_question_not_the_alarm():
+    found = detector().detect("foot drop what's that")
+    assert found is not None and not found.is_clear

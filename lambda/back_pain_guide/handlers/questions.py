@@ -233,7 +233,8 @@ class CallForHelpIntentHandler(AbstractRequestHandler):
 
     Alexa can't make the call, so the listener hears the number at once. Words after "help me"
     that name no warning sign at all ("help me understand sciatica") are an ordinary question;
-    any sign they suggest, even faintly, counts as said clearly after a call for help.
+    who or where to call ("please call {for help}") is a call for help; a sign they name clearly
+    gets the advice, and one they only mention gets the confirming question.
     """
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -245,6 +246,9 @@ class CallForHelpIntentHandler(AbstractRequestHandler):
         if not text.strip():
             return respond(handler_input, emergency_reply(voice, detector().signs.get(CALL_FOR_HELP)))
         found = detector().detect(text[:MAX_QUESTION_CHARS], after_call=True)
+        if found is not None and found.sign.id != CALL_FOR_HELP and not found.is_clear:
+            # "can you get {a fever from a slipped disc}": a sign only named is asked about, once.
+            return answer_question(handler_input, text)
         sign = found.sign if found is not None else detector().signs.get(resolved) if resolved else None
         if sign is not None:
             return respond(handler_input, emergency_reply(voice, sign))
