@@ -61,7 +61,8 @@ from back_pain_guide.envelopes import Device, slot  # noqa: E402
 LAMBDA_RUNTIME_IMPORTS = "import importlib, json, logging, os, sys, time, traceback"
 
 # How each skill answers the first request of a cold-start process.
-HANDLER_ANSWER = "answer = lambda_function.handler(event, None)"  # the deployed entry point, default store
+# The deployed entry point (default store); the fact sample names its entry point lambda_handler.
+HANDLER_ANSWER = "answer = (getattr(lambda_function, 'handler', None) or lambda_function.lambda_handler)(event, None)"
 NO_STORE_ANSWER = ("from back_pain_guide.skill import build_skill, invoke\n"
                    "answer = invoke(build_skill(None), event)")   # the skill's own code, as in the warm figures
 
@@ -73,8 +74,13 @@ sys.path.insert(0, sys.argv[1])
 import lambda_function
 {answer}
 assert answer["response"]["outputSpeech"]["ssml"], answer
-print(json.dumps({{"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-                  "rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+try:  # this process's own peak: ru_maxrss keeps the peak of the parent copied by fork, before exec
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = int(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+except OSError:
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({{"wall": wall, "cpu": cpu, "rss_kb": peak}}))
 """
 
 # (title, what runs before the clock starts, how Back Pain Guide answers, its first request,
@@ -103,7 +109,7 @@ def load_handler(directory: Path, module_name: str) -> Callable[[dict, Any], dic
     spec = importlib.util.spec_from_file_location(module_name, directory / "lambda_function.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.handler
+    return getattr(module, "handler", None) or module.lambda_handler
 
 
 def request_kinds() -> dict[str, dict[str, Any]]:
@@ -168,7 +174,8 @@ def cold_starts(runs: int, env: dict[str, str], preload: str, our_answer: str, o
     samples: list[list[dict[str, float]]] = [[] for _ in scripts]
     for run in range(runs + 1):
         for (directory, script, event), kept in zip(scripts, samples):
-            output = subprocess.run([sys.executable, "-c", script, str(directory), event],
+            # In the function's folder, as Lambda runs it (the fact sample opens a file by a relative path).
+            output = subprocess.run([sys.executable, "-c", script, str(directory), event], cwd=directory,
                                     env=env, check=True, capture_output=True, text=True).stdout
             if run:  # the first run only warms the bytecode cache
                 kept.append(json.loads(output.splitlines()[-1]))
@@ -183,27 +190,30 @@ def instructions(directory: Path, script: str, launch: str, env: dict[str, str])
     """Instructions one cold-start process executes, counted by valgrind (callgrind): unlike
     CPU time, the same on every run and every machine load."""
     result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                             sys.executable, "-c", script, str(directory), launch],
+                             sys.executable, "-c", script, str(directory), launch], cwd=directory,
                             env=dict(env, PYTHONHASHSEED="0"), check=True, capture_output=True, text=True)
     return int(re.search(r"refs:\s*([\d,]+)", result.stderr).group(1).replace(",", ""))
 
 
-def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str, ours_first: str = "") -> tuple[int, int]:
-    """Instructions of each skill's cold start beyond an interpreter whose handler does nothing."""
+def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str, ours_first: str = "",
+                            others: tuple[Path, ...] = ()) -> list[int]:
+    """Instructions of each skill's cold start (ours, the baseline, then ``others``) beyond an
+    interpreter whose handler does nothing."""
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
     ours_first = ours_first or launch
     with tempfile.TemporaryDirectory() as empty:
         Path(empty, "lambda_function.py").write_text(EMPTY_HANDLER, encoding="utf-8")
-        runs = ((SKILL_DIR, our_answer), (BASELINE_DIR, HANDLER_ANSWER), (Path(empty), HANDLER_ANSWER))
-        events = (ours_first, launch, launch)
+        runs = ((SKILL_DIR, our_answer), (BASELINE_DIR, HANDLER_ANSWER),
+                *((directory, HANDLER_ANSWER) for directory in others), (Path(empty), HANDLER_ANSWER))
+        events = (ours_first, *[launch] * (len(runs) - 1))
         for (directory, answer), event in zip(runs, events):  # leave bytecode for the counted runs
             subprocess.run([sys.executable, "-c", COLD_START_SCRIPT.format(preload=preload, answer=answer),
-                            str(directory), event], env=env, check=True, capture_output=True)
+                            str(directory), event], cwd=directory, env=env, check=True, capture_output=True)
         with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-            ours, base, nothing = pool.map(
+            *counts, nothing = pool.map(
                 lambda run: instructions(run[0][0], COLD_START_SCRIPT.format(preload=preload, answer=run[0][1]),
                                          run[1], env), zip(runs, events))
-    return ours - nothing, base - nothing
+    return [count - nothing for count in counts]
 
 
 def package_figures() -> tuple[int, int]:
@@ -221,10 +231,6 @@ def package_figures() -> tuple[int, int]:
                     bundle.write(path, path.relative_to(artifacts))
                     count += 1
         return archive.stat().st_size, count
-
-
-def row(name: str, ours: float, base: float, unit: str) -> str:
-    return f"  {name:<22} {ours:10.3f} {unit:<3} baseline {base:10.3f} {unit:<3} ratio {ours / base:5.2f}"
 
 
 def ratio_row(name: str, ours: float, others: list[float], unit: str) -> str:
@@ -298,8 +304,8 @@ def main() -> int:
                 print(ratio_row("wall", ours["wall"] * 1000, [t["wall"] * 1000 for t in theirs], "ms"))
                 print(ratio_row("peak RSS", ours["rss_kb"] / 1024, [t["rss_kb"] / 1024 for t in theirs], "MiB"))
                 if counted:
-                    ours_count, base_count = cold_start_instructions(stores[store], preload, answer, event)
-                    print(row("instructions", ours_count / 1e6, base_count / 1e6, "M"))
+                    ours_count, *their_counts = cold_start_instructions(stores[store], preload, answer, event, others)
+                    print(ratio_row("instructions", ours_count / 1e6, [c / 1e6 for c in their_counts], "M"))
 
             os.environ["BACK_PAIN_GUIDE_DB"] = env["BACK_PAIN_GUIDE_DB"]
             from back_pain_guide.persistence import SqliteAdapter
@@ -310,6 +316,9 @@ def main() -> int:
             for number, directory in enumerate(others):
                 sys.path.insert(0, str(directory))
                 compared.append(load_handler(directory, f"compared_lambda_function_{number}"))
+                # The fact sample reads language_strings.json from the working folder on every
+                # request, as on Lambda (/var/task); ours and the baseline use no relative paths.
+                os.chdir(directory)
             print(f"\nWarm latency: {args.calls} calls per kind, one process, alternating call by call with "
                   f"{header} (their LaunchRequest for the store rows)")
             print(f"  {'request':<22} {'median ms':>9} {'p99':>7}   {header}: median, our ratio")

@@ -22,17 +22,18 @@ from __future__ import annotations
 import json
 import sys
 from array import array
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 if TYPE_CHECKING:
     from mmap import mmap
 
 MAGIC = b"BPGIDX3\n"
 _LENGTH_BYTES = 4
-MAX_CACHED_TERMS = 50_000  # questions can say any word; past this, the term cache starts again
+MAX_CACHED_TERMS = 50_000  # questions can say any word; past this, a term cache starts again
 _SECTIONS = ("term_text", "term_starts", "posting_starts", "posting_topics", "posting_values",
              "topic_starts", "topic_records", "passage_starts", "passage_values")
-_NO_POSTINGS: Mapping[int, float] = {}
+_NO_POSTINGS: Mapping[int, float] = MappingProxyType({})  # shared by every absent term: read-only
 
 
 class TopicRecord(NamedTuple):
@@ -42,6 +43,22 @@ class TopicRecord(NamedTuple):
     title_terms: list[str]                                   # terms of its title, in order
     passages: list[tuple[str, int, dict[str, float]]]        # part, index, term -> value
     passage_terms: frozenset[str]                            # every term of any passage
+
+
+class LazyTable(dict):
+    """A dict that computes a missing key's value on first ``table[key]`` (``get`` does not) and
+    keeps it; past ``MAX_CACHED_TERMS`` keys it starts again, so any number of words fits."""
+
+    def __init__(self, compute: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> Any:
+        value = self._compute(key)
+        if len(self) >= MAX_CACHED_TERMS:
+            self.clear()
+        self[key] = value
+        return value
 
 
 def _array(code: str, values: Iterable[Any]) -> bytes:
@@ -173,7 +190,9 @@ class IndexFile:
                 self._topic_starts[-1] != len(self._topic_records) or \
                 self._passage_starts[-1] * 8 != len(self._passage_values):
             raise ValueError("search index: the sections do not fit together")
-        self._terms: dict[str, Mapping[int, float] | None] = {}
+        # Term -> topic position -> saturated, idf-weighted value (ascending positions; empty if
+        # no topic has the term), decoded on first use: a term looked up before is a dict lookup.
+        self.postings: Mapping[str, Mapping[int, float]] = LazyTable(self._decode_postings)
         self._topics: dict[int, TopicRecord] = {}
 
     def _find(self, term: str) -> int:
@@ -191,22 +210,13 @@ class IndexFile:
             return low
         return -1
 
-    def postings(self, term: str) -> Mapping[int, float] | None:
-        """Topic position -> saturated, idf-weighted value (ascending positions), None if absent."""
-        try:
-            return self._terms[term]
-        except KeyError:
-            pass
+    def _decode_postings(self, term: str) -> Mapping[int, float]:
         number = self._find(term)
-        found: Mapping[int, float] | None = None
-        if number >= 0:
-            start, end = self._posting_starts[number], self._posting_starts[number + 1]
-            found = dict(zip(_read_array("I", self._posting_topics[start * 4:end * 4]),
-                             _read_array("d", self._posting_values[start * 8:end * 8])))
-        if len(self._terms) >= MAX_CACHED_TERMS:
-            self._terms.clear()
-        self._terms[term] = found
-        return found
+        if number < 0:
+            return _NO_POSTINGS
+        start, end = self._posting_starts[number], self._posting_starts[number + 1]
+        return dict(zip(_read_array("I", self._posting_topics[start * 4:end * 4]),
+                        _read_array("d", self._posting_values[start * 8:end * 8])))
 
     def topic(self, position: int) -> TopicRecord:
         """The record of the topic at ``position`` (0 <= position < topic_count)."""

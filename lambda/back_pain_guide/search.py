@@ -34,7 +34,7 @@ from types import MappingProxyType
 from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from .content import Content, Topic
-from .index_file import IndexFile, read_checksum
+from .index_file import IndexFile, LazyTable, read_checksum
 from .text import STEMS_PATH, stem
 from .text import words as to_words
 
@@ -61,7 +61,6 @@ CURRENT_BOOST = 0.3       # share added to the current topic when the question s
 RECENT = 3                # how many recent topics lend their related topics a boost
 FIRST_CHUNK_EDGE = 0.5    # a later chunk must beat the first by this much to be read instead
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
-_NO_POSTINGS: Mapping[int, float] = {}
 
 
 class Hit(NamedTuple):
@@ -408,34 +407,29 @@ class TopicIndex:
 
     def _use(self, stored: IndexFile) -> None:
         """Takes the index, and what follows from it. Terms and topics are read from it as
-        questions need them (``index_file``), so loading costs the same whatever the content's size."""
+        questions need them (``index_file``), so loading costs the same whatever the content's size;
+        a term seen before costs a dict lookup, as when the whole index was parsed up front."""
         self._stored = stored
-        self._postings_of = stored.postings
+        # Term -> topic position -> saturated, idf-weighted value (empty if no topic has it).
+        self._postings = stored.postings
+        # Term -> its idf over topics (as the index was built: from how many topics have it), or None.
+        count = len(self._topics)
+        self._idfs: Mapping[str, float | None] = LazyTable(
+            lambda term: _idf(count, len(found)) if (found := self._postings[term]) else None)
+        # A stem pair counts only when both stems mean something on their own.
+        self._pairable: Mapping[str, bool] = LazyTable(
+            lambda term: (idf := self._idfs[term]) is not None and idf >= PAIR_MIN_IDF)
         # The bar scales with the content: one rare word matched in a topic's text about clears it.
-        rarest = math.log(1 + (len(self._topics) - 0.5) / 1.5)
+        rarest = math.log(1 + (count - 0.5) / 1.5)
         self.min_score = MIN_SCORE_SHARE * rarest
         self._unknown_idf = UNKNOWN_IDF_SHARE * rarest
-
-    def _postings(self, term: str) -> Mapping[int, float]:
-        """Topic position -> the term's saturated, idf-weighted value (empty if no topic has it)."""
-        found = self._postings_of(term)
-        return _NO_POSTINGS if found is None else found
-
-    def _idf(self, term: str) -> float | None:
-        """The term's idf over topics (as the index was built: from how many topics have it), or None."""
-        found = self._postings_of(term)
-        return None if found is None else _idf(len(self._topics), len(found))
-
-    def _pairable(self, term: str) -> bool:
-        """A stem pair counts only when both stems mean something on their own."""
-        idf = self._idf(term)
-        return idf is not None and idf >= PAIR_MIN_IDF
 
     # --- ranking ------------------------------------------------------------------------------
     def _query(self, question: Sequence[str], context: Sequence[str]) -> _Query:
         """The question's terms and weights, from its words."""
         weights, own, origins = self.analyzer.question_terms(question)
-        weights = {t: w for t, w in weights.items() if " " not in t or all(map(self._pairable, t.split(" ")))}
+        pairable = self._pairable.__getitem__
+        weights = {t: w for t, w in weights.items() if " " not in t or all(map(pairable, t.split(" ")))}
         current = context[-1] if context else None
         anaphora = current in self._position and self.analyzer.has_anaphora(question)
         if anaphora:
@@ -461,14 +455,16 @@ class TopicIndex:
     def _totals(self, weights: Mapping[str, float]) -> list[float]:
         """Every topic's sum of the question's weighted postings by position, added in term order."""
         totals = [0.0] * len(self._topics)
+        postings = self._postings
         for term, weight in weights.items():
-            for position, value in self._postings(term).items():
+            for position, value in postings[term].items():
                 totals[position] += weight * value
         return totals
 
     def _top_coverage(self, query: _Query, context: Sequence[str], top: int) -> float:
         """The coverage (``_coverage``) of the best topic, at position ``top``."""
-        matched = {t for t in query.weights if top in self._postings(t)}
+        postings = self._postings
+        matched = {t for t in query.weights if top in postings[t]}
         points_at_top = query.anaphora and self._topics[top].id == context[-1]
         return self._coverage(query, matched, points_at_top)
 
@@ -483,7 +479,7 @@ class TopicIndex:
         if query.anaphora and recent:
             # "does it go away" leans to the current topic only if the topic speaks of going away;
             # "how long does it last" after sciatica is better answered by how long pain lasts.
-            if any(recent[-1] in self._postings(t) for t in query.own):
+            if any(recent[-1] in self._postings[t] for t in query.own):
                 totals[recent[-1]] *= 1 + CURRENT_BOOST
 
     def _coverage(self, query: _Query, matched: set[str], points_at_top: bool = False) -> float:
@@ -497,7 +493,7 @@ class TopicIndex:
         standing_in = set().union(*(origins[t] for t in matched if t in origins)) if origins else set()
         total = hit = self._unknown_idf / UNKNOWN_IDF_SHARE if points_at_top else 0.0
         for term in set(query.own):
-            idf = self._idf(term)
+            idf = self._idfs[term]
             if idf is None:
                 idf = self._unknown_idf
             total += idf

@@ -31,10 +31,10 @@ from back_pain_guide import search
 from back_pain_guide.content import get_content
 index = search.TopicIndex(get_content())
 loaded = index._stored
-before = (len(loaded._terms), len(loaded._topics))
+before = (len(loaded.postings), len(loaded._topics))
 hits = index.rank(sys.argv[2])
 print(json.dumps({"file": isinstance(loaded.checksum, int) and loaded.checksum != 0, "before": before,
-                  "terms": len(loaded._terms), "topics": len(loaded._topics), "all_terms": loaded.term_count,
+                  "terms": len(loaded.postings), "topics": len(loaded._topics), "all_terms": loaded.term_count,
                   "all_topics": loaded.topic_count, "top": hits[0].topic.id if hits else None}))
 """
 
@@ -76,4 +76,4 @@ def test_todays_index_decodes_only_the_questions_terms() -> None:
     stored = index._stored
     assert stored.checksum != 0  # from the file
     assert index.rank(QUESTION)[0].topic.id == "strains_sprains"
-    assert len(stored._terms) < 60 and len(stored._topics) == 1
+    assert len(stored.postings) < 60 and len(stored._topics) == 1

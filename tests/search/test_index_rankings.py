@@ -36,10 +36,10 @@ def test_every_term_reads_back_as_computed_with_its_idf(tables: IndexTables) -> 
     assert stored is not None and stored.term_count == len(tables.postings)
     topics = stored.topic_count
     for term, postings in tables.postings.items():
-        read = stored.postings(term)
+        read = stored.postings[term]
         assert list(read.items()) == list(postings.items()), term  # values exact, in topic order
         assert search._idf(topics, len(read)) == tables.idf[term], term
-    assert stored.postings("zzz no such term") is None and stored.postings("") is None
+    assert not stored.postings["zzz no such term"] and not stored.postings[""]
 
 
 def test_every_topic_reads_back_as_computed(tables: IndexTables) -> None:
