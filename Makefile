@@ -78,7 +78,7 @@ bench-persistence: $(STAMP) $(NODE_STAMP)
 
 ## bench: cold start, warm latency and package size against a minimal ASK SDK skill
 bench: $(STAMP)
-	$(PY) bench/bench_skill.py
+	$(PY) bench/bench_skill.py $(ARGS)
 
 # CPython 3.13, the Lambda runtime's version (pyenv's if there is one), for bench-py313.
 PYTHON313 ?= $(firstword $(wildcard $(shell pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13) python3.13)
@@ -91,7 +91,7 @@ $(VENV313)/.installed: lambda/requirements.txt
 
 ## bench-py313: the same benchmark on CPython 3.13, the version the function runs on (needs python3.13)
 bench-py313: $(VENV313)/.installed
-	$(VENV313)/bin/python bench/bench_skill.py
+	$(VENV313)/bin/python bench/bench_skill.py $(ARGS)
 
 ## bench-questions: free-form question accuracy and speed on the evaluation set
 bench-questions: $(STAMP)
