@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat simulator test content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check deploy clean
+.PHONY: chat simulator test test-fast lint content-check generate models validators stems index bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check deploy clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -40,6 +40,16 @@ $(CHROMIUM_STAMP): | $(STAMP)
 ## test: set up, then run the whole test suite
 test: $(STAMP) $(NODE_STAMP) $(CHROMIUM_STAMP)
 	$(PY) -m pytest -q -n auto tests
+
+## test-fast: the quick part of the suite (tests not marked slow: no servers, browser, fuzzing or builds)
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -n auto -m "not slow" tests
+
+## lint: ruff's checks and formatting, and mypy, with the settings in pyproject.toml (run by CI)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 ## content-check: validate content/back_pain.json and print the coverage table
 content-check: $(STAMP)
