@@ -70,7 +70,7 @@ validators: $(STAMP)
 stems: $(STAMP)
 	$(PY) tools/build_stems.py
 
-## index: regenerate lambda/back_pain_guide/search_index.json (the free-form search index) after content, lexicon or search code changes
+## index: regenerate lambda/back_pain_guide/search_index.bin (the free-form search index, read lazily) after content, lexicon or search code changes
 index: $(STAMP) stems
 	$(PY) tools/build_index.py
 
