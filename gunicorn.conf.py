@@ -22,6 +22,7 @@ Environment: ``BIND`` (default 127.0.0.1:8080), ``WEB_WORKERS`` (default 2, one 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -57,7 +58,7 @@ def json_error(status: int) -> bytes:
     return head.encode("ascii") + body
 
 
-def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:  # noqa: ARG001 (gunicorn's signature)
+def write_json_error(sock, status_int: int, reason: str, mesg: str) -> None:
     """Replaces gunicorn's HTML error page (``gunicorn.util.write_error``)."""
     util.write_nonblock(sock, json_error(int(status_int)))
 
@@ -89,10 +90,8 @@ class SkillWorker(GeventWorker):
             if expired is not deadline:
                 raise
             self.log.warning("request not complete after %.0f s: answered 408", REQUEST_SECONDS)
-            try:
+            with contextlib.suppress(OSError):
                 util.write_nonblock(sock, json_error(408))
-            except OSError:
-                pass
             raise StopIteration() from None  # closes the connection
         finally:
             deadline.close()

@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3"))
 
 import bench_questions  # noqa: E402
+
 from back_pain_guide.content import get_content  # noqa: E402
 from back_pain_guide.handlers.questions import index  # noqa: E402
 from back_pain_guide.text import words  # noqa: E402
@@ -83,7 +84,7 @@ def main() -> int:
         similarity = questions @ model.embed(docs, norm=True).T
         for weight in (*WEIGHTS, None):
             right = sum(ids[int(np.argmax(sim if weight is None else lex + weight * sim))] in case.accepted
-                        for case, lex, sim in zip(cases, lexical, similarity))
+                        for case, lex, sim in zip(cases, lexical, similarity, strict=False))
             label = "vectors alone" if weight is None else f"BM25F + {weight} x cosine"
             print(f"  {name:28} {label:24} top-1 {right / len(cases):.1%}")
     return 0

@@ -45,9 +45,10 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SKILL_DIR = ROOT / "lambda"
@@ -173,7 +174,7 @@ def cold_starts(runs: int, env: dict[str, str], preload: str, our_answer: str, o
                  for directory in (BASELINE_DIR, *others)))
     samples: list[list[dict[str, float]]] = [[] for _ in scripts]
     for run in range(runs + 1):
-        for (directory, script, event), kept in zip(scripts, samples):
+        for (directory, script, event), kept in zip(scripts, samples, strict=False):
             # In the function's folder, as Lambda runs it (the fact sample opens a file by a relative path).
             output = subprocess.run([sys.executable, "-c", script, str(directory), event], cwd=directory,
                                     env=env, check=True, capture_output=True, text=True).stdout
@@ -206,13 +207,13 @@ def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str, 
         runs = ((SKILL_DIR, our_answer), (BASELINE_DIR, HANDLER_ANSWER),
                 *((directory, HANDLER_ANSWER) for directory in others), (Path(empty), HANDLER_ANSWER))
         events = (ours_first, *[launch] * (len(runs) - 1))
-        for (directory, answer), event in zip(runs, events):  # leave bytecode for the counted runs
+        for (directory, answer), event in zip(runs, events, strict=False):  # leave bytecode for the counted runs
             subprocess.run([sys.executable, "-c", COLD_START_SCRIPT.format(preload=preload, answer=answer),
                             str(directory), event], cwd=directory, env=env, check=True, capture_output=True)
         with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
             *counts, nothing = pool.map(
                 lambda run: instructions(run[0][0], COLD_START_SCRIPT.format(preload=preload, answer=run[0][1]),
-                                         run[1], env), zip(runs, events))
+                                         run[1], env), zip(runs, events, strict=False))
     return [count - nothing for count in counts]
 
 

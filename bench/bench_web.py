@@ -18,16 +18,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "tests" / "web"), str(ROOT / "tests" / "e2e")]
@@ -82,7 +81,7 @@ def gunicorn(target: str, workers: int, env: dict[str, str], production: bool = 
 
 
 def http_request(body: bytes, headers: dict[str, str], host: str, port: int) -> bytes:
-    lines = [f"POST / HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}", "Connection: close"]
+    lines = ["POST / HTTP/1.1", f"Host: {host}:{port}", f"Content-Length: {len(body)}", "Connection: close"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body
 
@@ -129,7 +128,7 @@ async def load(host: str, port: int, requests: list[bytes], expect: bytes,
             began = now
             try:
                 ok = await asyncio.wait_for(one(host, port, next(cycle), expect), timeout=10)
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 ok = False
             if began < measure_from:
                 continue

@@ -1,8 +1,10 @@
-"""Shared test set-up: the skill package on sys.path, a private SQLite store, console fixtures."""
+"""Shared test set-up: a private SQLite store, console fixtures, and the ``slow`` marker.
+
+The folders tests import from (lambda/, tools/, bench/ and the support folders) are on
+``sys.path`` through ``pythonpath`` in pyproject.toml."""
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -10,13 +12,34 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "lambda"))
-sys.path.insert(0, str(ROOT / "tools"))
+TESTS = ROOT / "tests"
+#: Folders and files whose tests take seconds each (servers, a browser, fuzzing, the whole
+#: evaluation sets, builds): marked ``slow``, so ``make test-fast`` leaves them out.
+SLOW = ("deploy/", "e2e/", "hardening/", "perf/", "persistence/", "serializer/", "simulator/", "web/",
+        "locales/test_locale_models.py", "safety/test_emergency_eval.py", "search/test_index_rankings.py")
 # Tests never touch the developer's own state file.
 os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-test-")) / "state.sqlite3"))
 
 from back_pain_guide.console import Console, speech_text  # noqa: E402
 from back_pain_guide.skill import lambda_handler  # noqa: E402
+
+
+def _is_slow(path: Path) -> bool:
+    relative = path.relative_to(TESTS).as_posix() + ("/" if path.is_dir() else "")
+    return relative.startswith(SLOW)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m "not slow"`` the slow folders are not even imported (each xdist worker collects)."""
+    if config.getoption("markexpr") == "not slow" and TESTS in collection_path.parents and _is_slow(collection_path):
+        return True
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if TESTS in item.path.parents and _is_slow(item.path):
+            item.add_marker(pytest.mark.slow)
 
 
 class Listener:

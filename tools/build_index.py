@@ -17,9 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambda"))
 
+from generated_files import generator_main  # noqa: E402
+
 from back_pain_guide.content import load_content  # noqa: E402
 from back_pain_guide.search import INDEX_PATH, Analyzer, Lexicon, build_tables, inputs_checksum  # noqa: E402
-from generated_files import generator_main  # noqa: E402
 
 CONTENT = ROOT / "content"
 

@@ -72,7 +72,7 @@ def topic_type(content: dict, additions: dict | None = None) -> dict:
         synonyms = [s for s in dict.fromkeys(topic["synonyms"]) if s != name]
         taken.update([name, *synonyms])
         values.append({"id": topic["id"], "name": {"value": name, "synonyms": synonyms}})
-    for topic, value in zip(content["topics"], values):
+    for topic, value in zip(content["topics"], values, strict=False):
         own = [value["name"]["value"], *value["name"]["synonyms"]]
         local = [v for text in own for v in _variants(text, word_variants)] + extra.get(topic["id"], [])
         for synonym in dict.fromkeys(local):

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lambda" / "back_pain_guide"
@@ -21,8 +22,9 @@ SOURCES = (ROOT / "content" / "back_pain.json", ROOT / "content" / "prompts.json
 TARGET = PACKAGE / "stems.json"
 sys.path.insert(0, str(ROOT / "lambda"))
 
-from back_pain_guide.text import words  # noqa: E402
 from generated_files import generator_main  # noqa: E402
+
+from back_pain_guide.text import words  # noqa: E402
 
 
 def strings(value: Any) -> Iterator[str]:

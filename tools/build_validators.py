@@ -19,7 +19,6 @@ import zlib
 from pathlib import Path
 
 import fastjsonschema
-
 from generated_files import generator_main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,7 +76,7 @@ def validated_checksums() -> dict[str, int]:
     try:
         load_exercises(load_content(CONTENT, trust_build=False), str(CONTENT), trust_build=False)
     except ContentError as exc:
-        raise SystemExit(f"the content does not validate, nothing written: {exc}")
+        raise SystemExit(f"the content does not validate, nothing written: {exc}") from exc
     return {name: content_checksum((CONTENT / schema).read_text(encoding="utf-8"),
                                    (CONTENT / f"{name}.json").read_text(encoding="utf-8"))
             for name, schema in SCHEMAS.items()}

@@ -4,16 +4,22 @@ samples wrapped at 118 columns), so a script that edits it leaves a diff of what
 
     python tools/format_model_source.py interaction_model/source/model.json
 """
-import json, sys, textwrap
+import json
+import sys
+
+
 def dump_list(items, indent):
     parts=[json.dumps(x, ensure_ascii=False) for x in items]
-    lines=[];cur=""
+    lines=[]
+    cur=""
     for p in parts:
         piece=p+", "
         if cur and len(indent)+len(cur)+len(p) > 118:
-            lines.append(indent+cur.rstrip()); cur=""
+            lines.append(indent+cur.rstrip())
+            cur=""
         cur+=piece
-    if cur: lines.append(indent+cur.rstrip().rstrip(","))
+    if cur:
+        lines.append(indent+cur.rstrip().rstrip(","))
     return "\n".join(lines)
 def render(m):
     out=["{"]
@@ -40,5 +46,7 @@ def render(m):
     return "\n".join(out)+"\n"
 if __name__=="__main__":
     p=sys.argv[1]
-    m=json.load(open(p))
-    open(p,"w").write(render(m))
+    with open(p) as f:
+        m=json.load(f)
+    with open(p,"w") as f:
+        f.write(render(m))

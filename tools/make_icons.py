@@ -77,7 +77,7 @@ def check() -> list[str]:
             problems.append(f"{name} is {found[0]} x {found[1]}, not {size} x {size}")
         elif can_render:
             fresh, committed = pixels(render(size)), pixels(data)
-            worst = max((abs(a - b) for a, b in zip(fresh, committed)), default=0)
+            worst = max((abs(a - b) for a, b in zip(fresh, committed, strict=False)), default=0)
             if len(fresh) != len(committed) or worst > 8:  # renderer versions differ by a step or two
                 problems.append(f"{name} is not the rendering of {SOURCE.name} (run tools/make_icons.py)")
     return problems

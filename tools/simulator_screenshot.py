@@ -45,7 +45,7 @@ def main(output: str = str(ROOT / "docs" / "simulator-echo-show.png")) -> int:
         driver.find_element(By.ID, "speak").click()
         for count, utterance in enumerate(["open back pain guide", "check my symptoms"], start=1):
             driver.find_element(By.ID, "utterance").send_keys(utterance + Keys.ENTER)
-            WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".turn")) == count)
+            WebDriverWait(driver, 10).until(lambda d, count=count: len(d.find_elements(By.CSS_SELECTOR, ".turn")) == count)
         driver.find_element(By.XPATH, "//div[@id='screen']//button[normalize-space()='No']").click()
         WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".turn")) == 3)
         driver.execute_script("document.getElementById('response-pane').open = false; window.scrollTo(0, 0)")

@@ -11,8 +11,8 @@ import argparse
 import hashlib
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from generated_files import write_or_check
 

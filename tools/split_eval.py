@@ -23,7 +23,7 @@ def split(lines: list[dict], label_keys: list[str], text_key: str) -> tuple[list
         groups[label].append(line)
     dev, test = [], []
     for label in sorted(groups):
-        ordered = sorted(groups[label], key=lambda l: hashlib.sha256(l[text_key].encode()).hexdigest())
+        ordered = sorted(groups[label], key=lambda item: hashlib.sha256(item[text_key].encode()).hexdigest())
         for position, line in enumerate(ordered):
             (dev if position % 2 == 0 else test).append(line)
     return dev, test
@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--text", default="text", help="the key holding the utterance")
     args = parser.parse_args()
     for path in args.files:
-        lines = [json.loads(l) for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+        lines = [json.loads(row) for row in path.read_text(encoding="utf-8").splitlines() if row.strip()]
         dev, test = split(lines, args.label.split(","), args.text)
         for part, rows in (("dev", dev), ("test", test)):
             out = path.with_name(f"{path.stem}.{part}.jsonl")

@@ -6,7 +6,8 @@ the reading position to keep in the session. No ASK SDK types.
 # No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
 # string annotation of its records at import, which a Lambda cold start pays for.
 
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from .content import Topic
 from .speech import Reply, Voice
@@ -15,11 +16,12 @@ CHUNKS, TREATMENT = "chunks", "treatment"
 
 
 class Reading(NamedTuple):
-    """Where the listener is in a topic: part ("chunks" or "treatment") and chunk index."""
+    """Where the listener is in a topic: part ("chunks" or "treatment") and the chunk's number in it
+    (stored as "index" in the session)."""
 
     topic: Topic
     part: str = CHUNKS
-    index: int = 0
+    chunk: int = 0
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -27,10 +29,10 @@ class Reading(NamedTuple):
 
     @property
     def has_more(self) -> bool:
-        return self.index + 1 < len(self.texts)
+        return self.chunk + 1 < len(self.texts)
 
     def to_dict(self) -> dict[str, object]:
-        return {"topic": self.topic.id, "part": self.part, "index": self.index}
+        return {"topic": self.topic.id, "part": self.part, "index": self.chunk}
 
 
 def next_topic(voice: Voice, topic: Topic, seen: Iterable[str]) -> Topic | None:
@@ -38,13 +40,13 @@ def next_topic(voice: Voice, topic: Topic, seen: Iterable[str]) -> Topic | None:
     related = [voice.content.topics[r] for r in topic.related if r in voice.content.topics]
     heard = set(seen)
     fresh = [t for t in related if t.id not in heard]
-    return (fresh or related or [None])[0]
+    return next(iter(fresh or related), None)
 
 
 def read(voice: Voice, reading: Reading, seen: Iterable[str] = (), intro: str = "") -> Reply:
     """Speak one chunk, then offer more of the topic or, at its end, a related topic."""
     topic = reading.topic
-    body = " ".join(p for p in (intro, voice.speak_text(reading.texts[reading.index])) if p)
+    body = " ".join(p for p in (intro, voice.speak_text(reading.texts[reading.chunk])) if p)
     if reading.has_more:
         follow_up, offer = voice.say("more_offer"), {"action": "more"}
     else:

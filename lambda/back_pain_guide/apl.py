@@ -9,8 +9,9 @@ text. Devices without ``Alexa.Presentation.APL`` get no directive (their cards a
 
 import json
 import os
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Mapping, NamedTuple
+from collections.abc import Mapping
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
@@ -34,7 +35,7 @@ class Screen(NamedTuple):
     data: Mapping[str, Any]
 
 
-@lru_cache(maxsize=None)
+@cache
 def document(name: str) -> dict[str, Any]:
     """An APL document from content/apl/<name>.json (read once)."""
     if name not in DOCUMENTS:
@@ -96,7 +97,7 @@ def checklist_screen(voice: Voice, state: State, question_text: str, count: int,
     """A checklist question with a touch button per answer, under what was said before it (``note``)."""
     words = screen_text()
     return Screen(CHECKLIST, {
-        "title": voice.spell(words["checklist_title"].format(number=state.index + 1, count=count)),
+        "title": voice.spell(words["checklist_title"].format(number=state.position + 1, count=count)),
         "note": _digits(voice, note),
         "question": voice.spell(question_text),
         "buttons": [{"value": b["value"], "label": voice.spell(b["label"])} for b in words["buttons"]],

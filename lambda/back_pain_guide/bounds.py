@@ -35,7 +35,7 @@ def bounded_session_attributes(event: Any) -> Any:
     (only those go: the rest of the session state is kept and re-validated as usual)."""
     session = event.get("session") if isinstance(event, dict) else None
     attributes = session.get("attributes") if isinstance(session, dict) else None
-    if not isinstance(attributes, dict) or not any(too_deep(value) for value in attributes.values()):
+    if not isinstance(session, dict) or not isinstance(attributes, dict) or not any(too_deep(value) for value in attributes.values()):
         return event
     logger.warning("session attributes nested too deep were dropped")
     kept = {key: value for key, value in attributes.items() if not too_deep(value)}

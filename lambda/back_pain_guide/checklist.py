@@ -12,8 +12,9 @@ doctor should see soon. After the emergency block the listener is asked whether 
 # No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
 # string annotation of its records at import, which a Lambda cold start pays for.
 
+from collections.abc import Sequence
 from enum import Enum
-from typing import Any, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 from .content import EMERGENCY, SAME_DAY, SEVERITIES, SOON, Question
 
@@ -49,11 +50,12 @@ class State(NamedTuple):
     more: bool = False
 
     @property
-    def index(self) -> int:
+    def position(self) -> int:
+        """The number of the next question to ask, from 0 (stored as "index" in the session)."""
         return len(self.answers)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.index, "answers": [[qid, answer.value] for qid, answer in self.answers],
+        return {"index": self.position, "answers": [[qid, answer.value] for qid, answer in self.answers],
                 "more": self.more}
 
 
@@ -88,18 +90,18 @@ class Checklist:
     def count_for(self, state: State) -> int:
         """How many questions the listener was told about: the emergency block ("I'll start with
         eight questions") until they say to go on past the gate, then all of them."""
-        return self.gate if self.gate is not None and state.index < self.gate and not state.more else len(self)
+        return self.gate if self.gate is not None and state.position < self.gate and not state.more else len(self)
 
     def start(self) -> Outcome:
         return Outcome(Result.ASK, State(), self.questions[0])
 
     def at_gate(self, state: State) -> bool:
         """True when the emergency block is done and the listener has not yet said to go on."""
-        return self.gate is not None and state.index == self.gate and not state.more
+        return self.gate is not None and state.position == self.gate and not state.more
 
     def current(self, state: State) -> Question:
         """The question being asked (at the gate: the first one after it, asked if they go on)."""
-        return self.questions[state.index]
+        return self.questions[state.position]
 
     def restore(self, raw: object) -> State | None:
         """The state from session attributes, or None when it is missing, tampered or stale.
@@ -121,7 +123,7 @@ class Checklist:
         elif more != (index > self.gate) and not (more and index == self.gate):
             return None
         restored: list[tuple[str, Answer]] = []
-        for question, item in zip(self.questions, answers):
+        for question, item in zip(self.questions, answers, strict=False):
             if not (isinstance(item, list) and len(item) == 2 and item[0] == question.id):
                 return None
             try:
@@ -135,7 +137,7 @@ class Checklist:
 
     def flagged(self, state: State) -> tuple[tuple[Question, Answer], ...]:
         """The questions answered so far with a yes, a little or not sure, in triage order."""
-        return tuple((q, a) for q, (_, a) in zip(self.questions, state.answers) if a.raises_flag)
+        return tuple((q, a) for q, (_, a) in zip(self.questions, state.answers, strict=False) if a.raises_flag)
 
     def level(self, flagged: Sequence[tuple[Question, Answer]]) -> Result:
         """The most urgent level among flagged questions (CLEAR when none)."""
@@ -152,12 +154,12 @@ class Checklist:
             flagged = self.flagged(state)
             return Outcome(self.level(flagged), state, answer=answer, flagged=flagged, early=True)
         question = self.current(state)
-        new_state = State(state.answers + ((question.id, answer),), state.more)
+        new_state = State((*state.answers, (question.id, answer)), state.more)
         if question.is_emergency and answer.raises_flag:
             return Outcome(Result.EMERGENCY, new_state, question, answer)
         if self.at_gate(new_state):
             return Outcome(Result.OFFER_MORE, new_state, answer=answer)
-        if new_state.index < len(self.questions):
-            return Outcome(Result.ASK, new_state, self.questions[new_state.index], answer)
+        if new_state.position < len(self.questions):
+            return Outcome(Result.ASK, new_state, self.questions[new_state.position], answer)
         flagged = self.flagged(new_state)
         return Outcome(self.level(flagged), new_state, answer=answer, flagged=flagged)

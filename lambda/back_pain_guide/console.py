@@ -14,7 +14,8 @@ import argparse
 import json
 import re
 import sys
-from typing import Any, Callable, Iterable, TextIO
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 from .envelopes import Device
 from .nlu import UtteranceResolver, resolver_for

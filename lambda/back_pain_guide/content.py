@@ -9,8 +9,9 @@ import importlib
 import json
 import os
 import zlib
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Callable, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from . import paths
 
@@ -106,7 +107,7 @@ def _read_text(path: str) -> str:
         raise ContentError(f"{path}: cannot be read ({type(exc).__name__})") from exc
 
 
-def _parse_json(text: str, path: str) -> object:
+def _parse_json(text: str, path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -125,7 +126,7 @@ def _validated_at_build(name: str, schema_text: str, data_text: str) -> bool:
     return VALIDATED.get(name) == content_checksum(schema_text, data_text)
 
 
-def _read_valid_json(folder: str | os.PathLike[str], name: str, *, trust_build: bool) -> object:
+def _read_valid_json(folder: str | os.PathLike[str], name: str, *, trust_build: bool) -> Any:
     """``<name>.json`` from ``folder``, parsed and checked against ``<name>.schema.json``."""
     data_path = os.path.join(folder, f"{name}.json")
     schema_path = os.path.join(folder, f"{name}.schema.json")
@@ -154,7 +155,7 @@ def _validator(name: str, schema_text: str, schema_path: str) -> Callable[[objec
         module = importlib.import_module(f"{__package__}.validators.{name}")
     except ImportError:
         module = None
-    if module is not None and module.SCHEMA_CRC32 == zlib.crc32(schema_text.encode("utf-8")):
+    if module is not None and zlib.crc32(schema_text.encode("utf-8")) == module.SCHEMA_CRC32:
         return module.validate
     import fastjsonschema  # only when the precompiled validator is stale: it is slow to import
     return fastjsonschema.compile(_parse_json(schema_text, schema_path))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor
 from ask_sdk_core.handler_input import HandlerInput
@@ -81,7 +81,7 @@ class Session:
         try:
             if not isinstance(manager.session_attributes, dict):
                 manager.session_attributes = {}  # tampered: start the session state afresh
-            attrs: dict[str, Any] = manager.session_attributes
+            attrs = cast("dict[str, Any]", manager.session_attributes)  # a dict: checked above
         except Exception:  # out-of-session requests (skill events) have no session attributes
             attrs = {}
         self.attrs = attrs
@@ -93,7 +93,8 @@ class Session:
         raw = self.attrs.get("reading")
         if not isinstance(raw, dict):
             return None
-        topic = self.content.topics.get(raw.get("topic")) if isinstance(raw.get("topic"), str) else None
+        topic_id = raw.get("topic")
+        topic = self.content.topics.get(topic_id) if isinstance(topic_id, str) else None
         part, index = raw.get("part"), raw.get("index")
         if topic is None or part not in (CHUNKS, TREATMENT) or type(index) is not int:
             return None
@@ -211,13 +212,13 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
         else:
             session.save_checklist(state, active=False)
             reply = reply._replace(
-                follow_up=voice.say("checklist_offer_resume", number=state.index + 1, count=checklist().count_for(state)),
+                follow_up=voice.say("checklist_offer_resume", number=state.position + 1, count=checklist().count_for(state)),
                 reprompt="", offer={"action": "resume_checklist"},
             )
     if not in_routine and "routine" in session.attrs:
         from .exercises import aside  # only a session with a routine under way loads it
         try:
-            intent = get_intent_name(handler_input)
+            intent = cast(str, get_intent_name(handler_input))
         except TypeError:  # not an intent request
             intent = None
         reply = aside(session.attrs, voice, reply, in_checklist or reply.end_session, intent)

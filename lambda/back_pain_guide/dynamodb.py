@@ -22,14 +22,25 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from .persistence import (PARTITION_KEY, PROFILE_FIELDS, TTL_ATTRIBUTE, Clock, clean_profile, expiry_for,
-                          is_expired, user_key, visit_fields, with_retries)
+from .persistence import (
+    PARTITION_KEY,
+    PROFILE_FIELDS,
+    TTL_ATTRIBUTE,
+    Clock,
+    clean_profile,
+    expiry_for,
+    is_expired,
+    user_key,
+    visit_fields,
+    with_retries,
+)
 
 # Seconds. DynamoDB answers in milliseconds when it is well; an attempt that times out is not
 # retried (the budget in with_retries leaves no room), a quick failure such as throttling or a

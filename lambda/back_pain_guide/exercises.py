@@ -17,11 +17,12 @@ stale starts again at the first safety question, never past it.
 
 import os
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from . import paths
-from .content import ContentError, Content, Question, _read_valid_json, get_content
+from .content import Content, ContentError, Question, _read_valid_json, get_content
 from .speech import Reply, Voice
 
 ATTRIBUTE = "routine"
@@ -285,7 +286,7 @@ def part_speech(voice: Voice, data: Exercises, state: State, position: bool) -> 
     pace = data.pace(state.slow)
     out: list[str] = []
     starts = part.first == 1
-    if starts and part.side == 0 or position:
+    if (starts and part.side == 0) or position:
         out.append(f"{exercise.name}.")
         out += [voice.speak_text(s) for s in exercise.position]
     elif not starts:

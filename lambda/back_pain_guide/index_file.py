@@ -22,8 +22,9 @@ from __future__ import annotations
 import json
 import sys
 from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from mmap import mmap
@@ -101,7 +102,7 @@ def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Itera
     encoded = [term.encode("utf-8") for term in terms]
     positions = [sorted(postings[term]) for term in terms]
     records, passage_values = [], []
-    for names, title, topic_passages in zip(name_terms, title_terms, passages):
+    for names, title, topic_passages in zip(name_terms, title_terms, passages, strict=False):
         record = {"name": sorted(names), "title": list(title),
                   "passages": [[part, index, sorted(values)] for part, index, values in topic_passages]}
         records.append(json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
@@ -111,7 +112,7 @@ def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Itera
         "term_starts": _array("I", _starts(len(term) for term in encoded)),
         "posting_starts": _array("I", _starts(len(p) for p in positions)),
         "posting_topics": _array("I", (position for p in positions for position in p)),
-        "posting_values": _array("d", (postings[term][position] for term, p in zip(terms, positions)
+        "posting_values": _array("d", (postings[term][position] for term, p in zip(terms, positions, strict=False)
                                        for position in p)),
         "topic_starts": _array("I", _starts(len(record) for record in records)),
         "topic_records": b"".join(records),
@@ -216,7 +217,7 @@ class IndexFile:
             return _NO_POSTINGS
         start, end = self._posting_starts[number], self._posting_starts[number + 1]
         return dict(zip(_read_array("I", self._posting_topics[start * 4:end * 4]),
-                        _read_array("d", self._posting_values[start * 8:end * 8])))
+                        _read_array("d", self._posting_values[start * 8:end * 8]), strict=False))
 
     def topic(self, position: int) -> TopicRecord:
         """The record of the topic at ``position`` (0 <= position < topic_count)."""

@@ -28,11 +28,7 @@ from .envelopes import slot as build_slot
 FALLBACK = "AMAZON.FallbackIntent"
 SIMILAR_WORDS = 1
 # Words too common to make a phrase sound like a slot value.
-_STOP_WORDS = frozenset("""a an the and or but if so of to in on at by for with from up down out off over into onto
-i im ive id me my mine myself we us our you your he him his she her they them their it its this that these those
-is am are was were be been being have has had do does did can could would should will just really very
-no yes yeah so um uh er like now then there theres here what when where why how who which all any some
-got get go going gone since back pain""".split())
+_STOP_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "so", "of", "to", "in", "on", "at", "by", "for", "with", "from", "up", "down", "out", "off", "over", "into", "onto", "i", "im", "ive", "id", "me", "my", "mine", "myself", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "it", "its", "this", "that", "these", "those", "is", "am", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did", "can", "could", "would", "should", "will", "just", "really", "very", "no", "yes", "yeah", "so", "um", "uh", "er", "like", "now", "then", "there", "theres", "here", "what", "when", "where", "why", "how", "who", "which", "all", "any", "some", "got", "get", "go", "going", "gone", "since", "back", "pain"])
 _SLOT = re.compile(r"\{(\w+)\}")
 _ARTICLES = ("the ", "a ", "an ", "my ", "some ")
 

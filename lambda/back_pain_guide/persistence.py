@@ -18,14 +18,16 @@ without it. Log lines never contain user ids or stored values.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Callable, Mapping, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
@@ -60,7 +62,7 @@ class StoreUnavailable(PersistenceException):
 def user_key(request_envelope: RequestEnvelope) -> str:
     """The partition key: the Alexa user id (also present on out-of-session skill events)."""
     try:
-        user_id = request_envelope.context.system.user.user_id
+        user_id = request_envelope.context.system.user.user_id  # type: ignore[union-attr]  # None: AttributeError, below
     except AttributeError:
         user_id = None
     if not isinstance(user_id, str) or not user_id:
@@ -93,7 +95,7 @@ def expiry_for(attributes: Mapping[str, Any], now: float) -> int:
         try:
             parsed = datetime.fromisoformat(last_visit)
             if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=timezone.utc)
+                parsed = parsed.replace(tzinfo=UTC)
             start = parsed.timestamp()
         except ValueError:
             pass
@@ -173,7 +175,7 @@ _VISIT = (
 def _profile_from_row(values: tuple[Any, ...]) -> dict[str, Any]:
     """A row's profile columns as the profile (SQLite keeps booleans as 0 and 1; NULL is unset)."""
     profile: dict[str, Any] = {}
-    for (name, kind), value in zip(PROFILE_FIELDS.items(), values):
+    for (name, kind), value in zip(PROFILE_FIELDS.items(), values, strict=False):
         if kind is bool and type(value) is int and value in (0, 1):
             value = bool(value)
         if value is not None:
@@ -258,10 +260,8 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         current: _Connection | None = getattr(self._local, "connection", None)
         self._local.connection = None
         if current is not None and current.pid == os.getpid():
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 current.db.close()
-            except sqlite3.Error:
-                pass
 
     def close(self) -> None:
         """Close this thread's connection (others close when their thread ends)."""

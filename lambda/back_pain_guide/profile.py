@@ -14,8 +14,8 @@ and dropped.
 # string annotation of its records at import, which a Lambda cold start pays for.
 
 import logging
-from datetime import datetime, timezone
-from typing import Any, NamedTuple
+from datetime import UTC, datetime
+from typing import Any, NamedTuple, cast
 
 from ask_sdk_core.dispatch_components import AbstractResponseInterceptor
 from ask_sdk_core.exceptions import AttributesManagerException, PersistenceException
@@ -43,7 +43,7 @@ class Profile(NamedTuple):
         return cls(
             heard_disclaimer=attrs.get("heard_disclaimer") is True,
             visits=visits if type(visits) is int and visits >= 0 else 0,
-            last_visit=attrs.get("last_visit") if isinstance(attrs.get("last_visit"), str) else "",
+            last_visit=last_visit if isinstance(last_visit := attrs.get("last_visit"), str) else "",
             prefers_short=attrs.get("prefers_short") is True,
         )
 
@@ -53,7 +53,7 @@ class Profile(NamedTuple):
     def visited(self) -> "Profile":
         """This profile after one more visit, now."""
         return self._replace(heard_disclaimer=True, visits=self.visits + 1,
-                             last_visit=datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+                             last_visit=datetime.now(UTC).replace(microsecond=0).isoformat())
 
 
 def _kind(exc: Exception) -> str:
@@ -77,7 +77,7 @@ def get_profile(handler_input: HandlerInput) -> Profile:
         profile = Profile.from_attributes(stored)
         request_attrs[_PROFILE] = profile
         request_attrs[_LOADED] = profile.to_attributes()
-    return request_attrs[_PROFILE]
+    return cast(Profile, request_attrs[_PROFILE])
 
 
 def record_visit(handler_input: HandlerInput) -> Profile:
@@ -101,7 +101,7 @@ class SaveProfileInterceptor(AbstractResponseInterceptor):
 
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         request_attrs = handler_input.attributes_manager.request_attributes
-        profile = request_attrs.get(_PROFILE)
+        profile = cast("Profile | None", request_attrs.get(_PROFILE))
         loaded = request_attrs.get(_LOADED)
         if profile is None or request_attrs.get(_UNREAD) or profile.to_attributes() == loaded:
             return

@@ -43,14 +43,14 @@ class TimeoutApiClient(ApiClient):
     def __init__(self, timeout: Any = TIMEOUT) -> None:
         self.timeout = timeout
 
-    def invoke(self, request: "ApiClientRequest") -> "ApiClientResponse":
+    def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
         import requests
         from ask_sdk_core.exceptions import ApiClientException
         from ask_sdk_model.services import ApiClientResponse
 
         if not str(request.url or "").startswith("https://"):
             raise ApiClientException("Requests against non-HTTPS endpoints are not allowed.")
-        headers = {k: v for k, v in (request.headers or [])}
+        headers = dict(request.headers or [])
         try:
             method = getattr(requests, str(request.method or "GET").lower())
             answer = method(url=request.url, headers=headers, data=request.body or None, timeout=self.timeout)
@@ -82,10 +82,11 @@ def country_from_settings(ups_service: Any, device_id: str, content: Content) ->
     return country_for_time_zone(content, zone)
 
 
-def _device(handler_input: "HandlerInput") -> tuple[str, str] | None:
+def _device(handler_input: HandlerInput) -> tuple[str, str] | None:
     """(device id, API token) when the request carries both; the console and tests have no token."""
     try:
-        system = handler_input.request_envelope.context.system
+        # A missing part is None, which raises AttributeError (below).
+        system: Any = handler_input.request_envelope.context.system  # type: ignore[union-attr]
         device_id, token = system.device.device_id, system.api_access_token
     except AttributeError:
         return None
@@ -94,7 +95,7 @@ def _device(handler_input: "HandlerInput") -> tuple[str, str] | None:
     return None
 
 
-def device_country(handler_input: "HandlerInput", content: Content, now: float | None = None) -> str | None:
+def device_country(handler_input: HandlerInput, content: Content, now: float | None = None) -> str | None:
     """The locale code for the device's country (cached per device), or None to use the locale's."""
     device = _device(handler_input)
     factory = getattr(handler_input, "service_client_factory", None)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Iterable, NamedTuple, Sequence
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from . import paths
 from .text import words
@@ -36,7 +37,7 @@ _INTERJECTIONS = frozenset({"no", "nope", "nah", "yes", "yeah", "yep", "yup", "o
 _AFTER_ANSWER = frozenset({"i", "im", "ive", "id", "my", "but", "its", "it", "thats", "that", "not", "just", "only",
                            "no", "yes", "well", "actually", "sorry", "although", "though", "however", "instead",
                            "the", "we", "he", "she", "hes", "shes", "theres", "there", "nah", "mate", "sir", "madam",
-                           "dont", "wait", "actually", "hang", "hold", "never", "sorry"})
+                           "dont", "wait", "hang", "hold", "never"})
 
 
 class Sign(NamedTuple):
@@ -345,7 +346,7 @@ def _combinations(rule: _Rule, by_concept: dict[str, list[_Span]]) -> Iterable[t
     """Every way to pick one occurrence per concept of the rule within its window (few: texts are short)."""
     combos: list[tuple[_Span, ...]] = [()]
     for concept in rule.concepts:
-        combos = [c + (span,) for c in combos for span in by_concept[concept]
+        combos = [(*c, span) for c in combos for span in by_concept[concept]
                   if not any(_overlaps(span, other) for other in c)]
     for combo in combos:
         if max(s.end for s in combo) - min(s.start for s in combo) <= rule.window + 1:

@@ -22,16 +22,18 @@ read through the same format, so edited content is never ranked with a stale ind
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import mmap
 import os
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import Iterable, Mapping, NamedTuple, Sequence
+from typing import NamedTuple
 
 from .content import Content, Topic
 from .index_file import IndexFile, LazyTable, read_checksum
@@ -70,7 +72,7 @@ class Hit(NamedTuple):
     topic: Topic
     score: float
     part: str = "chunks"   # "chunks" or "treatment", as in answers.Reading
-    index: int = 0
+    chunk: int = 0
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ class Lexicon:
         return _has_phrase(words, self.off_topic) and not any(w in self.back_words for w in words)
 
     @classmethod
-    def load(cls, content: Content, path: str | os.PathLike[str] = LEXICON_PATH) -> "Lexicon":
+    def load(cls, content: Content, path: str | os.PathLike[str] = LEXICON_PATH) -> Lexicon:
         with open(path, encoding="utf-8") as file:
             raw = json.load(file)
         spellings: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -207,7 +209,7 @@ class Analyzer:
 
     @staticmethod
     def pairs(stems: Sequence[str]) -> list[str]:
-        return [f"{a} {b}" for a, b in zip(stems, stems[1:]) if a != b]
+        return [f"{a} {b}" for a, b in itertools.pairwise(stems) if a != b]
 
     def document_terms(self, text: str) -> list[str]:
         own = self.stems(self.spelled(text), keep_domain=True)
@@ -280,7 +282,7 @@ def inputs_checksum(content: Content) -> int:
     parts: list[str] = []
     for topic in content.topics.values():
         for value in topic:
-            if type(value) is tuple:
+            if isinstance(value, tuple):
                 parts.append(str(len(value)))
                 parts.extend(value)
             else:
@@ -326,26 +328,26 @@ def build_tables(topics: Sequence[Topic], analyzer: Analyzer) -> IndexTables:
 def _topic_fields(topic: Topic, analyzer: Analyzer) -> tuple[Counter[str], Counter[str],
                                                                list[tuple[str, int, Counter[str]]]]:
     """A topic's name terms, text terms and each passage's terms, counted."""
-    name: Counter[str] = Counter()
+    name: Counter[str] = Counter()  # float weights: Counter adds them as it adds counts
     for phrase in (topic.title, *topic.synonyms):
         terms = analyzer.document_terms(phrase)
         words = len(analyzer.stems(analyzer.spelled(phrase))) or 1  # "back pain" words aside
         # Once per phrase, in the phrase's order ("gabapentin" names a topic more than "leg" in
         # "pain down my leg"); a fixed order keeps the field's float length the same in every process.
         for term in dict.fromkeys(terms):
-            name[term] += 1 / words
+            name[term] += 1 / words  # type: ignore[assignment]
     text: Counter[str] = Counter()
     for question in topic.questions:
         for term in analyzer.document_terms(question):
-            text[term] += QUESTION_WEIGHT
+            text[term] += QUESTION_WEIGHT  # type: ignore[assignment]
     passages = [(part, i, Counter(analyzer.document_terms(chunk)))
                 for part, chunks in (("chunks", topic.chunks), ("treatment", topic.treatment))
                 for i, chunk in enumerate(chunks)]
-    for _, _, terms in passages:
-        text.update(terms)
-    for part, _, terms in passages:
+    for _, _, counted in passages:
+        text.update(counted)
+    for part, _, counted in passages:
         if part == "treatment":  # "how is sciatica treated" asks for this part (chunk choice only)
-            terms.update(set(analyzer.stems(analyzer.lexicon.treatment_words)))
+            counted.update(set(analyzer.stems(analyzer.lexicon.treatment_words)))
     return name, text, passages
 
 
@@ -354,7 +356,7 @@ def _weighted_postings(names: list[Counter[str]], texts: list[Counter[str]]) -> 
     """BM25F: each term's saturated, idf-weighted frequency in each topic's two fields, and its idf."""
     name_norms, text_norms = _norms(names, B_NAMES), _norms(texts, B_TEXT)
     saturated: dict[str, dict[int, float]] = defaultdict(dict)
-    for position, (name, text) in enumerate(zip(names, texts)):
+    for position, (name, text) in enumerate(zip(names, texts, strict=False)):
         name_norm, text_norm = name_norms[position], text_norms[position]
         for term in name.keys() | text.keys():
             in_name, in_text = name.get(term, 0), text.get(term, 0)
@@ -432,7 +434,7 @@ class TopicIndex:
         weights = {t: w for t, w in weights.items() if " " not in t or all(map(pairable, t.split(" ")))}
         current = context[-1] if context else None
         anaphora = current in self._position and self.analyzer.has_anaphora(question)
-        if anaphora:
+        if anaphora and current is not None:
             # "is it serious" after sciatica: the question is about the current topic.
             for term in self._stored.topic(self._position[current]).title_terms:
                 weights.setdefault(term, EXPANSION_WEIGHT)

@@ -21,10 +21,11 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable
+from typing import Any
 
 from ask_sdk_core.__version__ import __version__ as INSTALLED_SDK_VERSION
 from ask_sdk_core.exceptions import SerializationException
@@ -94,8 +95,8 @@ class FastSerializer(DefaultSerializer):
             return None
         try:
             payload = json.loads(payload)
-        except Exception:
-            raise SerializationException(f"Couldn't parse response body: {payload}")
+        except Exception as exc:
+            raise SerializationException(f"Couldn't parse response body: {payload}") from exc
         return self.decode(payload, obj_type)
 
     def decode(self, payload: Any, obj_type: Any) -> Any:
@@ -130,9 +131,9 @@ class FastSerializer(DefaultSerializer):
                 obj_type = self._DefaultSerializer__load_class_from_name(obj_type)  # type: ignore[attr-defined]
         if obj_type in _PRIMITIVES:
             return lambda payload: self._DefaultSerializer__deserialize_primitive(payload, obj_type)  # type: ignore
-        if obj_type == object:
+        if obj_type is object:
             return lambda payload: payload
-        if obj_type == date or obj_type == datetime:
+        if obj_type in (date, datetime):
             return lambda payload: parse_timestamp(payload, obj_type)
         return self._model_decoder(obj_type)
 
@@ -147,7 +148,7 @@ class FastSerializer(DefaultSerializer):
             return lambda payload: stock(payload, model)
         return self._fields_decoder(model)
 
-    def _fields_decoder(self, model: type) -> Decoder:
+    def _fields_decoder(self, model: Any) -> Decoder:
         types = model.deserialized_types
         names = getattr(model, "attribute_map", {})
         names.update({name: name for name in types if name not in names})  # as the stock code does
@@ -167,7 +168,7 @@ class FastSerializer(DefaultSerializer):
                         setattr(instance, key, payload[key])
                 return instance
             except Exception as exc:
-                raise SerializationException(str(exc))
+                raise SerializationException(str(exc)) from exc
         return decode
 
     def _by_discriminator(self, payload: Any, model: Any) -> Any:
@@ -176,13 +177,13 @@ class FastSerializer(DefaultSerializer):
         try:
             name = model.get_real_child_model(payload)
         except Exception as exc:
-            raise SerializationException(str(exc))
+            raise SerializationException(str(exc)) from exc
         if not name:
             raise SerializationException(f"Couldn't resolve object by discriminator type for {model} class")
         try:
             child = self._DefaultSerializer__load_class_from_name(name)  # type: ignore[attr-defined]
         except Exception as exc:
-            raise SerializationException(str(exc))
+            raise SerializationException(str(exc)) from exc
         decoder = self._models.get(child)
         if decoder is None:  # the class the discriminator names is read field by field, as in the stock code
             decoder = self._models[child] = self._fields_decoder(child)

@@ -9,7 +9,7 @@ import json
 import logging
 import os
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
@@ -17,8 +17,8 @@ from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import IntentRequest, RequestEnvelope
 
 from .bounds import bounded_session_attributes
-from .handlers import builtins, checklist, errors, exercises, launch, lifecycle, questions, topics, touch
 from .conversation import DropUnknownSessionKeys
+from .handlers import builtins, checklist, errors, exercises, launch, lifecycle, questions, topics, touch
 from .profile import SaveProfileInterceptor
 from .region import TimeoutApiClient
 from .serializer import serializer_for_installed_sdk
@@ -40,8 +40,10 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
                 skill_id: str | None = None) -> CustomSkill:
     # The API client lets voice_for ask the device's time zone (no permission needed) for the
     # country's emergency number; requests without an API token (console, tests) never call it.
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter, api_client=TimeoutApiClient())
-    builder.skill_id = skill_id
+    # The SDK's own annotations say neither may be None, though None is its default for both.
+    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter,  # type: ignore[arg-type]
+                                 api_client=TimeoutApiClient())
+    builder.skill_id = skill_id  # type: ignore[assignment]
     for handler in (
         questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
         questions.CallForHelpIntentHandler(),
@@ -135,7 +137,7 @@ def invoke(skill: CustomSkill, event: Any, context: Any = None) -> dict[str, Any
     except Exception as exc:  # skill ID mismatch, or a failure outside the handlers
         logger.warning("request refused: %s", type(exc).__name__)
         return copy.deepcopy(UNREADABLE_REQUEST_RESPONSE)
-    return skill.serializer.serialize(response)
+    return cast("dict[str, Any]", skill.serializer.serialize(response))
 
 
 def _read_envelope(skill: CustomSkill, event: Any) -> RequestEnvelope:

@@ -7,8 +7,9 @@ Nothing a listener said is ever echoed back, so speech only ever holds our own t
 # string annotation of its records at import, which a Lambda cold start pays for.
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from .content import Content, LocaleInfo, Topic
 

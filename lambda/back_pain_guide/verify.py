@@ -38,16 +38,18 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError as PathError
+from cryptography.x509.verification import PolicyBuilder, Store
+from cryptography.x509.verification import VerificationError as PathError
 
 # flask-ask-sdk's configuration names, kept so its users feel at home.
 VERIFY_SIGNATURE_APP_CONFIG = "VERIFY_SIGNATURE"
@@ -132,7 +134,7 @@ class ApplicationIdError(VerificationError):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- certificate URL -----------------------------------------------------------------
@@ -235,7 +237,7 @@ class ChainDownloader:
         until = time.monotonic() + self.deadline
         try:
             raw = self._exchange(host, self.address or (host, parts.port or 443), target, until)
-        except (socket.timeout, TimeoutError):
+        except TimeoutError:
             raise CertificateFetchError("certificate chain download took too long") from None
         except (OSError, ssl.SSLError):
             raise CertificateFetchError("certificate chain download failed") from None
@@ -251,8 +253,10 @@ class ChainDownloader:
         request = (f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: back-pain-guide\r\n"
                    "Accept: */*\r\nConnection: close\r\n\r\n").encode("ascii")
         limit = self.max_bytes + MAX_RESPONSE_HEAD_BYTES
-        with socket.create_connection(address, timeout=self._left(until)) as plain:
-            with self.context.wrap_socket(plain, server_hostname=host) as tls:
+        with (
+            socket.create_connection(address, timeout=self._left(until)) as plain,
+            self.context.wrap_socket(plain, server_hostname=host) as tls,
+        ):
                 tls.settimeout(self._left(until))
                 tls.sendall(request)
                 received = bytearray()
@@ -372,7 +376,13 @@ def validate_chain(pem: bytes, store: Store, now: datetime) -> SigningCertificat
 
 # --- the verifier ---------------------------------------------------------------------
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+class Headers(Protocol):
+    """HTTP headers: a dict, or a web framework's case-insensitive headers."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+def _header(headers: Headers, name: str) -> str | None:
     getter = getattr(headers, "get", None)
     value = getter(name) if getter else None
     if value is None:  # plain dicts are case-sensitive; HTTP headers are not
@@ -389,7 +399,7 @@ def _parse_timestamp(value: Any) -> datetime:
     except ValueError:
         raise TimestampError("request timestamp unreadable") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment
 
 
@@ -462,7 +472,7 @@ class RequestVerifier:
             self._store = Store(self._roots if self._roots is not None else system_roots())
         return self._store
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Mapping[str, Any], *,
+    def verify(self, headers: Headers, body: bytes, envelope: Mapping[str, Any], *,
                signature: bool | None = None, timestamp: bool | None = None) -> None:
         """Raise a :class:`VerificationError` subclass unless the request is acceptable.
 

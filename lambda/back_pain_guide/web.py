@@ -31,8 +31,9 @@ import logging
 import os
 import ssl
 import sys
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -197,7 +198,9 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
         roots, fetcher = _test_trust_hooks(environ)
         verifier = RequestVerifier(skill_id, roots=roots, fetcher=fetcher)
     if handler is None:
-        from .skill import lambda_handler as handler
+        from .skill import lambda_handler
+
+        handler = lambda_handler
         get_content()  # broken content stops the service here, with the file and field named
     skill_handler: SkillHandler = handler
 

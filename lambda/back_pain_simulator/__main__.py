@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from back_pain_guide.content import ContentError
 from back_pain_guide.web import ConfigurationError, create_app, is_production

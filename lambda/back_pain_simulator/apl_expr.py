@@ -9,8 +9,9 @@ name or a lookup on nothing gives null, as in APL; anything outside the grammar 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 _TOKEN = re.compile(r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>'[^']*'|"[^"]*")|(?P<name>[A-Za-z_]\w*)
                         |(?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>!?:().\[\]]))""", re.VERBOSE)

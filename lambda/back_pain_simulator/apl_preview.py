@@ -13,8 +13,9 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from .apl_expr import ExpressionError, bind, evaluate, to_text, truthy
 
@@ -249,7 +250,7 @@ class _Drawer:
         text = to_text(self.evaluate(props.get("text", ""), scope))
         color = self.color(props["color"], scope) if "color" in props else _THEME_TEXT[self.theme]
         size = self.length(props.get("fontSize", "40dp"), scope) or "18px"
-        css += f"flex-direction:column;justify-content:{_VERTICAL.get(props.get('textAlignVertical'), 'flex-start')};"
+        css += f"flex-direction:column;justify-content:{_VERTICAL.get(str(props.get('textAlignVertical')), 'flex-start')};"
         inner = [f"color:{color or _THEME_TEXT[self.theme]}", f"font-size:{size}",
                  f"font-weight:{_WEIGHTS.get(str(self.evaluate(props.get('fontWeight', 'normal'), scope)), '400')}",
                  f"text-align:{_TEXT_ALIGN.get(props.get('textAlign', 'auto'), 'start')}"]
@@ -319,7 +320,7 @@ def render(document: Mapping[str, Any], datasources: Mapping[str, Any] | None,
         if isinstance(name, str):  # "payload" names all the datasources (APL's older convention)
             scope[name] = dict(datasources or {}) if name == "payload" else (datasources or {}).get(name)
     drawer.load_resources(scope)
-    if "import" in document and document["import"]:
+    if document.get("import"):
         drawer.warn("imported packages are not loaded by the preview")
     body = drawer.children(template, scope, row=False)
     width, height = viewport.width * viewport.scale, viewport.height * viewport.scale

@@ -9,8 +9,9 @@ exactly as ``make chat`` does; a touch is the console's ``UserEvent`` envelope.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from back_pain_guide.console import Console, speech_text
 from back_pain_guide.nlu import FALLBACK

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from back_pain_guide.checklist import Answer, Checklist, Result, State
 from back_pain_guide.content import EMERGENCY, SAME_DAY, SOON, Question, get_content
@@ -132,7 +133,7 @@ def test_same_day_outranks_soon():
 def test_random_answers_never_miss_an_emergency_or_overrun(answers, go_on):
     outcomes, asked = run(answers, go_on)
     assert len(asked) <= len(QUESTIONS)
-    given_answers = [o for o in outcomes if o.result is not Result.ASK or o.state.index > 0]
+    given_answers = [o for o in outcomes if o.result is not Result.ASK or o.state.position > 0]
     for index, answer in enumerate(answers[: len(asked)]):
         question = QUESTIONS[index]
         if question.is_emergency and answer.raises_flag:
@@ -141,7 +142,7 @@ def test_random_answers_never_miss_an_emergency_or_overrun(answers, go_on):
     if final.result in (Result.SAME_DAY, Result.SOON, Result.CLEAR):
         assert all(not a.raises_flag for a in answers[:GATE])
         flagged_ids = {q.id for q, _ in final.flagged}
-        assert flagged_ids == {QUESTIONS[i].id for i in range(final.state.index) if answers[i].raises_flag}
+        assert flagged_ids == {QUESTIONS[i].id for i in range(final.state.position) if answers[i].raises_flag}
         assert final.early == (not go_on.raises_flag)
     assert given_answers
 
@@ -176,8 +177,8 @@ NO_TO_GATE = [[q.id, "no"] for q in QUESTIONS[:GATE]]
     {"index": len(QUESTIONS), "answers": [[q.id, "no"] for q in QUESTIONS]},  # nothing left to ask
     {"index": 1, "answers": [[QUESTIONS[0].id, "no"]], "more": True},  # "more" before the gate
     {"index": 0, "answers": [], "more": "yes"},                     # "more" not a boolean
-    {"index": GATE + 1, "answers": NO_TO_GATE + [[QUESTIONS[GATE].id, "yes"]], "more": False},  # past the gate unasked
-    {"index": GATE + 1, "answers": NO_TO_GATE + [[QUESTIONS[GATE].id, "yes"]]},
+    {"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "yes"]], "more": False},  # past the gate unasked
+    {"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "yes"]]},
 ])
 def test_tampered_state_is_rejected(raw):
     assert CHECKLIST.restore(raw) is None
@@ -194,7 +195,7 @@ def test_state_at_the_gate_and_past_it():
     assert at_gate is not None and CHECKLIST.at_gate(at_gate)
     went_on = CHECKLIST.restore({"index": GATE, "answers": NO_TO_GATE, "more": True})
     assert went_on is not None and not CHECKLIST.at_gate(went_on) and CHECKLIST.current(went_on) is QUESTIONS[GATE]
-    past = CHECKLIST.restore({"index": GATE + 1, "answers": NO_TO_GATE + [[QUESTIONS[GATE].id, "partly"]], "more": True})
+    past = CHECKLIST.restore({"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "partly"]], "more": True})
     assert past is not None and past.answers[-1][1] is Answer.PARTLY
 
 
@@ -218,5 +219,5 @@ def test_a_checklist_of_one_level_has_no_gate():
 
 
 def test_state_index_counts_answers():
-    assert State().index == 0
-    assert State((("x", Answer.NO),)).index == 1
+    assert State().position == 0
+    assert State((("x", Answer.NO),)).position == 1

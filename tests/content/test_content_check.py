@@ -8,9 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import content_check
 import pytest
 
-import content_check
 from back_pain_guide.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]

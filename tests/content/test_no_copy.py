@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 import source_shingles
+
 from back_pain_guide.content import get_content
 
 CONTENT = get_content()

@@ -67,7 +67,7 @@ def test_every_prompt_renders_in_every_locale():
     from back_pain_guide.speech import Voice
 
     content = get_content()
-    values = dict(title="x", summary="x", reason="x", summaries="x", count=1, number=1, text="x", examples="x", why="x", tell="x", question="x", note="", advice="", degree="x")
+    values = {"title": "x", "summary": "x", "reason": "x", "summaries": "x", "count": 1, "number": 1, "text": "x", "examples": "x", "why": "x", "tell": "x", "question": "x", "note": "", "advice": "", "degree": "x"}
     for locale in content.locales:
         voice = Voice(content, locale)
         for key in content.prompts:

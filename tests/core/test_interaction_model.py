@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from ask_smapi_model.v1.skill.interaction_model.interaction_model_data import InteractionModelData
+from build_models import LOCALES
 
 from back_pain_guide.content import get_content
 from back_pain_guide.nlu import resolver_for
-from build_models import LOCALES
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = {locale: json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text()) for locale in LOCALES}

@@ -27,7 +27,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 #: What the Lambda Python runtime provides and the package therefore leaves out.
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath"}
@@ -85,9 +85,9 @@ class SettingsApi(BaseHTTPRequestHandler):
     """Answers GET /v2/devices/{id}/settings/System.timeZone as the Alexa Settings API does."""
 
     zone = "Europe/London"
-    calls: list[tuple[str, str]] = []
+    calls: ClassVar[list[tuple[str, str]]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         type(self).calls.append((self.path, self.headers.get("Authorization", "")))
         known = self.path.endswith("/settings/System.timeZone")
         body = json.dumps(self.zone if known else {"message": "not found"}).encode()
@@ -189,8 +189,8 @@ def main() -> None:
     print(f"Python {sys.version.split()[0]}; sys.path: {build_dir} first, {runtime_site} last")
 
     started = time.perf_counter()
-    import lambda_function  # noqa: E402  (the module Lambda loads)
-    from back_pain_guide import paths  # noqa: E402
+    import lambda_function
+    from back_pain_guide import paths
     import_ms = (time.perf_counter() - started) * 1000
     check(Path(lambda_function.__file__).resolve().parent == build_dir, "lambda_function imported from the build")
     check(Path(paths.content_dir()).resolve() == build_dir / "content", "content read from the package's own content/")
@@ -254,7 +254,7 @@ def main() -> None:
 
     # The DynamoDB store as configured on AWS, against an endpoint that refuses connections:
     # the adapter and boto3 must import from the right places, and the skill must still answer.
-    from back_pain_guide import persistence, skill  # noqa: E402
+    from back_pain_guide import persistence, skill
     env = {"BACK_PAIN_GUIDE_TABLE": "smoke-profiles"}
     os.environ.update({"AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{closed_port()}",
                        "AWS_ACCESS_KEY_ID": "smoke-test-not-a-key", "AWS_SECRET_ACCESS_KEY": "smoke-test-not-a-key",

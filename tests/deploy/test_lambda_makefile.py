@@ -111,7 +111,7 @@ def test_prune_leaves_out_the_listed_paths_with_posix_tools(posix_path: str, tmp
     remaining = sorted(str(p.relative_to(built)) for p in built.rglob("*") if p.is_file())
     # copy-sources ran first (prune depends on it); of the fakes only the two keepers remain
     assert "requests/__init__.py" in remaining and "some_dep-1.0.dist-info/METADATA" in remaining
-    assert not [r for r in remaining if "left out" == (built / r).read_text(errors="replace")]
+    assert not [r for r in remaining if (built / r).read_text(errors="replace") == "left out"]
     assert not (built / "charset_normalizer").exists()
     assert not (built / "back_pain_guide" / "web.py").exists()
     assert (built / "back_pain_guide" / "skill.py").is_file()

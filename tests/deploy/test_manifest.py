@@ -61,7 +61,7 @@ class Sample:
 
     def matches(self, request: str) -> bool:
         found = self.pattern.fullmatch(request)
-        return found is not None and all(value in allowed for value, allowed in zip(found.groups(), self.slot_values))
+        return found is not None and all(value in allowed for value, allowed in zip(found.groups(), self.slot_values, strict=False))
 
 
 def samples_of(model: dict[str, Any]) -> list[Sample]:

@@ -138,7 +138,7 @@ def test_dynamodb_adapter_never_creates_tables() -> None:
     from back_pain_guide import dynamodb
 
     class FakeResource:
-        def Table(self, name: str) -> str:  # noqa: N802 - boto3's name
+        def Table(self, name: str) -> str:
             return name
 
     adapter = dynamodb.DynamoDbProfileAdapter("profiles", FakeResource())

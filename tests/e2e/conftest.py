@@ -1,17 +1,13 @@
 """Fixtures: the real service on a free port, with and without request verification."""
 from __future__ import annotations
 
-import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
+from service import running_service
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "web"))
-
-from service import running_service  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,7 +55,7 @@ def test_refusals_over_http_are_400_json(ca, signed_service):
     body = body_of(envelope())
     headers = ca.headers(body)
     assert send(signed_service, body + b" ", headers)[0] == 400               # tampered
-    stale = body_of(envelope(timestamp=datetime.now(timezone.utc) - timedelta(minutes=5)))
+    stale = body_of(envelope(timestamp=datetime.now(UTC) - timedelta(minutes=5)))
     status, payload = send(signed_service, stale, ca.headers(stale))
     assert status == 400 and "timestamp" in payload["reason"]
     other = body_of(envelope(skill_id="amzn1.ask.skill.other"))

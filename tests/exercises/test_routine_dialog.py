@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 
 from back_pain_guide import exercises as ex
 from back_pain_guide.speech import Voice
-
-from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 
 ROUTINES = tuple(DATA.routines)
 
@@ -34,7 +33,7 @@ def test_a_whole_routine_runs_end_to_end(make_listener, routine, locale):
     heard = run_to_end(listener, routine)
     names = [dose.exercise.name for dose in DATA.routines[routine].doses]
     spoken = " ".join(heard)
-    for name, dose in zip(names, DATA.routines[routine].doses):
+    for name, dose in zip(names, DATA.routines[routine].doses, strict=False):
         assert f"{name}. {dose.exercise.position[0]} {dose.exercise.position[1]}" in spoken
         # every repetition counted, and the last of each side praised
         last = DATA.numbers[dose.reps - 1]

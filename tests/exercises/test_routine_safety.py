@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import pytest
+from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 
 from back_pain_guide import exercises as ex
 from back_pain_guide.speech import Voice
-
-from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 
 NUMBERS = {"en-US": "nine one one", "en-GB": "nine nine nine", "en-CA": "nine one one", "en-AU": "triple zero",
            "en-IN": "one one two, or one oh eight for an ambulance"}

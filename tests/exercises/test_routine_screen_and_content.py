@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 
 from back_pain_guide import apl
 from back_pain_guide import exercises as ex
 from back_pain_guide.content import get_content
-
-from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER = "Alexa.Presentation.APL.RenderDocument"
@@ -32,7 +31,7 @@ def touch(listener, value: str) -> str:
 def test_each_exercise_is_drawn_with_its_count_and_buttons(make_listener):
     listener = started(make_listener, "fuller", screen=True)
     seen = set()
-    for index in range(len(ex.parts(DATA, "fuller"))):
+    for _index in range(len(ex.parts(DATA, "fuller"))):
         document, screen = screen_of(listener)
         part, dose = ex.current(DATA, ex.restore(state(listener), DATA))
         assert screen["picture"] in document["graphics"] and document["graphics"][screen["picture"]]["type"] == "AVG"
@@ -47,7 +46,7 @@ def test_each_exercise_is_drawn_with_its_count_and_buttons(make_listener):
 def test_the_document_is_layout_and_drawings_only():
     document = apl.document("exercise")
     assert document["mainTemplate"]["parameters"] == ["screen"]
-    for name, graphic in document["graphics"].items():
+    for graphic in document["graphics"].values():
         assert graphic["type"] == "AVG" and graphic["items"]
         assert all(item["type"] == "path" and re.fullmatch(r"[MLQCAZmlqcaz0-9 ,.\-]+", item["pathData"])
                    for item in graphic["items"])
@@ -62,7 +61,7 @@ def test_paused_shows_resume_instead_of_pause(make_listener):
     _, screen = screen_of(listener)
     assert [b["value"] for b in screen["buttons"]] == ["resume", "next", "stop"] and screen["status"] == "Paused"
     listener.say("resume")
-    assert [b["value"] for b in screen_of(listener)[1]["buttons"]][0] == "pause"
+    assert next(b["value"] for b in screen_of(listener)[1]["buttons"]) == "pause"
 
 
 def transcript(listener, values, by_touch: bool) -> list[tuple]:
@@ -150,7 +149,7 @@ def test_broken_exercise_content_is_named(tmp_path):
     raw["routines"][0]["exercises"][0]["exercise"] = "knee_rolls"
     raw["exercises"][0]["cues"][0]["wait"] = 12  # longer than one SSML break may be
     (tmp_path / "exercises.json").write_text(json.dumps(raw))
-    with pytest.raises(ContentError, match="exercises.json"):
+    with pytest.raises(ContentError, match=r"exercises\.json"):
         ex.load_exercises(CONTENT, str(tmp_path), trust_build=False)
 
 

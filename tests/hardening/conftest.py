@@ -2,14 +2,8 @@
 how many generated cases each property ran (printed at the end of the pytest run)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import hardening_support
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import hardening_support  # noqa: E402
 
 
 @pytest.fixture

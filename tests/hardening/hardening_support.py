@@ -10,8 +10,9 @@ import json
 import logging
 import os
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from xml.etree import ElementTree
 
 from hypothesis import HealthCheck, settings
@@ -108,7 +109,7 @@ resolution = st.fixed_dictionaries(
 
 def slot(name: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({"name": st.one_of(st.just(name), text_values)}, optional={
-        "value": st.one_of(text_values, st.sampled_from(TOPIC_IDS + ["sciatica", "", " "]), junk),
+        "value": st.one_of(text_values, st.sampled_from([*TOPIC_IDS, "sciatica", "", " "]), junk),
         "confirmationStatus": st.one_of(st.sampled_from(["NONE", "CONFIRMED", "DENIED"]), text_values),
         "source": st.one_of(st.just("USER"), text_values),
         "resolutions": mostly(st.fixed_dictionaries(

@@ -14,8 +14,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -119,7 +120,6 @@ def test_sqlite_store_gone(tmp_path):
 
 @pytest.fixture
 def dynalite_table():
-    sys.path.insert(0, str(ROOT / "tests" / "persistence"))
     from dynalite import Dynalite, DynaliteMissing, new_table_name
 
     server = Dynalite()

@@ -10,14 +10,14 @@ I couldn't understand" (the SDK copies attributes recursively before any handler
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
-
-import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from collections.abc import Callable
+from typing import Any
 
 import hardening_support as hs
+import pytest
 from hardening_support import HARDENING
+from hypothesis import given
+from hypothesis import strategies as st
 
 import lambda_function
 from back_pain_guide import web

@@ -10,12 +10,11 @@ import json
 import time
 from typing import Any
 
+import hardening_support as hs
 import pytest
+from hardening_support import HARDENING
 from hypothesis import given
 from hypothesis import strategies as st
-
-import hardening_support as hs
-from hardening_support import HARDENING
 
 import lambda_function
 
@@ -120,6 +119,6 @@ def test_a_query_as_large_as_lambda_allows_is_answered_within_alexas_limit(watch
     event = json.loads((hs.CORPUS / "prompt_injection_query.json").read_text(encoding="utf-8"))
     event["request"]["intent"]["slots"]["query"]["value"] = unit * (6_000_000 // len(unit.encode()))
     started = time.monotonic()
-    response, text, kind = run(watcher, "handler: 6 MB query", event)
+    response, _text, kind = run(watcher, "handler: 6 MB query", event)
     assert time.monotonic() - started < 8.0
     assert kind == "answered" and response["response"]["shouldEndSession"] is False

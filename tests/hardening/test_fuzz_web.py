@@ -9,12 +9,11 @@ import io
 import json
 from typing import Any
 
+import hardening_support as hs
 import pytest
+from hardening_support import HARDENING
 from hypothesis import given
 from hypothesis import strategies as st
-
-import hardening_support as hs
-from hardening_support import HARDENING
 
 from back_pain_guide.web import MAX_BODY_BYTES, create_app
 

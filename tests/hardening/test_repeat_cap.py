@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 import hardening_support as hs
+import pytest
 
 import lambda_function
 from back_pain_guide.handlers.builtins import MAX_REPLAYED_CHARS, MAX_REPLAYED_FIELD_CHARS

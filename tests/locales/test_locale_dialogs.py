@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from build_models import LOCALES
 
 from back_pain_guide.content import get_content
 from back_pain_guide.nlu import resolver_for
 from back_pain_guide.speech import Voice
-from build_models import LOCALES
 
 CONTENT = get_content()
 NUMBER_SPEECH = {code: info.emergency_number_speech for code, info in CONTENT.locales.items()}
@@ -25,7 +25,7 @@ def everything_spoken(voice: Voice) -> list[str]:
     texts = []
     for key, prompt in CONTENT.prompts.items():
         names = set(re.findall(r"\{(\w+)\}", prompt)) - {"emergency_number"}
-        texts.append(voice.say(key, **{name: "x" for name in names}))
+        texts.append(voice.say(key, **dict.fromkeys(names, "x")))
     for topic in CONTENT.topics.values():
         texts.extend(voice.speak_text(chunk) for chunk in topic.chunks + topic.treatment)
     texts.extend(voice.speak_text(q.reason) for q in CONTENT.questions)

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import build_models
+import pytest
 from build_models import LOCALES, ModelSourceError, build_model
+
 from back_pain_guide.nlu import UtteranceResolver, builtin_utterances
 
 ROOT = Path(__file__).resolve().parents[2]

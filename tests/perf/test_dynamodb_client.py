@@ -8,8 +8,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import botocore.session
 import pytest
@@ -18,7 +18,6 @@ from back_pain_guide.dynamodb import SERVICE, DynamoDbProfileAdapter, dynamodb_c
 from back_pain_guide.envelopes import Device
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "persistence"))
 
 from dynalite import DUMMY_CREDENTIALS, Dynalite, new_table_name  # noqa: E402
 
@@ -90,7 +89,7 @@ def test_the_client_stores_and_reads_a_profile_on_dynalite(server: Dynalite) -> 
 def test_a_cold_start_launch_with_dynamodb_configured_greets_and_counts_the_visit(server: Dynalite) -> None:
     """A fresh interpreter, as on Lambda: the handler with the table configured, first request a launch."""
     table = new_table_name()
-    DynamoDbProfileAdapter(table, dynamodb_client(endpoint_url=server.endpoint_url, **DUMMY_CREDENTIALS),
+    _ = DynamoDbProfileAdapter(table, dynamodb_client(endpoint_url=server.endpoint_url, **DUMMY_CREDENTIALS),
                            create_table=True).client
     env = dict(os.environ, BACK_PAIN_GUIDE_TABLE=table, AWS_ENDPOINT_URL_DYNAMODB=server.endpoint_url,
                AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1")

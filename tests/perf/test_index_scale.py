@@ -9,17 +9,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import bench_index_scale
 import pytest
+from synthetic_content import multiplied
 
 from back_pain_guide.content import get_content
 from back_pain_guide.search import TopicIndex
 from back_pain_guide.text import words
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-
-import bench_index_scale  # noqa: E402
-from synthetic_content import multiplied  # noqa: E402
 
 QUESTION = "why does my lower back hurt when i bend over"
 

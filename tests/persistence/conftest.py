@@ -10,27 +10,24 @@ from __future__ import annotations
 
 import socket
 import sqlite3
-import sys
 import threading
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from dynalite import Dynalite, new_table_name
+from store_items import dynamodb_view, sqlite_items
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from dynalite import Dynalite, new_table_name  # noqa: E402
-from store_items import dynamodb_view, sqlite_items  # noqa: E402
-
-from back_pain_guide.console import Console, speech_text  # noqa: E402
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client  # noqa: E402
-from back_pain_guide.envelopes import Device  # noqa: E402
-from back_pain_guide.persistence import SqliteAdapter  # noqa: E402
-from back_pain_guide.skill import build_skill, invoke  # noqa: E402
+from back_pain_guide.console import Console, speech_text
+from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
+from back_pain_guide.envelopes import Device
+from back_pain_guide.persistence import SqliteAdapter
+from back_pain_guide.skill import build_skill, invoke
 
 START = 1_790_000_000.0  # a fixed "now" (2026-09-21), moved on by tests that need time to pass
 
@@ -108,7 +105,7 @@ class Store:
     def handler(self, event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         return invoke(self.skill, event, context)
 
-    def listener(self, user_id: str | None = None) -> "Listener":
+    def listener(self, user_id: str | None = None) -> Listener:
         return Listener(self, user_id or f"amzn1.ask.account.persist-{uuid.uuid4()}")
 
 

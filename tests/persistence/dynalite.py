@@ -40,7 +40,7 @@ class Dynalite:
     def endpoint_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 15.0, port: int = 0) -> "Dynalite":
+    def start(self, timeout: float = 15.0, port: int = 0) -> Dynalite:
         """Start on ``port`` (a restart after a kill), or on a free one."""
         if not EXECUTABLE.exists():
             raise DynaliteMissing(f"{EXECUTABLE} not found: run `npm ci` in {ROOT} first")

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
+from typing import ClassVar
 
 import pytest
 from ask_sdk_core.exceptions import PersistenceException
+from dynalite import Dynalite, new_table_name
 
 from back_pain_guide import persistence, skill
 from back_pain_guide.console import Console, speech_text
@@ -22,8 +24,6 @@ from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
 from back_pain_guide.envelopes import Device
 from back_pain_guide.handlers.lifecycle import DELETE_ROUNDS, ProfileNotDeleted
 from back_pain_guide.persistence import SqliteAdapter, default_adapter, with_retries
-
-from dynalite import Dynalite, new_table_name
 
 LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
 
@@ -48,7 +48,7 @@ def test_dynamodb_when_the_table_is_named(dynalite: Dynalite, monkeypatch):
     for name, value in {"AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint_url, "AWS_ACCESS_KEY_ID": "test",
                         "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
         monkeypatch.setenv(name, value)
-    DynamoDbProfileAdapter(table, create_table=True).client  # creates the table
+    _ = DynamoDbProfileAdapter(table, create_table=True).client  # creates the table
     adapter = default_adapter({"BACK_PAIN_GUIDE_TABLE": table, "BACK_PAIN_GUIDE_DB": "/nonexistent/x"})
     assert isinstance(adapter, DynamoDbProfileAdapter) and adapter.table_name == table
     config = adapter.client.meta.config
@@ -122,7 +122,7 @@ def test_slow_failure_is_not_retried_past_the_budget(caplog):
 
 class _Throttling(BaseHTTPRequestHandler):
     """Answers every DynamoDB call as DynamoDB does when a table's throughput is exceeded."""
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))

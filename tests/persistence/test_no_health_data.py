@@ -7,18 +7,18 @@ every stored item is read back and checked field by field, and for SQLite the wh
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
+from dynalite import Dynalite, new_table_name
+from store_items import dynamodb_view, sqlite_items
 
 from back_pain_guide.console import Console
 from back_pain_guide.content import get_content
 from back_pain_guide.persistence import PROFILE_FIELDS, TTL_ATTRIBUTE
 from back_pain_guide.skill import default_skill, lambda_handler
-
-from store_items import dynamodb_view, sqlite_items
-from dynalite import Dynalite, new_table_name
 
 CONTENT = get_content()
 QUESTIONS = CONTENT.questions
@@ -90,9 +90,9 @@ def test_no_health_data_is_ever_stored(default_store):
     kind, read_items, sqlite_path = default_store
     users = [f"amzn1.ask.account.health-{n}" for n in range(len(SESSIONS))]
     spoken = 0
-    for user_id, utterances in zip(users, SESSIONS):
+    for user_id, utterances in zip(users, SESSIONS, strict=False):
         console = Console(lambda_handler, user_id=user_id)
-        for utterance in ["open back pain guide"] + utterances:
+        for utterance in ["open back pain guide", *utterances]:
             _, response = console.say(utterance)
             assert (response.get("response") or {}).get("outputSpeech"), utterance
             spoken += 1

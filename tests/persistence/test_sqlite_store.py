@@ -12,11 +12,10 @@ from pathlib import Path
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
+from store_items import sqlite_items
 
 from back_pain_guide.envelopes import Device
 from back_pain_guide.persistence import PURGE_INTERVAL_SECONDS, TTL_SECONDS, SqliteAdapter
-
-from store_items import sqlite_items
 
 START = 1_790_000_000.0
 

@@ -5,7 +5,7 @@ import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import get_type_hints
 
 import pytest
@@ -67,7 +67,7 @@ def test_ttl_without_a_visit_time_counts_from_now(store):
 
 def test_expired_item_reads_as_absent(store):
     envelope = envelope_for("amzn1.ask.account.A")
-    now = datetime.fromtimestamp(store.clock(), timezone.utc).isoformat()
+    now = datetime.fromtimestamp(store.clock(), UTC).isoformat()
     store.adapter.save_attributes(envelope, {**PROFILE, "last_visit": now})
     store.clock.advance(TTL_SECONDS - 60)
     assert store.adapter.get_attributes(envelope)["visits"] == 3   # a day short of a year: still there
@@ -122,7 +122,7 @@ def test_returning_user_hears_the_short_welcome(store):
     assert len(again) < len(first) and user.session_open
     stored = store.item(user.user_id)["attributes"]
     assert stored["visits"] == 2 and stored["heard_disclaimer"] is True
-    assert datetime.fromisoformat(stored["last_visit"]).tzinfo == timezone.utc
+    assert datetime.fromisoformat(stored["last_visit"]).tzinfo == UTC
 
 
 def test_two_users_through_the_skill(store):

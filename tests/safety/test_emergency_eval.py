@@ -6,13 +6,8 @@ per-sign, per-locale report, through the console's resolver too: `make bench-eme
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
+import bench_emergency as bench
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import bench_emergency as bench  # noqa: E402
 
 DEV = bench.load_cases("dev")
 TEST = bench.load_cases("test")

@@ -3,10 +3,9 @@ and through the console end to end. These fail when the ranker or the content re
 from __future__ import annotations
 
 import pytest
+from search_evaluation import CASES, DECLINE_CASES, EMERGENCY_CASES, TOPIC_CASES, bench
 
 from back_pain_guide.content import get_content
-
-from search_evaluation import CASES, DECLINE_CASES, EMERGENCY_CASES, TOPIC_CASES, bench
 
 ISSUE_EXAMPLES = {
     "why does my lower back hurt when I bend over", "is it bad to lie in bed all day",
@@ -18,7 +17,7 @@ def test_the_evaluation_set_is_big_and_spread_over_every_kind_of_topic():
     content = get_content()
     assert len(CASES) >= 100
     assert len(DECLINE_CASES) >= 12 and len(EMERGENCY_CASES) >= 12
-    assert ISSUE_EXAMPLES <= {c.question for c in CASES}
+    assert {c.question for c in CASES} >= ISSUE_EXAMPLES
     assert len({c.question.lower() for c in CASES}) == len(CASES), "duplicate questions"
     kinds = {content.topics[c.topic].kind for c in TOPIC_CASES if c.topic in content.topics}
     assert kinds == {t.kind for t in content.topics.values()}

@@ -14,8 +14,15 @@ import pytest
 
 from back_pain_guide import search
 from back_pain_guide.content import Content, get_content, load_content
-from back_pain_guide.search import (Analyzer, IndexTables, Lexicon, TopicIndex, build_tables, inputs_checksum,
-                                    load_tables)
+from back_pain_guide.search import (
+    Analyzer,
+    IndexTables,
+    Lexicon,
+    TopicIndex,
+    build_tables,
+    inputs_checksum,
+    load_tables,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION_FILES = (ROOT / "tests" / "search" / "eval_questions.json", ROOT / "tests" / "search" / "holdout_questions.json")

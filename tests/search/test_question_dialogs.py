@@ -52,7 +52,7 @@ def test_the_answer_is_the_best_chunk_and_more_reads_on(listener):
     utterance = "can you tell me what sciatica is"
     hit = find_answer("what sciatica is").hits[0]
     topic = CONTENT.topics[hit.topic.id]
-    assert len(topic.chunks) > 1 and (hit.part, hit.index) == ("chunks", 0)
+    assert len(topic.chunks) > 1 and (hit.part, hit.chunk) == ("chunks", 0)
     listener.open()
     speech = listener.say(utterance)
     assert chunk_text(topic.id, "chunks", 0) in speech

@@ -68,13 +68,13 @@ def test_questions_find_their_topic_through_stems_synonyms_spellings_and_lexicon
 
 
 def test_the_answer_is_the_chunk_that_matches_not_always_the_first():
-    assert (top("what is sciatica").part, top("what is sciatica").index) == ("chunks", 0)
+    assert (top("what is sciatica").part, top("what is sciatica").chunk) == ("chunks", 0)
     hit = top("will my sciatica go away on its own")
-    assert (hit.part, hit.index) == ("chunks", 1)
+    assert (hit.part, hit.chunk) == ("chunks", 1)
     hit = top("does sitting make sciatica worse")
-    assert (hit.part, hit.index) == ("chunks", 2)
+    assert (hit.part, hit.chunk) == ("chunks", 2)
     hit = top("how is sciatica treated")
-    assert (hit.part, hit.index) == ("treatment", 0)
+    assert (hit.part, hit.chunk) == ("treatment", 0)
 
 
 @pytest.mark.parametrize("question", [
@@ -97,7 +97,7 @@ def test_a_follow_up_leans_towards_the_topics_related_to_what_was_asked():
 def test_a_question_that_points_back_is_about_the_current_topic():
     assert INDEX.rank("does it go away by itself") == []
     hit = top("does it go away by itself", context=["heat_and_ice", "sciatica"])
-    assert (hit.topic.id, hit.part, hit.index) == ("sciatica", "chunks", 1)
+    assert (hit.topic.id, hit.part, hit.chunk) == ("sciatica", "chunks", 1)
     assert top("how do I use it", context=["sciatica", "heat_and_ice"]).topic.id == "heat_and_ice"
 
 
@@ -105,4 +105,4 @@ def test_only_topics_over_the_threshold_are_offered():
     hits = INDEX.rank("sciatica nerve")
     assert all(h.score >= INDEX.min_score for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert all((h.part, h.index) == ("chunks", 0) for h in hits[1:])
+    assert all((h.part, h.chunk) == ("chunks", 0) for h in hits[1:])

@@ -3,15 +3,17 @@ suite has (the hostile corpus, the fixtures and hypothesis's envelopes), and onl
 the stock one would refuse a request for its timestamp."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
-import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import hardening_support as hs
 import pytest
 from ask_sdk_core.__version__ import __version__ as installed_sdk
+from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from dateutil.parser import parse as dateutil_parse
@@ -23,8 +25,6 @@ from back_pain_guide.serializer import PINNED_SDK_VERSION, FastSerializer, parse
 from back_pain_guide.skill import build_skill, invoke
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "hardening"))
-import hardening_support as hs  # noqa: E402
 
 STOCK, FAST = DefaultSerializer(), FastSerializer()
 FAST_SKILL = build_skill(None)
@@ -39,10 +39,8 @@ def corpus() -> list[tuple[str, Any]]:
             (ROOT / "tests" / "fixtures").rglob("*.json")):
         if path.name == "expected.json":
             continue
-        try:
+        with contextlib.suppress(ValueError):
             found.append((path.name, json.loads(path.read_text(encoding="utf-8"))))
-        except ValueError:
-            pass
     return found
 
 
@@ -130,7 +128,7 @@ def test_a_malformed_timestamp_never_stops_an_emergency_answer(timestamp):
     device = Device(user_id="amzn1.ask.account.ts")
     event = device.intent("EmergencySignIntent", {"symptom": slot("symptom", "i can't feel my legs")})
     event["request"]["timestamp"] = timestamp
-    stock, fast = answers(event)
+    _stock, fast = answers(event)
     speech = json.loads(fast)["response"]["outputSpeech"]["ssml"]
     assert "nine one one" in speech.lower() or "911" in speech, speech
     assert json.loads(fast)["response"]["shouldEndSession"] is True
@@ -143,6 +141,6 @@ def test_stock_serializer_refuses_what_the_fast_one_answers():
     event = Device(user_id="amzn1.ask.account.ts").intent(
         "EmergencySignIntent", {"symptom": slot("symptom", "i can't feel my legs")})
     event["request"]["timestamp"] = 12345
-    with pytest.raises(Exception):
+    with pytest.raises(SerializationException):
         STOCK.deserialize(json.dumps(event), RequestEnvelope)
     assert FAST.deserialize(json.dumps(event), RequestEnvelope).request.timestamp is None

@@ -1,7 +1,7 @@
 """The test page's fixtures: the web service with the page (verification off, as `make simulator` runs it)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient

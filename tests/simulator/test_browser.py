@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import threading
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from simpage import simulator_app

@@ -6,13 +6,12 @@ import json
 import uuid
 
 import pytest
+from simpage import TURN_URL, simulator_app
 
 from back_pain_guide.console import Console, speech_text
 from back_pain_guide.skill import lambda_handler
 from back_pain_guide.web import ConfigurationError, create_app
 from back_pain_simulator.__main__ import main as simulator_main
-
-from simpage import TURN_URL, simulator_app
 
 GOOD = {"locale": "en-US", "device": "voice", "utterance": "open back pain guide", "session": None}
 SESSION = {"sessionId": "amzn1.echo-api.session.1234", "attributes": {}}

@@ -10,14 +10,13 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
-from contextlib import contextmanager
-
-from testca import TestCA, make_leaf_cert, pem
 
 from cryptography.hazmat.primitives import serialization
+from testca import TestCA, make_leaf_cert, pem
 
 
 class CertHost:
@@ -48,7 +47,7 @@ class CertHost:
             def log_message(self, *args: object) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 host.requests.append(self.path)
                 name = self.path.rsplit("/", 1)[-1].split("?")[0]
                 if name == "good.pem":

@@ -1,18 +1,13 @@
 """Fixtures for the web service: a test CA (made once per session), an injected fetcher."""
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
+from testca import CERT_URL, SKILL_ID, TestCA
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from testca import CERT_URL, SKILL_ID, TestCA  # noqa: E402
-
-from back_pain_guide.verify import RequestVerifier  # noqa: E402
-from back_pain_guide.web import create_app  # noqa: E402
+from back_pain_guide.verify import RequestVerifier
+from back_pain_guide.web import create_app
 
 
 class RecordingFetcher:
@@ -31,7 +26,7 @@ class Clock:
     """A settable UTC clock (starts at the real time: the test certificates are dated from it)."""
 
     def __init__(self) -> None:
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
 
     def __call__(self) -> datetime:
         return self.now

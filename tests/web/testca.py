@@ -9,7 +9,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography import x509
@@ -31,7 +31,7 @@ def _name(common_name: str) -> x509.Name:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def make_ca_cert(key: rsa.RSAPrivateKey, name: str, issuer: x509.Certificate | None = None,
@@ -124,7 +124,7 @@ class TestCA:
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def envelope(request: dict[str, Any] | None = None, *, skill_id: str = SKILL_ID,
@@ -136,7 +136,7 @@ def envelope(request: dict[str, Any] | None = None, *, skill_id: str = SKILL_ID,
     body = dict(request or {"type": "LaunchRequest"})
     body.setdefault("requestId", f"amzn1.echo-api.request.{uuid.uuid4()}")
     body.setdefault("locale", locale)
-    body["timestamp"] = iso(timestamp or datetime.now(timezone.utc))
+    body["timestamp"] = iso(timestamp or datetime.now(UTC))
     return {
         "version": "1.0",
         "session": {"new": body["type"] == "LaunchRequest", "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",

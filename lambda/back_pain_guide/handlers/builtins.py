@@ -8,12 +8,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from ..answers import Reading
 from ..conversation import Session, respond, voice_for
 from ..speech import Reply
 from . import checklist as checklist_handlers
 from .questions import CONFIRM, settle_confirmation
 from .topics import continue_reading, topic_response
-from ..answers import Reading
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +101,8 @@ class YesIntentHandler(_IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         session = Session(handler_input)
-        offer = session.offer
-        action = offer["action"] if offer else None
+        offer = session.offer or {}
+        action = offer.get("action")
         if action == CONFIRM:
             return settle_confirmation(handler_input, offer, confirmed=True)
         if action == "more":

@@ -59,7 +59,7 @@ def _question_text(voice: Voice, state: State) -> str:
     if checklist().at_gate(state):
         return voice.say("checklist_offer_more")
     question = checklist().current(state)
-    return voice.say("checklist_question", number=state.index + 1, text=question.text)
+    return voice.say("checklist_question", number=state.position + 1, text=question.text)
 
 
 def ask(handler_input: HandlerInput, state: State, intro: str = "", note: str = "") -> Response:

@@ -49,6 +49,7 @@ def _speak(handler_input: HandlerInput, reply: Reply, state: ex.State | None,
     else:
         session.attrs[ex.ATTRIBUTE] = state.to_dict()
     response = respond(handler_input, reply, in_routine=True, screen=screen)
+    speech: Any  # an SsmlOutputSpeech or a PlainTextOutputSpeech
     for speech in (response.output_speech, getattr(response.reprompt, "output_speech", None)):
         if speech is not None and getattr(speech, "ssml", None):
             speech.ssml = ex.with_breaks(speech.ssml)

@@ -7,8 +7,9 @@ slots carry what was said.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable, NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -121,16 +122,16 @@ def next_best(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> Topic |
 def answer_reply(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> tuple[Reading, Reply]:
     """Read the best chunk of the best topic; offer the rest of it, and name the next-best topic."""
     top = hits[0]
-    reading = Reading(top.topic, top.part, top.index)
+    reading = Reading(top.topic, top.part, top.chunk)
     reply = answers.read(voice, reading, seen)
     following = next_best(voice, hits, seen)
-    other = following is not None and following.id != top.topic.id
+    other = following if following is not None and following.id != top.topic.id else None
     if reading.has_more:
-        follow_up = voice.say("question_more_or_topic", title=following.title.lower()) if other else reply.follow_up
+        follow_up = voice.say("question_more_or_topic", title=other.title.lower()) if other else reply.follow_up
         reply = reply._replace(follow_up=follow_up, offer={"action": "more"})
     elif other:
-        reply = reply._replace(follow_up=voice.say("related_offer", title=following.title.lower()),
-                               offer={"action": "topic", "topic": following.id})
+        reply = reply._replace(follow_up=voice.say("related_offer", title=other.title.lower()),
+                               offer={"action": "topic", "topic": other.id})
     return reading, reply
 
 
@@ -139,7 +140,7 @@ def not_again(hits: Sequence[Hit], current: Reading | None) -> Sequence[Hit]:
     if current is None or len(hits) < 2:
         return hits
     top = hits[0]
-    if (top.topic.id, top.part, top.index) != (current.topic.id, current.part, current.index):
+    if (top.topic.id, top.part, top.chunk) != (current.topic.id, current.part, current.chunk):
         return hits
     return [hits[1], top, *hits[2:]]
 

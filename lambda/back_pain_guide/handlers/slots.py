@@ -2,7 +2,7 @@
 # No `from __future__ import annotations` in this module: typing.NamedTuple would compile every
 # string annotation of its records at import, which a Lambda cold start pays for.
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
@@ -36,7 +36,8 @@ def read_topic_slot(handler_input: HandlerInput) -> TopicSlot:
     from ask_sdk_model.slu.entityresolution import StatusCode
     topics = get_content().topics
     try:
-        for authority in slot.resolutions.resolutions_per_authority or []:
+        authority: Any  # read as sent: a missing part raises AttributeError (below)
+        for authority in slot.resolutions.resolutions_per_authority or []:  # type: ignore[union-attr]
             if authority.status.code == StatusCode.ER_SUCCESS_MATCH:
                 for item in authority.values or []:
                     topic = topics.get(item.value.id)
@@ -57,6 +58,7 @@ def slot_words(handler_input: HandlerInput, name: str) -> tuple[str, str | None]
     value = getattr(slot, "value", None)
     resolved = None
     try:
+        authority: Any  # read as sent: a missing part raises AttributeError (below)
         for authority in slot.resolutions.resolutions_per_authority or ():  # type: ignore[union-attr]
             if getattr(authority.status.code, "value", None) == "ER_SUCCESS_MATCH" and authority.values:
                 resolved = authority.values[0].value.id

@@ -88,7 +88,7 @@ def continue_reading(handler_input: HandlerInput) -> Response:
     if reading is None:
         return respond(handler_input, Reply(body=voice.say("nothing_to_continue")))
     if reading.has_more:
-        return topic_response(handler_input, Reading(reading.topic, reading.part, reading.index + 1))
+        return topic_response(handler_input, Reading(reading.topic, reading.part, reading.chunk + 1))
     return respond(handler_input, answers.end_of_topic(voice, reading.topic, session.asked))
 
 

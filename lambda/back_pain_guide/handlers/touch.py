@@ -38,7 +38,7 @@ def spoken_intent(arguments: Any) -> str:
 
 def as_spoken(handler_input: HandlerInput, intent_name: str) -> HandlerInput:
     """The same turn (session, attributes, device) as if ``intent_name`` had been said."""
-    event = handler_input.request_envelope.request
+    event: Any = handler_input.request_envelope.request  # any request: they all carry these three
     envelope = copy.copy(handler_input.request_envelope)
     envelope.request = IntentRequest(
         request_id=event.request_id, timestamp=event.timestamp, locale=event.locale,
@@ -68,7 +68,7 @@ class UserEventHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type(USER_EVENT)(handler_input)
 
-    def handle(self, handler_input: HandlerInput) -> Response:
+    def handle(self, handler_input: HandlerInput) -> Response | None:
         intent_name = spoken_intent(getattr(handler_input.request_envelope.request, "arguments", None))
         if intent_name == NOT_UNDERSTOOD:
             logger.info("touch event with unknown arguments")
