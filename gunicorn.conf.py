@@ -20,6 +20,7 @@ Why these settings (measured in bench/bench_web.py and tests/web/test_hostile_tr
 Environment: ``BIND`` (default 127.0.0.1:8080), ``WEB_WORKERS`` (default 2, one per core),
 ``BACK_PAIN_GUIDE_REQUEST_SECONDS`` (default 10), plus the service's own (web.py).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -53,8 +54,10 @@ def json_error(status: int) -> bytes:
     """A complete HTTP reply: the status, a short JSON body, and the connection closed."""
     error, reason = ERRORS.get(status, ERRORS[500 if status >= 500 else 400])
     body = json.dumps({"error": error, "reason": reason}, separators=(",", ":")).encode("ascii")
-    head = (f"HTTP/1.1 {status} {error.title()}\r\nConnection: close\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+    head = (
+        f"HTTP/1.1 {status} {error.title()}\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
     return head.encode("ascii") + body
 
 
@@ -77,8 +80,11 @@ class SkillWorker(GeventWorker):
 
         configure_logging()
         for handler in logging.getLogger("gunicorn.error").handlers:
-            handler.setFormatter(EscapingFormatter("%(asctime)s [%(process)d] [%(levelname)s] %(message)s",
-                                                   "[%Y-%m-%d %H:%M:%S %z]"))
+            handler.setFormatter(
+                EscapingFormatter(
+                    "%(asctime)s [%(process)d] [%(levelname)s] %(message)s", "[%Y-%m-%d %H:%M:%S %z]"
+                )
+            )
         super().load_wsgi()
 
     def handle_request(self, listener_name, req, sock, addr):

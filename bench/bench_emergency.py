@@ -22,6 +22,7 @@ reply speaks before the emergency number (the rule is at most twelve).
 The dev part is what the detector was tuned on; the test part was frozen before tuning
 (tests/eval/README.md): only its figures are a result.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,9 @@ from typing import Any, NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambda"))
-os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3"))
+os.environ.setdefault(
+    "BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3")
+)
 
 from back_pain_guide.console import Console, speech_text  # noqa: E402
 from back_pain_guide.content import get_content  # noqa: E402
@@ -54,7 +57,7 @@ ADVICE, CONFIRMED, ASKED, OTHER = "advice", "confirmed", "asked", "other"
 class Case(NamedTuple):
     text: str
     locale: str
-    label: str        # the sign, or the near-miss kind
+    label: str  # the sign, or the near-miss kind
     emergency: bool
     context: str
     source_file: str
@@ -62,7 +65,7 @@ class Case(NamedTuple):
 
 class Outcome(NamedTuple):
     case: Case
-    result: str       # ADVICE, CONFIRMED (advice after "yes"), ASKED (confirming question, near-miss), OTHER
+    result: str  # ADVICE, CONFIRMED (advice after "yes"), ASKED (confirming question, near-miss), OTHER
     words_before_number: int | None
     heard: str
 
@@ -74,8 +77,16 @@ def load_cases(part: str) -> list[Case]:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                cases.append(Case(row["text"], row["locale"], row["sign"] if emergency else row["kind"],
-                                  emergency, row["context"], path.name))
+                cases.append(
+                    Case(
+                        row["text"],
+                        row["locale"],
+                        row["sign"] if emergency else row["kind"],
+                        emergency,
+                        row["context"],
+                        path.name,
+                    )
+                )
     return cases
 
 
@@ -90,7 +101,7 @@ def _ended(response: dict[str, Any]) -> bool:
 def words_before(speech: str, number: str) -> int | None:
     spoken, target = list(words(speech)), list(words(number))
     for position in range(len(spoken) - len(target) + 1):
-        if spoken[position:position + len(target)] == target:
+        if spoken[position : position + len(target)] == target:
             return position
     return None
 
@@ -115,7 +126,9 @@ def run_case(case: Case, route: str) -> Outcome:
     else:
         if case.context == "one-shot":
             console.device.end_session()
-        envelope = console.device.intent("StatementIntent", {"query": slot("query", case.text, slot_type="AMAZON.SearchQuery")})
+        envelope = console.device.intent(
+            "StatementIntent", {"query": slot("query", case.text, slot_type="AMAZON.SearchQuery")}
+        )
         response = console.send(envelope)
     speech = _speech(response)
     if _is_advice(speech, response, number):
@@ -148,16 +161,26 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool, out=sys.stdou
     alarms = [o for o in near if o.result == ADVICE]
     asked = [o for o in near if o.result == ASKED]
     out.write(f"\n== {title}\n")
-    out.write(f"recall: {share(len(heard), len(emergencies))}  (at once {share(len(at_once), len(emergencies))}, "
-              f"after one confirming question {len(heard) - len(at_once)})\n")
-    out.write(f"false alarms: {share(len(alarms), len(near))}  (confirming questions asked on near-misses: "
-              f"{share(len(asked), len(near))})\n")
+    out.write(
+        f"recall: {share(len(heard), len(emergencies))}  (at once {share(len(at_once), len(emergencies))}, "
+        f"after one confirming question {len(heard) - len(at_once)})\n"
+    )
+    out.write(
+        f"false alarms: {share(len(alarms), len(near))}  (confirming questions asked on near-misses: "
+        f"{share(len(asked), len(near))})\n"
+    )
     before = [o.words_before_number for o in heard if o.words_before_number is not None]
     if before:
-        out.write(f"words before the number: max {max(before)}, median {statistics.median(before):g} "
-                  f"({sum(b <= 12 for b in before)}/{len(before)} within twelve)\n")
-    for key, label in (("set", "per set (the round it was written in)"), ("label", "per sign / kind"),
-                       ("locale", "per locale"), ("context", "per context")):
+        out.write(
+            f"words before the number: max {max(before)}, median {statistics.median(before):g} "
+            f"({sum(b <= 12 for b in before)}/{len(before)} within twelve)\n"
+        )
+    for key, label in (
+        ("set", "per set (the round it was written in)"),
+        ("label", "per sign / kind"),
+        ("locale", "per locale"),
+        ("context", "per context"),
+    ):
         groups: dict[str, list[Outcome]] = defaultdict(list)
         for o in outcomes:
             groups[set_of(o.case) if key == "set" else getattr(o.case, key)].append(o)
@@ -175,11 +198,16 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool, out=sys.stdou
     if show_misses:
         for o in emergencies:
             if o.result == OTHER:
-                out.write(f"  MISSED [{o.case.label}, {o.case.context}] {o.case.text!r} -> {o.heard[:90]!r}\n")
+                out.write(
+                    f"  MISSED [{o.case.label}, {o.case.context}] {o.case.text!r} -> {o.heard[:90]!r}\n"
+                )
         for o in alarms:
             out.write(f"  ALARM  [{o.case.label}, {o.case.context}] {o.case.text!r}\n")
-    return {"recall": len(heard) / max(len(emergencies), 1), "false_alarms": len(alarms) / max(len(near), 1),
-            "max_words_before_number": max(before) if before else 0}
+    return {
+        "recall": len(heard) / max(len(emergencies), 1),
+        "false_alarms": len(alarms) / max(len(near), 1),
+        "max_words_before_number": max(before) if before else 0,
+    }
 
 
 def evaluate(cases: Iterable[Case], route: str) -> list[Outcome]:
@@ -190,15 +218,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--part", choices=("dev", "test", "all"), default="all")
     parser.add_argument("--route", choices=("handler", "console", "both"), default="both")
-    parser.add_argument("--misses", action="store_true", help="list every miss and false alarm (dev part only)")
+    parser.add_argument(
+        "--misses", action="store_true", help="list every miss and false alarm (dev part only)"
+    )
     args = parser.parse_args(argv)
     parts = ("dev", "test") if args.part == "all" else (args.part,)
     routes = ("handler", "console") if args.route == "both" else (args.route,)
     for part in parts:
         cases = load_cases(part)
         kinds = Counter("emergency" if c.emergency else "near-miss" for c in cases)
-        print(f"\n#### {part} part: {kinds['emergency']} emergencies, {kinds['near-miss']} near-misses "
-              f"({'tuned on' if part == 'dev' else 'frozen, never tuned on'})")
+        print(
+            f"\n#### {part} part: {kinds['emergency']} emergencies, {kinds['near-miss']} near-misses "
+            f"({'tuned on' if part == 'dev' else 'frozen, never tuned on'})"
+        )
         for route in routes:
             report(f"{part}, {route}", evaluate(cases, route), args.misses and part == "dev")
     return 0

@@ -11,6 +11,7 @@ fresh interpreters (as on Lambda: the runtime's own imports first) each answer o
 question through the handler, timing the content load, the index load (``questions.index()``:
 import, lexicon, file) and the whole first turn, with the process's peak RSS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,7 +50,9 @@ with open(search.INDEX_PATH, "wb") as file:
     file.write(tables.to_bytes(search.inputs_checksum(loaded)))
 """
 
-FIRST_QUESTION_SCRIPT = LAMBDA_RUNTIME_IMPORTS + """
+FIRST_QUESTION_SCRIPT = (
+    LAMBDA_RUNTIME_IMPORTS
+    + """
 import json, resource, sys, time
 event = json.loads(sys.argv[2])
 sys.path.insert(0, sys.argv[1])
@@ -73,12 +76,16 @@ except OSError:
 print(json.dumps({"content": content_loaded - imported, "index": index_loaded - content_loaded,
                   "turn": answered - started, "rss_kb": peak}))
 """
+)
 
 
 def stage(folder: Path, times: int) -> Path:
     """The function as `sam build` lays it out, with content ``times`` as big, validated and indexed."""
-    shutil.copytree(ROOT / "lambda" / "back_pain_guide", folder / "back_pain_guide",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "lambda" / "back_pain_guide",
+        folder / "back_pain_guide",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     shutil.copy(ROOT / "lambda" / "lambda_function.py", folder)
     write_content(ROOT / "content", folder / "content", times)
     subprocess.run([sys.executable, "-c", STAGE_SCRIPT, str(folder)], check=True, env=_env())
@@ -87,7 +94,10 @@ def stage(folder: Path, times: int) -> Path:
 
 def _env() -> dict[str, str]:
     import os
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("BACK_PAIN_GUIDE_", "AWS_"))}
+
+    env = {
+        key: value for key, value in os.environ.items() if not key.startswith(("BACK_PAIN_GUIDE_", "AWS_"))
+    }
     env.update(LOG_LEVEL="WARNING", SETUPTOOLS_USE_DISTUTILS="stdlib")
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
@@ -97,20 +107,31 @@ def first_question(folder: Path, runs: int) -> dict[str, float]:
     """Medians over ``runs`` fresh interpreters (after one that leaves bytecode) of the first
     question's figures: content and index load, whole turn (ms), peak RSS (MiB)."""
     from back_pain_guide.envelopes import Device, slot
-    event = json.dumps(Device(user_id="amzn1.ask.account.scale").intent(
-        "QuestionIntent", {"query": slot("query", QUESTION, slot_type="AMAZON.SearchQuery")}))
+
+    event = json.dumps(
+        Device(user_id="amzn1.ask.account.scale").intent(
+            "QuestionIntent", {"query": slot("query", QUESTION, slot_type="AMAZON.SearchQuery")}
+        )
+    )
     samples = []
     with tempfile.TemporaryDirectory() as state:
         env = dict(_env(), BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"))
         for run in range(runs + 1):
-            output = subprocess.run([sys.executable, "-c", FIRST_QUESTION_SCRIPT, str(folder), event],
-                                    env=env, check=True, capture_output=True, text=True).stdout
+            output = subprocess.run(
+                [sys.executable, "-c", FIRST_QUESTION_SCRIPT, str(folder), event],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             if run:
                 samples.append(json.loads(output.splitlines()[-1]))
     figures = {key: statistics.median(s[key] for s in samples) * 1000 for key in ("content", "index", "turn")}
     figures["rss_mib"] = statistics.median(s["rss_kb"] for s in samples) / 1024
     figures["index_file_kib"] = (folder / "back_pain_guide" / "search_index.bin").stat().st_size / 1024
-    figures["topics"] = len(json.loads((folder / "content" / "back_pain.json").read_text(encoding="utf-8"))["topics"])
+    figures["topics"] = len(
+        json.loads((folder / "content" / "back_pain.json").read_text(encoding="utf-8"))["topics"]
+    )
     return figures
 
 
@@ -123,13 +144,19 @@ def measure(sizes: list[int], runs: int) -> dict[int, dict[str, float]]:
 
 
 def report(results: dict[int, dict[str, float]], runs: int) -> None:
-    print(f"First free-form question of a cold start, by content size (median of {runs} fresh interpreters, "
-          "as on Lambda, synthetic content with varied words)")
-    print(f"  {'content':<8} {'topics':>6} {'index file':>11} {'content load':>13} {'index load':>11} "
-          f"{'first turn':>11} {'peak RSS':>9}")
+    print(
+        f"First free-form question of a cold start, by content size (median of {runs} fresh interpreters, "
+        "as on Lambda, synthetic content with varied words)"
+    )
+    print(
+        f"  {'content':<8} {'topics':>6} {'index file':>11} {'content load':>13} {'index load':>11} "
+        f"{'first turn':>11} {'peak RSS':>9}"
+    )
     for times, f in results.items():
-        print(f"  {str(times) + 'x':<8} {f['topics']:6.0f} {f['index_file_kib']:7.0f} KiB {f['content']:10.1f} ms "
-              f"{f['index']:8.1f} ms {f['turn']:8.1f} ms {f['rss_mib']:5.1f} MiB")
+        print(
+            f"  {str(times) + 'x':<8} {f['topics']:6.0f} {f['index_file_kib']:7.0f} KiB {f['content']:10.1f} ms "
+            f"{f['index']:8.1f} ms {f['turn']:8.1f} ms {f['rss_mib']:5.1f} MiB"
+        )
 
 
 def main() -> int:

@@ -8,6 +8,7 @@ launch for a returning user; then with each store hung (a server that never answ
 file locked by another writer). Prints median and p95 milliseconds per turn, and the
 ratio to the no-store median.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,12 @@ def main() -> int:
 
     server = Dynalite().start()
     try:
-        client = dynamodb_client(endpoint_url=server.endpoint_url, aws_access_key_id="bench",
-                                 aws_secret_access_key="bench", region_name="us-east-1")
+        client = dynamodb_client(
+            endpoint_url=server.endpoint_url,
+            aws_access_key_id="bench",
+            aws_secret_access_key="bench",
+            region_name="us-east-1",
+        )
         adapter = DynamoDbProfileAdapter(new_table_name(), client, create_table=True)
         report("dynamodb (dynalite)", time_launches(adapter, args.turns), baseline)
         port = server.port

@@ -12,6 +12,7 @@ also sends every question through the console's utterance resolver and the real 
 handler, as a device would (carrier phrases, other intents, fallback), and
 reports what the listener was told.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambda"))
-os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3"))
+os.environ.setdefault(
+    "BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3")
+)
 
 from back_pain_guide.content import get_content  # noqa: E402
 from back_pain_guide.handlers import questions  # noqa: E402
@@ -40,14 +43,14 @@ DECLINE, EMERGENCY = "decline", "emergency"
 @dataclass(frozen=True)
 class Case:
     question: str
-    topic: str                 # a topic id, "decline" or "emergency"
-    accepted: frozenset[str]   # topic plus its listed equally good alternatives
+    topic: str  # a topic id, "decline" or "emergency"
+    accepted: frozenset[str]  # topic plus its listed equally good alternatives
 
 
 @dataclass(frozen=True)
 class Outcome:
     case: Case
-    answers: tuple[str, ...]   # topic ids best first, or ("emergency",) or ("decline",)
+    answers: tuple[str, ...]  # topic ids best first, or ("emergency",) or ("decline",)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,9 @@ def load_cases(path: Path = EVAL_PATH) -> list[Case]:
     it is answered by the topic missing_subjects.json names for its subject once the content
     has one (the frozen file itself is never edited), and is to be declined until then."""
     if path.suffix == ".jsonl":
-        subjects = json.loads(MISSING_SUBJECTS.read_text(encoding="utf-8")) if MISSING_SUBJECTS.exists() else {}
+        subjects = (
+            json.loads(MISSING_SUBJECTS.read_text(encoding="utf-8")) if MISSING_SUBJECTS.exists() else {}
+        )
         raw = []
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
@@ -144,7 +149,9 @@ def figures(outcomes: list[Outcome]) -> Figures:
         decline_precision=sum(o.case.topic == DECLINE for o in declined) / len(declined) if declined else 1.0,
         decline_recall=sum(o.answers[0] == DECLINE for o in should) / len(should) if should else 1.0,
         declines=len(should),
-        emergency_recall=sum(o.answers[0] == EMERGENCY for o in emergencies) / len(emergencies) if emergencies else 1.0,
+        emergency_recall=sum(o.answers[0] == EMERGENCY for o in emergencies) / len(emergencies)
+        if emergencies
+        else 1.0,
         emergencies=len(emergencies),
         missing_topics=tuple(sorted({o.case.topic for o in topical if o.case.topic not in topics})),
     )
@@ -185,9 +192,13 @@ def report(name: str, outcomes: list[Outcome], out=sys.stdout) -> Figures:
     out.write(f"top-3 accuracy     {f.top3:6.1%}\n")
     out.write(f"decline precision  {f.decline_precision:6.1%}\n")
     out.write(f"decline recall     {f.decline_recall:6.1%}  ({f.declines} questions to decline)\n")
-    out.write(f"emergency recall   {f.emergency_recall:6.1%}  ({f.emergencies} questions with emergency words)\n")
+    out.write(
+        f"emergency recall   {f.emergency_recall:6.1%}  ({f.emergencies} questions with emergency words)\n"
+    )
     if f.missing_topics:
-        out.write(f"labels with no topic in the content yet ({len(f.missing_topics)}): {', '.join(f.missing_topics)}\n")
+        out.write(
+            f"labels with no topic in the content yet ({len(f.missing_topics)}): {', '.join(f.missing_topics)}\n"
+        )
     wrong = misses(outcomes)
     out.write(f"misses ({len(wrong)}):\n")
     for o in wrong:
@@ -196,8 +207,12 @@ def report(name: str, outcomes: list[Outcome], out=sys.stdout) -> Figures:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--console", action="store_true", help="also run every question through the console, end to end")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--console", action="store_true", help="also run every question through the console, end to end"
+    )
     parser.add_argument("--repeat", type=int, default=20, help="timing passes over the evaluation set")
     parser.add_argument("--eval", type=Path, default=EVAL_PATH, help="question set (default: %(default)s)")
     args = parser.parse_args()
@@ -209,13 +224,19 @@ def main() -> int:
     build_ms = (time.perf_counter() - start) * 1e3
     report("find_answer (the QuestionIntent handler's path)", evaluate(cases, direct_answers))
     wall, cpu = timings(cases, args.repeat)
-    print(f"\ndetector + index   {build_ms:6.1f} ms (once per cold start, content already loaded: the index "
-          "read from search_index.bin, each term decoded when a question first needs it)")
+    print(
+        f"\ndetector + index   {build_ms:6.1f} ms (once per cold start, content already loaded: the index "
+        "read from search_index.bin, each term decoded when a question first needs it)"
+    )
     print(f"time per query     {percentiles(wall)} wall clock; {percentiles(cpu)} CPU")
-    print(f"                   ({len(wall)} queries, {len(get_content().topics)} topics; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
+    print(
+        f"                   ({len(wall)} queries, {len(get_content().topics)} topics; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)"
+    )
     if args.console:
-        report("console, end to end (resolver -> intent -> skill handler)", evaluate(cases, console_answers()))
+        report(
+            "console, end to end (resolver -> intent -> skill handler)", evaluate(cases, console_answers())
+        )
     return 0
 
 

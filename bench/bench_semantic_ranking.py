@@ -16,6 +16,7 @@ topic): BM25F alone 83.2%; vectors alone 59.7% (titles) and 63.7% (with chunks);
 small would not pay for a 256-dimension table in the package and the vector arithmetic in pure
 Python on every question (numpy stays out of the function).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambda"))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3"))
+os.environ.setdefault(
+    "BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3")
+)
 
 import bench_questions  # noqa: E402
 
@@ -35,7 +38,10 @@ from back_pain_guide.content import get_content  # noqa: E402
 from back_pain_guide.handlers.questions import index  # noqa: E402
 from back_pain_guide.text import words  # noqa: E402
 
-DEV_PARTS = [ROOT / "tests/eval/questions/questions.dev.jsonl", ROOT / "tests/eval/questions/round8_questions.dev.jsonl"]
+DEV_PARTS = [
+    ROOT / "tests/eval/questions/questions.dev.jsonl",
+    ROOT / "tests/eval/questions/round8_questions.dev.jsonl",
+]
 WEIGHTS = (0.0, 0.3, 0.6, 1.0, 2.0)
 
 
@@ -59,6 +65,7 @@ def main() -> int:
     args = parser.parse_args()
     try:
         import numpy as np
+
         model = load_wordllama()
     except ImportError:
         print("wordllama is not installed: pip install wordllama (a measurement tool, not a dependency)")
@@ -68,10 +75,16 @@ def main() -> int:
     ids = [t.id for t in topics]
     texts = {
         "title and synonyms": [f"{t.title}. {', '.join(t.synonyms)}" for t in topics],
-        "with the first two chunks": [f"{t.title}. {', '.join(t.synonyms)}. {' '.join(t.chunks[:2])}" for t in topics],
+        "with the first two chunks": [
+            f"{t.title}. {', '.join(t.synonyms)}. {' '.join(t.chunks[:2])}" for t in topics
+        ],
     }
-    cases = [c for path in args.eval for c in bench_questions.load_cases(path)
-             if c.topic not in (bench_questions.DECLINE, bench_questions.EMERGENCY)]
+    cases = [
+        c
+        for path in args.eval
+        for c in bench_questions.load_cases(path)
+        if c.topic not in (bench_questions.DECLINE, bench_questions.EMERGENCY)
+    ]
     lexical = []
     for case in cases:
         scored = ranker._scored(ranker._query(words(case.question), []), [])
@@ -83,8 +96,10 @@ def main() -> int:
     for name, docs in texts.items():
         similarity = questions @ model.embed(docs, norm=True).T
         for weight in (*WEIGHTS, None):
-            right = sum(ids[int(np.argmax(sim if weight is None else lex + weight * sim))] in case.accepted
-                        for case, lex, sim in zip(cases, lexical, similarity, strict=False))
+            right = sum(
+                ids[int(np.argmax(sim if weight is None else lex + weight * sim))] in case.accepted
+                for case, lex, sim in zip(cases, lexical, similarity, strict=False)
+            )
             label = "vectors alone" if weight is None else f"BM25F + {weight} x cosine"
             print(f"  {name:28} {label:24} top-1 {right / len(cases):.1%}")
     return 0

@@ -31,6 +31,7 @@ Content scale (bench/bench_index_scale.py; skipped with --no-scale): the first f
 of a cold start with today's content and with synthetic content --scale times as big (words
 varied, so the vocabulary grows too): content load, index load, whole turn and peak RSS.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,9 +64,13 @@ LAMBDA_RUNTIME_IMPORTS = "import importlib, json, logging, os, sys, time, traceb
 
 # How each skill answers the first request of a cold-start process.
 # The deployed entry point (default store); the fact sample names its entry point lambda_handler.
-HANDLER_ANSWER = "answer = (getattr(lambda_function, 'handler', None) or lambda_function.lambda_handler)(event, None)"
-NO_STORE_ANSWER = ("from back_pain_guide.skill import build_skill, invoke\n"
-                   "answer = invoke(build_skill(None), event)")   # the skill's own code, as in the warm figures
+HANDLER_ANSWER = (
+    "answer = (getattr(lambda_function, 'handler', None) or lambda_function.lambda_handler)(event, None)"
+)
+NO_STORE_ANSWER = (
+    "from back_pain_guide.skill import build_skill, invoke\n"
+    "answer = invoke(build_skill(None), event)"
+)  # the skill's own code, as in the warm figures
 
 COLD_START_SCRIPT = """{preload}
 import json, resource, sys, time
@@ -90,18 +95,32 @@ COLD_START_SCENARIOS = (
     ("as on Lambda, skill without a store", LAMBDA_RUNTIME_IMPORTS, NO_STORE_ANSWER, "launch", "sqlite"),
     ("as on Lambda, with the local SQLite store", LAMBDA_RUNTIME_IMPORTS, HANDLER_ANSWER, "launch", "sqlite"),
     ("bare interpreter, with the local SQLite store", "", HANDLER_ANSWER, "launch", "sqlite"),
-    ("as on Lambda, DynamoDB configured, first request a one-shot question", LAMBDA_RUNTIME_IMPORTS,
-     HANDLER_ANSWER, "question", "dynamodb"),
-    ("as on Lambda, DynamoDB configured, first request a launch", LAMBDA_RUNTIME_IMPORTS, HANDLER_ANSWER,
-     "launch", "dynamodb"),
+    (
+        "as on Lambda, DynamoDB configured, first request a one-shot question",
+        LAMBDA_RUNTIME_IMPORTS,
+        HANDLER_ANSWER,
+        "question",
+        "dynamodb",
+    ),
+    (
+        "as on Lambda, DynamoDB configured, first request a launch",
+        LAMBDA_RUNTIME_IMPORTS,
+        HANDLER_ANSWER,
+        "launch",
+        "dynamodb",
+    ),
 )
 
 
 def first_request(kind: str) -> str:
     device = Device(user_id="amzn1.ask.account.cold")
     if kind == "question":
-        return json.dumps(device.intent("CausesIntent", {"topic": slot(
-            "topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")}))
+        return json.dumps(
+            device.intent(
+                "CausesIntent",
+                {"topic": slot("topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")},
+            )
+        )
     return json.dumps(device.launch())
 
 
@@ -116,13 +135,22 @@ def load_handler(directory: Path, module_name: str) -> Callable[[dict, Any], dic
 def request_kinds() -> dict[str, dict[str, Any]]:
     """One envelope per request kind the issue names; the checklist one waits on question one."""
     from back_pain_guide.skill import build_skill, invoke
+
     device = Device(user_id="amzn1.ask.account.bench")
     kinds = {
         "LaunchRequest": device.launch(),
-        "topic question": device.intent("CausesIntent", {"topic": slot(
-            "topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")}),
-        "free-form question": device.intent("QuestionIntent", {"query": slot(
-            "query", "why does my lower back hurt when i bend over", slot_type="AMAZON.SearchQuery")}),
+        "topic question": device.intent(
+            "CausesIntent",
+            {"topic": slot("topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")},
+        ),
+        "free-form question": device.intent(
+            "QuestionIntent",
+            {
+                "query": slot(
+                    "query", "why does my lower back hurt when i bend over", slot_type="AMAZON.SearchQuery"
+                )
+            },
+        ),
     }
     checklist_device = Device(user_id="amzn1.ask.account.bench")
     checklist_device.receive(invoke(build_skill(None), checklist_device.intent("ChecklistIntent")))
@@ -147,8 +175,13 @@ def time_calls(handler: Callable[[dict, Any], dict], envelope: dict, calls: int)
     return timings
 
 
-def time_side_by_side(ours: Callable[[dict, Any], dict], theirs: Callable[[dict, Any], dict],
-                      envelope: dict, calls: int, their_envelope: dict | None = None) -> tuple[list[float], list[float]]:
+def time_side_by_side(
+    ours: Callable[[dict, Any], dict],
+    theirs: Callable[[dict, Any], dict],
+    envelope: dict,
+    calls: int,
+    their_envelope: dict | None = None,
+) -> tuple[list[float], list[float]]:
     """Alternates the two skills call by call, so both see the same machine load and clock speed."""
     mine, base = [], []
     their_envelope = their_envelope or envelope
@@ -162,58 +195,113 @@ def time_side_by_side(ours: Callable[[dict, Any], dict], theirs: Callable[[dict,
     return mine, base
 
 
-def cold_starts(runs: int, env: dict[str, str], preload: str, our_answer: str, ours_first: str = "",
-                others: tuple[Path, ...] = ()) -> list[dict[str, float]]:
+def cold_starts(
+    runs: int,
+    env: dict[str, str],
+    preload: str,
+    our_answer: str,
+    ours_first: str = "",
+    others: tuple[Path, ...] = (),
+) -> list[dict[str, float]]:
     """Median cold-start figures for Back Pain Guide, the baseline and any ``others`` (answering a
     LaunchRequest through their handlers); the processes alternate between the skills, so a
     change in machine load touches all alike."""
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
     ours_first = ours_first or launch
-    scripts = ((SKILL_DIR, COLD_START_SCRIPT.format(preload=preload, answer=our_answer), ours_first),
-               *((directory, COLD_START_SCRIPT.format(preload=preload, answer=HANDLER_ANSWER), launch)
-                 for directory in (BASELINE_DIR, *others)))
+    scripts = (
+        (SKILL_DIR, COLD_START_SCRIPT.format(preload=preload, answer=our_answer), ours_first),
+        *(
+            (directory, COLD_START_SCRIPT.format(preload=preload, answer=HANDLER_ANSWER), launch)
+            for directory in (BASELINE_DIR, *others)
+        ),
+    )
     samples: list[list[dict[str, float]]] = [[] for _ in scripts]
     for run in range(runs + 1):
         for (directory, script, event), kept in zip(scripts, samples, strict=False):
             # In the function's folder, as Lambda runs it (the fact sample opens a file by a relative path).
-            output = subprocess.run([sys.executable, "-c", script, str(directory), event], cwd=directory,
-                                    env=env, check=True, capture_output=True, text=True).stdout
+            output = subprocess.run(
+                [sys.executable, "-c", script, str(directory), event],
+                cwd=directory,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
             if run:  # the first run only warms the bytecode cache
                 kept.append(json.loads(output.splitlines()[-1]))
-    return [{key: statistics.median(sample[key] for sample in kept) for key in ("wall", "cpu", "rss_kb")}
-            for kept in samples]
+    return [
+        {key: statistics.median(sample[key] for sample in kept) for key in ("wall", "cpu", "rss_kb")}
+        for kept in samples
+    ]
 
 
-EMPTY_HANDLER = 'def handler(event, context):\n    return {"response": {"outputSpeech": {"ssml": "<speak/>"}}}\n'
+EMPTY_HANDLER = (
+    'def handler(event, context):\n    return {"response": {"outputSpeech": {"ssml": "<speak/>"}}}\n'
+)
 
 
 def instructions(directory: Path, script: str, launch: str, env: dict[str, str]) -> int:
     """Instructions one cold-start process executes, counted by valgrind (callgrind): unlike
     CPU time, the same on every run and every machine load."""
-    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-                             sys.executable, "-c", script, str(directory), launch], cwd=directory,
-                            env=dict(env, PYTHONHASHSEED="0"), check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-c",
+            script,
+            str(directory),
+            launch,
+        ],
+        cwd=directory,
+        env=dict(env, PYTHONHASHSEED="0"),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return int(re.search(r"refs:\s*([\d,]+)", result.stderr).group(1).replace(",", ""))
 
 
-def cold_start_instructions(env: dict[str, str], preload: str, our_answer: str, ours_first: str = "",
-                            others: tuple[Path, ...] = ()) -> list[int]:
+def cold_start_instructions(
+    env: dict[str, str], preload: str, our_answer: str, ours_first: str = "", others: tuple[Path, ...] = ()
+) -> list[int]:
     """Instructions of each skill's cold start (ours, the baseline, then ``others``) beyond an
     interpreter whose handler does nothing."""
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold").launch())
     ours_first = ours_first or launch
     with tempfile.TemporaryDirectory() as empty:
         Path(empty, "lambda_function.py").write_text(EMPTY_HANDLER, encoding="utf-8")
-        runs = ((SKILL_DIR, our_answer), (BASELINE_DIR, HANDLER_ANSWER),
-                *((directory, HANDLER_ANSWER) for directory in others), (Path(empty), HANDLER_ANSWER))
+        runs = (
+            (SKILL_DIR, our_answer),
+            (BASELINE_DIR, HANDLER_ANSWER),
+            *((directory, HANDLER_ANSWER) for directory in others),
+            (Path(empty), HANDLER_ANSWER),
+        )
         events = (ours_first, *[launch] * (len(runs) - 1))
-        for (directory, answer), event in zip(runs, events, strict=False):  # leave bytecode for the counted runs
-            subprocess.run([sys.executable, "-c", COLD_START_SCRIPT.format(preload=preload, answer=answer),
-                            str(directory), event], cwd=directory, env=env, check=True, capture_output=True)
+        for (directory, answer), event in zip(
+            runs, events, strict=False
+        ):  # leave bytecode for the counted runs
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    COLD_START_SCRIPT.format(preload=preload, answer=answer),
+                    str(directory),
+                    event,
+                ],
+                cwd=directory,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
             *counts, nothing = pool.map(
-                lambda run: instructions(run[0][0], COLD_START_SCRIPT.format(preload=preload, answer=run[0][1]),
-                                         run[1], env), zip(runs, events, strict=False))
+                lambda run: instructions(
+                    run[0][0], COLD_START_SCRIPT.format(preload=preload, answer=run[0][1]), run[1], env
+                ),
+                zip(runs, events, strict=False),
+            )
     return [count - nothing for count in counts]
 
 
@@ -222,8 +310,11 @@ def package_figures() -> tuple[int, int]:
     with tempfile.TemporaryDirectory() as workdir:
         artifacts = Path(workdir) / "function"
         artifacts.mkdir()
-        subprocess.run(["make", "-s", "-C", str(SKILL_DIR), "build-BackPainGuideFunction",
-                        f"ARTIFACTS_DIR={artifacts}"], check=True, capture_output=True)
+        subprocess.run(
+            ["make", "-s", "-C", str(SKILL_DIR), "build-BackPainGuideFunction", f"ARTIFACTS_DIR={artifacts}"],
+            check=True,
+            capture_output=True,
+        )
         archive = Path(workdir) / "function.zip"
         count = 0
         with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
@@ -244,6 +335,7 @@ def start_dynalite() -> Any:
     """A dynalite server with the profile table, or None when it cannot run here."""
     sys.path.insert(0, str(ROOT / "tests" / "persistence"))
     from dynalite import Dynalite, new_table_name
+
     try:
         server = Dynalite().start()
     except Exception as exc:
@@ -252,11 +344,21 @@ def start_dynalite() -> Any:
     server.table = new_table_name()
     # In a child process: botocore in this one would be copied into every measured process's
     # peak RSS (ru_maxrss survives fork and exec).
-    subprocess.run([sys.executable, "-c", (
-        "import sys; from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client; "
-        "DynamoDbProfileAdapter(sys.argv[1], dynamodb_client(endpoint_url=sys.argv[2], aws_access_key_id='bench', "
-        "aws_secret_access_key='bench', region_name='us-east-1'), create_table=True).client"),
-        server.table, server.endpoint_url], cwd=SKILL_DIR, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client; "
+                "DynamoDbProfileAdapter(sys.argv[1], dynamodb_client(endpoint_url=sys.argv[2], aws_access_key_id='bench', "
+                "aws_secret_access_key='bench', region_name='us-east-1'), create_table=True).client"
+            ),
+            server.table,
+            server.endpoint_url,
+        ],
+        cwd=SKILL_DIR,
+        check=True,
+    )
     return server
 
 
@@ -265,14 +367,28 @@ def main() -> int:
     parser.add_argument("--cold-runs", type=int, default=15)
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--no-package", action="store_true", help="skip building the package")
-    parser.add_argument("--no-instructions", action="store_true",
-                        help="skip counting cold-start instructions with valgrind (done when valgrind is installed)")
-    parser.add_argument("--no-dynamodb", action="store_true", help="skip the DynamoDB (dynalite) configurations")
+    parser.add_argument(
+        "--no-instructions",
+        action="store_true",
+        help="skip counting cold-start instructions with valgrind (done when valgrind is installed)",
+    )
+    parser.add_argument(
+        "--no-dynamodb", action="store_true", help="skip the DynamoDB (dynalite) configurations"
+    )
     parser.add_argument("--no-scale", action="store_true", help="skip the synthetic-content index benchmark")
-    parser.add_argument("--scale", type=int, nargs="+", default=[1, 10],
-                        help="content sizes (multiples of today's) for the index benchmark")
-    parser.add_argument("--fact-sample", type=Path, default=None,
-                        help="the lambda/py folder of alexa-samples/skill-sample-python-fact, measured beside")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        nargs="+",
+        default=[1, 10],
+        help="content sizes (multiples of today's) for the index benchmark",
+    )
+    parser.add_argument(
+        "--fact-sample",
+        type=Path,
+        default=None,
+        help="the lambda/py folder of alexa-samples/skill-sample-python-fact, measured beside",
+    )
     args = parser.parse_args()
     others = (args.fact_sample.resolve(),) if args.fact_sample else ()
     header = "baseline" + (", fact sample" if others else "")
@@ -282,19 +398,28 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as state:
             env = dict(os.environ, BACK_PAIN_GUIDE_DB=str(Path(state) / "state.sqlite3"), LOG_LEVEL="WARNING")
             env.pop("BACK_PAIN_GUIDE_TABLE", None)
-            env.pop("PYTHONDONTWRITEBYTECODE", None)  # the first run must leave bytecode for the measured ones
+            env.pop(
+                "PYTHONDONTWRITEBYTECODE", None
+            )  # the first run must leave bytecode for the measured ones
             # setuptools' distutils-precedence.pth puts an import hook in front of every import of a
             # virtualenv; Lambda has none, so the hook stays off here (it would add to both skills).
             env["SETUPTOOLS_USE_DISTUTILS"] = "stdlib"
             stores = {"sqlite": env}
             if server is not None:
-                stores["dynamodb"] = dict(env, BACK_PAIN_GUIDE_TABLE=server.table,
-                                          AWS_ENDPOINT_URL_DYNAMODB=server.endpoint_url, AWS_ACCESS_KEY_ID="bench",
-                                          AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1")
+                stores["dynamodb"] = dict(
+                    env,
+                    BACK_PAIN_GUIDE_TABLE=server.table,
+                    AWS_ENDPOINT_URL_DYNAMODB=server.endpoint_url,
+                    AWS_ACCESS_KEY_ID="bench",
+                    AWS_SECRET_ACCESS_KEY="bench",
+                    AWS_DEFAULT_REGION="us-east-1",
+                )
             counted = not args.no_instructions and shutil.which("valgrind") is not None
-            print(f"Cold start: import + first request, median of {args.cold_runs} fresh interpreters per skill "
-                  f"(ours, then {header} answering a LaunchRequest)"
-                  + ("; instructions counted by valgrind, one run each" if counted else ""))
+            print(
+                f"Cold start: import + first request, median of {args.cold_runs} fresh interpreters per skill "
+                f"(ours, then {header} answering a LaunchRequest)"
+                + ("; instructions counted by valgrind, one run each" if counted else "")
+            )
             for title, preload, answer, first, store in COLD_START_SCENARIOS:
                 if store not in stores:
                     continue
@@ -303,14 +428,19 @@ def main() -> int:
                 print(f" {title}")
                 print(ratio_row("CPU", ours["cpu"] * 1000, [t["cpu"] * 1000 for t in theirs], "ms"))
                 print(ratio_row("wall", ours["wall"] * 1000, [t["wall"] * 1000 for t in theirs], "ms"))
-                print(ratio_row("peak RSS", ours["rss_kb"] / 1024, [t["rss_kb"] / 1024 for t in theirs], "MiB"))
+                print(
+                    ratio_row("peak RSS", ours["rss_kb"] / 1024, [t["rss_kb"] / 1024 for t in theirs], "MiB")
+                )
                 if counted:
-                    ours_count, *their_counts = cold_start_instructions(stores[store], preload, answer, event, others)
+                    ours_count, *their_counts = cold_start_instructions(
+                        stores[store], preload, answer, event, others
+                    )
                     print(ratio_row("instructions", ours_count / 1e6, [c / 1e6 for c in their_counts], "M"))
 
             os.environ["BACK_PAIN_GUIDE_DB"] = env["BACK_PAIN_GUIDE_DB"]
             from back_pain_guide.persistence import SqliteAdapter
             from back_pain_guide.skill import build_skill, invoke
+
             skill = build_skill(None)
             ours_handler = lambda event, context: invoke(skill, event, context)  # noqa: E731
             compared = [load_handler(BASELINE_DIR, "baseline_lambda_function")]
@@ -320,20 +450,32 @@ def main() -> int:
                 # The fact sample reads language_strings.json from the working folder on every
                 # request, as on Lambda (/var/task); ours and the baseline use no relative paths.
                 os.chdir(directory)
-            print(f"\nWarm latency: {args.calls} calls per kind, one process, alternating call by call with "
-                  f"{header} (their LaunchRequest for the store rows)")
+            print(
+                f"\nWarm latency: {args.calls} calls per kind, one process, alternating call by call with "
+                f"{header} (their LaunchRequest for the store rows)"
+            )
             print(f"  {'request':<22} {'median ms':>9} {'p99':>7}   {header}: median, our ratio")
             worst_p99 = 0.0
             configurations: list[tuple[str, Callable[[dict, Any], dict], dict]] = [
-                (kind, ours_handler, envelope) for kind, envelope in request_kinds().items()]
+                (kind, ours_handler, envelope) for kind, envelope in request_kinds().items()
+            ]
             stored = build_skill(SqliteAdapter(Path(state) / "warm.sqlite3"))
             launch = Device(user_id="amzn1.ask.account.warm").launch()
             configurations.append(("LaunchRequest+SQLite", lambda e, c: invoke(stored, e, c), launch))
             if server is not None:
                 from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
-                dynamo = build_skill(DynamoDbProfileAdapter(server.table, dynamodb_client(
-                    endpoint_url=server.endpoint_url, aws_access_key_id="bench", aws_secret_access_key="bench",
-                    region_name="us-east-1")))
+
+                dynamo = build_skill(
+                    DynamoDbProfileAdapter(
+                        server.table,
+                        dynamodb_client(
+                            endpoint_url=server.endpoint_url,
+                            aws_access_key_id="bench",
+                            aws_secret_access_key="bench",
+                            region_name="us-east-1",
+                        ),
+                    )
+                )
                 configurations.append(("LaunchRequest+DynamoDB", lambda e, c: invoke(dynamo, e, c), launch))
             for kind, handler, envelope in configurations:
                 store_row = "+" in kind
@@ -349,18 +491,23 @@ def main() -> int:
                     worst_p99 = max(worst_p99, p99)
                 cells = "".join(f"   {m:7.3f} x{median / m:5.2f}" for m in medians)
                 print(f"  {kind:<22} {median:9.3f} {p99:7.3f}{cells}")
-            print(f"  worst p99 of the skill's own code: {worst_p99:.3f} ms (dynalite is a Node process on this "
-                  "machine; DynamoDB's own latency is not the skill's)")
+            print(
+                f"  worst p99 of the skill's own code: {worst_p99:.3f} ms (dynalite is a Node process on this "
+                "machine; DynamoDB's own latency is not the skill's)"
+            )
     finally:
         if server is not None:
             server.stop()
 
     if not args.no_package:
         size, files = package_figures()
-        print(f"\nPackage (sam build via lambda/Makefile, boto3 from the runtime): "
-              f"{size / 1024 / 1024:.2f} MiB zipped, {files} files")
+        print(
+            f"\nPackage (sam build via lambda/Makefile, boto3 from the runtime): "
+            f"{size / 1024 / 1024:.2f} MiB zipped, {files} files"
+        )
     if not args.no_scale:
         import bench_index_scale
+
         print()
         bench_index_scale.report(bench_index_scale.measure(args.scale, args.cold_runs), args.cold_runs)
     return 0

@@ -13,6 +13,7 @@ per connection, as gunicorn's sync workers close after each reply); it shares th
 machine's cores with the server, so the figures are a floor, not a ceiling.
 Prints requests/s, p50/p99 latency and errors for each, and the ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -34,8 +35,10 @@ sys.path[:0] = [str(ROOT / "tests" / "web"), str(ROOT / "tests" / "e2e")]
 from service import free_port, stop, wait_until_healthy  # noqa: E402
 from testca import SKILL_ID, TestCA, body_of, envelope, intent  # noqa: E402
 
-FIXED_REPLY = {"version": "1.0", "response": {"outputSpeech": {"type": "PlainText", "text": "Hello."},
-                                              "shouldEndSession": True}}
+FIXED_REPLY = {
+    "version": "1.0",
+    "response": {"outputSpeech": {"type": "PlainText", "text": "Hello."}, "shouldEndSession": True},
+}
 
 
 def bare_app():
@@ -57,18 +60,36 @@ def bare_app():
 
 
 @contextmanager
-def gunicorn(target: str, workers: int, env: dict[str, str], production: bool = False) -> Iterator[tuple[str, int]]:
+def gunicorn(
+    target: str, workers: int, env: dict[str, str], production: bool = False
+) -> Iterator[tuple[str, int]]:
     port = free_port()
     if production:  # the README's production command: every setting from gunicorn.conf.py
         command = ["-c", "gunicorn.conf.py", "--log-level", "warning", target]
         env = {**env, "BIND": f"127.0.0.1:{port}", "WEB_WORKERS": str(workers)}
     else:
-        command = ["-w", str(workers), "-b", f"127.0.0.1:{port}", "--backlog", "512", "--no-control-socket",
-                   "--pythonpath", f"{ROOT / 'lambda'},{ROOT / 'bench'}", "--log-level", "warning", target]
+        command = [
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--backlog",
+            "512",
+            "--no-control-socket",
+            "--pythonpath",
+            f"{ROOT / 'lambda'},{ROOT / 'bench'}",
+            "--log-level",
+            "warning",
+            target,
+        ]
     with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: a full pipe would stall the workers
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", *command],
-            cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             try:
                 wait_until_healthy(f"http://127.0.0.1:{port}/", process, timeout=30)
@@ -115,8 +136,15 @@ async def one(host: str, port: int, raw: bytes, expect: bytes) -> bool:
     return head.startswith(b"HTTP/1.1 200") and expect in payload
 
 
-async def load(host: str, port: int, requests: list[bytes], expect: bytes,
-               connections: int, duration: float, warmup: float) -> Result:
+async def load(
+    host: str,
+    port: int,
+    requests: list[bytes],
+    expect: bytes,
+    connections: int,
+    duration: float,
+    warmup: float,
+) -> Result:
     result = Result()
     cycle = itertools.cycle(requests)
     start = time.perf_counter()
@@ -144,8 +172,13 @@ async def load(host: str, port: int, requests: list[bytes], expect: bytes,
 
 def signed_requests(ca: TestCA, host: str, port: int, count: int) -> list[bytes]:
     """A mix of launches, questions and checklist starts, each signed (timestamps valid 150 s)."""
-    kinds = [None, intent("CausesIntent"), intent("RemediesIntent"), intent("ChecklistIntent"),
-             intent("WhenToGetHelpIntent")]
+    kinds = [
+        None,
+        intent("CausesIntent"),
+        intent("RemediesIntent"),
+        intent("ChecklistIntent"),
+        intent("WhenToGetHelpIntent"),
+    ]
     out = []
     for n in range(count):
         body = body_of(envelope(kinds[n % len(kinds)], user_id=f"amzn1.ask.account.BENCH{n % 64}"))
@@ -162,8 +195,10 @@ def preflight(host: str, port: int, ca: TestCA) -> None:
 
 
 def report(name: str, result: Result) -> None:
-    print(f"{name:<28} {result.rps:>9.1f} {result.percentile(0.50):>9.1f} {result.percentile(0.99):>9.1f}"
-          f" {result.errors:>7d} {len(result.latencies):>9d}")
+    print(
+        f"{name:<28} {result.rps:>9.1f} {result.percentile(0.50):>9.1f} {result.percentile(0.99):>9.1f}"
+        f" {result.errors:>7d} {len(result.latencies):>9d}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,23 +216,32 @@ def main(argv: list[str] | None = None) -> int:
         root, chain = Path(folder, "root.pem"), Path(folder, "chain.pem")
         root.write_bytes(ca.root_pem)
         chain.write_bytes(ca.chain_pem)
-        env = {"BACK_PAIN_GUIDE_TEST_ROOT_CA": str(root), "BACK_PAIN_GUIDE_TEST_CERT_CHAIN": str(chain),
-               "SKILL_ID": SKILL_ID, "BACK_PAIN_GUIDE_DB": str(Path(folder, "state.sqlite3")),
-               "BACK_PAIN_GUIDE_ENV": "development"}
+        env = {
+            "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(root),
+            "BACK_PAIN_GUIDE_TEST_CERT_CHAIN": str(chain),
+            "SKILL_ID": SKILL_ID,
+            "BACK_PAIN_GUIDE_DB": str(Path(folder, "state.sqlite3")),
+            "BACK_PAIN_GUIDE_ENV": "development",
+        }
 
-        print(f"bench-web: {args.workers} workers on 127.0.0.1, {args.connections} connections, "
-              f"{args.duration:.0f} s measured after {args.warmup:.0f} s warm-up, {os.cpu_count()} cores shared "
-              f"with the load generator")
+        print(
+            f"bench-web: {args.workers} workers on 127.0.0.1, {args.connections} connections, "
+            f"{args.duration:.0f} s measured after {args.warmup:.0f} s warm-up, {os.cpu_count()} cores shared "
+            f"with the load generator"
+        )
         results: dict[str, Result] = {}
-        for name, target, production in (("skill, production (gevent)", "back_pain_guide.web:create_app()", True),
-                                          ("skill, old command (sync)", "back_pain_guide.web:create_app()", False),
-                                          ("bare Flask, fixed JSON", "bench_web:bare_app()", False)):
+        for name, target, production in (
+            ("skill, production (gevent)", "back_pain_guide.web:create_app()", True),
+            ("skill, old command (sync)", "back_pain_guide.web:create_app()", False),
+            ("bare Flask, fixed JSON", "bench_web:bare_app()", False),
+        ):
             with gunicorn(target, args.workers, env, production) as (host, port):
                 if target.startswith("back_pain_guide"):
                     preflight(host, port, ca)
                 requests = signed_requests(ca, host, port, 250)
-                results[name] = asyncio.run(load(host, port, requests, b"outputSpeech", args.connections,
-                                                 args.duration, args.warmup))
+                results[name] = asyncio.run(
+                    load(host, port, requests, b"outputSpeech", args.connections, args.duration, args.warmup)
+                )
 
     print(f"{'':<28} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'errors':>7} {'requests':>9}")
     for name, result in results.items():
@@ -206,8 +250,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("skill, production (gevent)", "skill, old command (sync)"):
         skill = results[name]
         ratio = skill.rps / bare.rps if bare.rps else float("nan")
-        print(f"{name}: {ratio:.2f} of the bare route's requests/s; "
-              f"p50 latency {skill.percentile(0.5) / bare.percentile(0.5):.1f}x")
+        print(
+            f"{name}: {ratio:.2f} of the bare route's requests/s; "
+            f"p50 latency {skill.percentile(0.5) / bare.percentile(0.5):.1f}x"
+        )
     return 0 if all(result.errors == 0 for result in results.values()) else 1
 
 

@@ -6,6 +6,7 @@ made-up word per real word and copy, so the vocabulary grows with the content as
 real new topics (a plain copy would add postings but no new terms). Deterministic: the same
 seed gives the same content, so two runs measure the same index.
 """
+
 from __future__ import annotations
 
 import json

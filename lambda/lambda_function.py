@@ -1,4 +1,5 @@
 """AWS Lambda entry point: ``lambda_function.handler``."""
+
 from back_pain_guide.skill import lambda_handler as handler
 
 __all__ = ["handler"]

@@ -2,6 +2,7 @@
 
 The folders tests import from (lambda/, tools/, bench/ and the support folders) are on
 ``sys.path`` through ``pythonpath`` in pyproject.toml."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 #: Folders and files whose tests take seconds each (servers, a browser, fuzzing, the whole
 #: evaluation sets, builds): marked ``slow``, so ``make test-fast`` leaves them out.
-SLOW = ("deploy/", "e2e/", "hardening/", "perf/", "persistence/", "serializer/", "simulator/", "web/",
-        "locales/test_locale_models.py", "safety/test_emergency_eval.py", "search/test_index_rankings.py")
+SLOW = (
+    "deploy/",
+    "e2e/",
+    "hardening/",
+    "perf/",
+    "persistence/",
+    "serializer/",
+    "simulator/",
+    "web/",
+    "locales/test_locale_models.py",
+    "safety/test_emergency_eval.py",
+    "search/test_index_rankings.py",
+)
 # Tests never touch the developer's own state file.
 os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-test-")) / "state.sqlite3"))
 
@@ -31,7 +43,11 @@ def _is_slow(path: Path) -> bool:
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """Under ``-m "not slow"`` the slow folders are not even imported (each xdist worker collects)."""
-    if config.getoption("markexpr") == "not slow" and TESTS in collection_path.parents and _is_slow(collection_path):
+    if (
+        config.getoption("markexpr") == "not slow"
+        and TESTS in collection_path.parents
+        and _is_slow(collection_path)
+    ):
         return True
     return None
 

@@ -9,6 +9,7 @@ stems.json, search.py, text.py and index_file.py): at run time the index is read
 still matches, and is built as before otherwise, so a stale file is slower, never wrong.
 Run it after `make stems` (stems.json is one of its inputs). `--check` exits 1 when stale.
 """
+
 from __future__ import annotations
 
 import sys

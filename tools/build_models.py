@@ -9,6 +9,7 @@
 
 `--check` exits 1 when any generated file is stale or missing (the tests run it).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,7 +83,7 @@ def topic_type(content: dict, additions: dict | None = None) -> dict:
     return {"name": "TopicType", "values": values}
 
 
-PHRASES_PER_CONCEPT = 6   # the first phrases of each concept, combined per rule of two or more
+PHRASES_PER_CONCEPT = 6  # the first phrases of each concept, combined per rule of two or more
 PHRASES_PER_SIGN = 700
 
 
@@ -98,6 +99,7 @@ def _rule_phrases(lexicon_json: str) -> dict[str, list[str]]:
     lexicon = json.loads(lexicon_json)
     sys.path.insert(0, str(ROOT / "lambda"))
     from back_pain_guide.safety import EmergencyDetector  # the detector the skill runs
+
     detector = EmergencyDetector(lexicon)
     by_sign: dict[str, list[str]] = {}
     for sign in lexicon["signs"]:
@@ -106,9 +108,13 @@ def _rule_phrases(lexicon_json: str) -> dict[str, list[str]]:
             if rule["confidence"] != "clear" or rule.get("needs_person") or rule.get("at_end"):
                 continue
             combined = [""]
-            per_concept = PHRASES_PER_CONCEPT if len(rule["all"]) > 1 else None  # a one-concept rule: all its phrases
+            per_concept = (
+                PHRASES_PER_CONCEPT if len(rule["all"]) > 1 else None
+            )  # a one-concept rule: all its phrases
             for concept in rule["all"]:
-                combined = [f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:per_concept]]
+                combined = [
+                    f"{c} {p}".strip() for c in combined for p in lexicon["concepts"][concept][:per_concept]
+                ]
             for phrase in combined:
                 found = detector.detect(phrase)
                 if found is not None and found.is_clear and found.sign.id == sign["id"]:
@@ -148,7 +154,9 @@ def _intents(source: dict, content: dict, additions: dict) -> list[dict]:
             raise ModelSourceError(f"locales.json samples: unknown intent {intent_name!r}")
         for sample in samples:
             if owner.setdefault(sample, intent_name) != intent_name:
-                raise ModelSourceError(f"locales.json: {sample!r} for {intent_name} is already a sample of {owner[sample]}")
+                raise ModelSourceError(
+                    f"locales.json: {sample!r} for {intent_name} is already a sample of {owner[sample]}"
+                )
             if sample not in by_name[intent_name]["samples"]:
                 by_name[intent_name]["samples"].append(sample)
 
@@ -162,8 +170,13 @@ def _intents(source: dict, content: dict, additions: dict) -> list[dict]:
     return intents
 
 
-def build_model(locale: str, source: dict | None = None, content: dict | None = None,
-                locales: dict[str, dict] | None = None, lexicon: dict | None = None) -> dict:
+def build_model(
+    locale: str,
+    source: dict | None = None,
+    content: dict | None = None,
+    locales: dict[str, dict] | None = None,
+    lexicon: dict | None = None,
+) -> dict:
     """The ASK interaction model for one locale."""
     source = source or _read(SOURCE)
     content = content or _read(CONTENT)
@@ -177,8 +190,14 @@ def build_model(locale: str, source: dict | None = None, content: dict | None = 
             "languageModel": {
                 "invocationName": source["invocation_name"],
                 "intents": _intents(source, content, additions),
-                "types": [topic_type(content, additions), symptom_type(lexicon, additions),
-                          *({k: v for k, v in slot_type.items() if not k.startswith("_")} for slot_type in source.get("types", []))],
+                "types": [
+                    topic_type(content, additions),
+                    symptom_type(lexicon, additions),
+                    *(
+                        {k: v for k, v in slot_type.items() if not k.startswith("_")}
+                        for slot_type in source.get("types", [])
+                    ),
+                ],
             }
         }
     }
@@ -194,7 +213,9 @@ def stale_models(directory: Path = OUTPUT) -> list[str]:
     stale = []
     for locale in locales:
         target = directory / f"{locale}.json"
-        if not target.exists() or target.read_text(encoding="utf-8") != render(build_model(locale, source, content, locales)):
+        if not target.exists() or target.read_text(encoding="utf-8") != render(
+            build_model(locale, source, content, locales)
+        ):
             stale.append(target.name)
     return stale
 

@@ -8,6 +8,7 @@ never imports it. Words come from every string in content/back_pain.json, conten
 and the search lexicon. The table only speeds things up: text.stem() falls back to the stemmer
 for any other word, so a stale table is slower, never wrong. `--check` exits 1 when stale.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "lambda" / "back_pain_guide"
-SOURCES = (ROOT / "content" / "back_pain.json", ROOT / "content" / "prompts.json", PACKAGE / "search_lexicon.json")
+SOURCES = (
+    ROOT / "content" / "back_pain.json",
+    ROOT / "content" / "prompts.json",
+    PACKAGE / "search_lexicon.json",
+)
 TARGET = PACKAGE / "stems.json"
 sys.path.insert(0, str(ROOT / "lambda"))
 
@@ -42,10 +47,16 @@ def strings(value: Any) -> Iterator[str]:
 
 def render() -> str:
     import snowballstemmer
+
     stemmer = snowballstemmer.stemmer("english")
-    vocabulary = sorted({word for path in SOURCES
-                         for text in strings(json.loads(path.read_text(encoding="utf-8")))
-                         for word in words(text)})
+    vocabulary = sorted(
+        {
+            word
+            for path in SOURCES
+            for text in strings(json.loads(path.read_text(encoding="utf-8")))
+            for word in words(text)
+        }
+    )
     table = {word: stemmer.stemWord(word) for word in vocabulary}
     return json.dumps(table, indent=0, sort_keys=True, ensure_ascii=True) + "\n"
 

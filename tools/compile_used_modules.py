@@ -15,6 +15,7 @@ function from BUILD_DIR alone, sends it one request of every kind it handles, th
 unchecked-hash .pyc files (valid whatever the file times become after zipping) for every
 module loaded from BUILD_DIR, plus every module of the skill's own package.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,14 @@ def exercise(build_dir: Path) -> None:
     device = Device()
     requests = [
         device.launch(),
-        device.intent("CausesIntent", {"topic": slot("topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")}),
-        device.intent("QuestionIntent", {"query": slot("query", "does heat or ice work better", slot_type="AMAZON.SearchQuery")}),
+        device.intent(
+            "CausesIntent",
+            {"topic": slot("topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")},
+        ),
+        device.intent(
+            "QuestionIntent",
+            {"query": slot("query", "does heat or ice work better", slot_type="AMAZON.SearchQuery")},
+        ),
         device.intent("AMAZON.MoreIntent"),
         device.intent("ChecklistIntent"),
         device.intent("AMAZON.NoIntent"),
@@ -60,17 +67,23 @@ def main() -> int:
         os.environ["BACK_PAIN_GUIDE_DB"] = str(Path(state) / "state.sqlite3")
         os.environ.pop("BACK_PAIN_GUIDE_TABLE", None)
         exercise(build_dir)
-    loaded = {Path(module.__file__).resolve() for module in list(sys.modules.values())
-              if getattr(module, "__file__", None) and str(module.__file__).endswith(".py")}
+    loaded = {
+        Path(module.__file__).resolve()
+        for module in list(sys.modules.values())
+        if getattr(module, "__file__", None) and str(module.__file__).endswith(".py")
+    }
     own = set((build_dir / "back_pain_guide").rglob("*.py")) | {build_dir / "lambda_function.py"}
     dependencies = {path for path in loaded if build_dir in path.parents} - own
     for source in sorted(own):
         py_compile.compile(str(source), doraise=True, invalidation_mode=UNCHECKED)
     for source in sorted(dependencies):
-        py_compile.compile(str(source), cfile=str(source) + "c", doraise=True, invalidation_mode=UNCHECKED,
-                           optimize=2)  # without docstrings: the library code never reads them
+        py_compile.compile(
+            str(source), cfile=str(source) + "c", doraise=True, invalidation_mode=UNCHECKED, optimize=2
+        )  # without docstrings: the library code never reads them
         source.unlink()
-    print(f"bytecode for {len(own)} modules of the skill and {len(dependencies)} dependency modules it imports")
+    print(
+        f"bytecode for {len(own)} modules of the skill and {len(dependencies)} dependency modules it imports"
+    )
     return 0
 
 

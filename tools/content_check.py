@@ -5,6 +5,7 @@
 problems (plain sentences naming the topic and what is wrong); an empty list means it passed.
 Exit status 1 when any check finds a problem.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,7 +29,7 @@ MODEL_DIR = ROOT / "interaction_model"
 TOPIC_SLOT_TYPE = "TopicType"
 TOPIC_INTENTS = ("CausesIntent", "RemediesIntent", "DiagnosisIntent", "TopicIntent")
 MAX_CHUNK_WORDS = 80
-SENTENCES_PER_CHUNK = (2, 4)   # the voice rule: two to four short sentences, then "want to hear more?"
+SENTENCES_PER_CHUNK = (2, 4)  # the voice rule: two to four short sentences, then "want to hear more?"
 MAX_SENTENCE_WORDS = 35
 NEEDS_TREATMENT = ("cause", "cause_group")  # "how do I treat X" must not fall back to generic home care
 WORDS_PER_MINUTE = 150
@@ -85,8 +86,11 @@ def check_unique_names(raw: dict) -> list[str]:
     for topic in raw["topics"]:
         for name in [topic["title"], *topic["synonyms"]]:
             owners[slot_text(name)].add(topic["id"])
-    return [f"{name!r} names several topics: {', '.join(sorted(ids))}"
-            for name, ids in sorted(owners.items()) if len(ids) > 1]
+    return [
+        f"{name!r} names several topics: {', '.join(sorted(ids))}"
+        for name, ids in sorted(owners.items())
+        if len(ids) > 1
+    ]
 
 
 def check_reachable(raw: dict, models: Mapping[str, dict]) -> list[str]:
@@ -105,14 +109,19 @@ def check_reachable(raw: dict, models: Mapping[str, dict]) -> list[str]:
             values[value.get("id")] = names
             for name in names:
                 owners[name].add(value.get("id"))
-        problems += [f"{locale}: slot value {name!r} leads to several topics: {', '.join(sorted(ids))}"
-                     for name, ids in sorted(owners.items()) if len(ids) > 1]
+        problems += [
+            f"{locale}: slot value {name!r} leads to several topics: {', '.join(sorted(ids))}"
+            for name, ids in sorted(owners.items())
+            if len(ids) > 1
+        ]
         for topic in raw["topics"]:
             spoken = {slot_text(n) for n in [topic["title"], *topic["synonyms"]]}
             if topic["id"] not in values:
                 problems.append(f"{locale}: topic {topic['id']} is not a {TOPIC_SLOT_TYPE} value")
             elif not spoken & values[topic["id"]]:
-                problems.append(f"{locale}: topic {topic['id']}: neither its title nor a synonym is a slot value")
+                problems.append(
+                    f"{locale}: topic {topic['id']}: neither its title nor a synonym is a slot value"
+                )
         intents = {i["name"]: i for i in language["intents"]}
         for name in TOPIC_INTENTS:
             intent = intents.get(name)
@@ -177,7 +186,9 @@ def check_treatment_parts(content: Content) -> list[str]:
             problems.append(f"topic {topic.id}: a {topic.kind} topic without a treatment part")
         urgent = any("{emergency_number}" in text for text in topic.chunks)
         if urgent and topic.treatment and not any("{emergency_number}" in t for t in topic.treatment):
-            problems.append(f"topic {topic.id}: its chunks say to call emergency services but its treatment part does not")
+            problems.append(
+                f"topic {topic.id}: its chunks say to call emergency services but its treatment part does not"
+            )
     return problems
 
 
@@ -212,7 +223,9 @@ def _duration(minutes: float) -> str:
 
 
 def format_table(rows: list[KindRow]) -> str:
-    total = KindRow("total", sum(r.topics for r in rows), sum(r.chunks for r in rows), sum(r.words for r in rows))
+    total = KindRow(
+        "total", sum(r.topics for r in rows), sum(r.chunks for r in rows), sum(r.words for r in rows)
+    )
     header = f"{'kind':<18}{'topics':>7}{'chunks':>8}{'words':>8}  speaking time (~{WORDS_PER_MINUTE} wpm)"
     lines = [header, "-" * len(header)]
     for row in [*rows, total]:
@@ -229,8 +242,13 @@ def run(content_dir: Path = CONTENT_DIR, model_dir: Path = MODEL_DIR) -> tuple[l
         raw = read_raw(content_dir)
     except (OSError, json.JSONDecodeError):
         return problems, None
-    if isinstance(raw, dict) and isinstance(raw.get("topics"), list) and all(
-            isinstance(t, dict) and {"id", "title", "synonyms", "related"} <= t.keys() for t in raw["topics"]):
+    if (
+        isinstance(raw, dict)
+        and isinstance(raw.get("topics"), list)
+        and all(
+            isinstance(t, dict) and {"id", "title", "synonyms", "related"} <= t.keys() for t in raw["topics"]
+        )
+    ):
         problems += check_related(raw)
         problems += check_unique_names(raw)
         problems += check_reachable(raw, load_models(model_dir))
@@ -247,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     problems, content = run(args.content_dir, args.model_dir)
     if content is not None:
-        print(f"content reviewed {content.review_date}: {len(content.topics)} topics, {len(content.sources)} sources")
+        print(
+            f"content reviewed {content.review_date}: {len(content.topics)} topics, {len(content.sources)} sources"
+        )
         print(format_table(coverage(content)))
     if problems:
         print(f"\ncontent check failed, {len(problems)} problem(s):", file=sys.stderr)

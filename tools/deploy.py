@@ -19,6 +19,7 @@ Steps (Amazon's own ASK CLI v2 project layout: ask-resources.json, .ask/ask-stat
      SKILL_DISABLED event; `ask deploy`: uploads the package, builds the models, enables testing
 Runs in .venv-deploy (tools/deploy.sh sets it up), with the ASK CLI from node_modules.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,7 @@ class DeployError(Exception):
 
 class Settings(NamedTuple):
     stack_name: str
-    regions: tuple[str, ...]        # endpoint regions, the first is the default endpoint
+    regions: tuple[str, ...]  # endpoint regions, the first is the default endpoint
     ask_profile: str
     aws_profile: str | None
     privacy_policy_url: str | None
@@ -59,6 +60,7 @@ class Settings(NamedTuple):
 
 
 # -- the skill package ----------------------------------------------------------------------
+
 
 def staged_dir() -> Path:
     """Where ask-resources.json says the skill package is (the staged copy under build/)."""
@@ -74,7 +76,8 @@ def manifest_for(settings: Settings, endpoints: dict[str, str] | None) -> dict[s
     locales = manifest["publishingInformation"]["locales"]
     if settings.privacy_policy_url:
         manifest["privacyAndCompliance"]["locales"] = {
-            locale: {"privacyPolicyUrl": settings.privacy_policy_url} for locale in locales}
+            locale: {"privacyPolicyUrl": settings.privacy_policy_url} for locale in locales
+        }
     if endpoints is None:  # the first import: no function yet, so no endpoint and no event
         manifest.pop("events", None)
         return document
@@ -96,7 +99,9 @@ def stage(settings: Settings, endpoints: dict[str, str] | None, target: Path | N
         shutil.rmtree(target)
     document = manifest_for(settings, endpoints)
     (target / "interactionModels" / "custom").mkdir(parents=True)
-    (target / "skill.json").write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (target / "skill.json").write_text(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     shutil.copytree(SOURCE_PACKAGE / "assets" / "images", target / "assets" / "images")
     for locale in document["manifest"]["publishingInformation"]["locales"]:
         shutil.copyfile(MODELS / f"{locale}.json", target / "interactionModels" / "custom" / f"{locale}.json")
@@ -135,7 +140,9 @@ def validate(package: Path) -> list[str]:
         for where in (manifest["apis"]["custom"], manifest.get("events", {})):
             uris = [where[field]["uri"]] if field in where else []
             uris += [r["endpoint"]["uri"] for r in where.get("regions", {}).values()]
-            problems += [f"endpoint {uri!r} is not a `live` alias ARN" for uri in uris if not ALIAS_ARN.fullmatch(uri)]
+            problems += [
+                f"endpoint {uri!r} is not a `live` alias ARN" for uri in uris if not ALIAS_ARN.fullmatch(uri)
+            ]
     return problems
 
 
@@ -150,21 +157,43 @@ def lint_template() -> list[str]:
 
 # -- the calls ------------------------------------------------------------------------------
 
+
 def ask(*arguments: str) -> list[str]:
     """The project's own ASK CLI (package.json pins it; no global install)."""
     return ["npx", "--no-install", "ask", *arguments]
 
 
 def sam_build() -> list[str]:
-    return ["sam", "build", "--template", str(TEMPLATE.relative_to(ROOT)), "--build-dir",
-            str(SAM_BUILD_DIR.relative_to(ROOT)), "--cache-dir", ".aws-sam/cache"]
+    return [
+        "sam",
+        "build",
+        "--template",
+        str(TEMPLATE.relative_to(ROOT)),
+        "--build-dir",
+        str(SAM_BUILD_DIR.relative_to(ROOT)),
+        "--cache-dir",
+        ".aws-sam/cache",
+    ]
 
 
 def sam_deploy(settings: Settings, region: str, skill_id: str) -> list[str]:
-    command = ["sam", "deploy", "--template-file", str((SAM_BUILD_DIR / "template.yaml").relative_to(ROOT)),
-               "--stack-name", settings.stack_name, "--region", ENDPOINT_REGIONS[region], "--resolve-s3",
-               "--capabilities", "CAPABILITY_IAM", "--no-confirm-changeset", "--no-fail-on-empty-changeset",
-               "--parameter-overrides", f"SkillId={skill_id}"]
+    command = [
+        "sam",
+        "deploy",
+        "--template-file",
+        str((SAM_BUILD_DIR / "template.yaml").relative_to(ROOT)),
+        "--stack-name",
+        settings.stack_name,
+        "--region",
+        ENDPOINT_REGIONS[region],
+        "--resolve-s3",
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "--no-confirm-changeset",
+        "--no-fail-on-empty-changeset",
+        "--parameter-overrides",
+        f"SkillId={skill_id}",
+    ]
     return command + (["--profile", settings.aws_profile] if settings.aws_profile else [])
 
 
@@ -180,15 +209,19 @@ def run(settings: Settings, command: list[str], payload: str = "") -> None:
 def skill_id_from_states(profile: str) -> str | None:
     if not STATES.is_file():
         return None
-    skill_id = json.loads(STATES.read_text(encoding="utf-8")).get("profiles", {}).get(profile, {}).get("skillId")
+    skill_id = (
+        json.loads(STATES.read_text(encoding="utf-8")).get("profiles", {}).get(profile, {}).get("skillId")
+    )
     return skill_id if isinstance(skill_id, str) and SKILL_ID.fullmatch(skill_id) else None
 
 
 def alias_arn(settings: Settings, region: str) -> str:
     """The stack's FunctionAliasArn output in that region."""
     if settings.dry_run:
-        return (f"arn:aws:lambda:{ENDPOINT_REGIONS[region]}:000000000000:function:"
-                f"{settings.stack_name}-BackPainGuideFunction-DRYRUN:live")
+        return (
+            f"arn:aws:lambda:{ENDPOINT_REGIONS[region]}:000000000000:function:"
+            f"{settings.stack_name}-BackPainGuideFunction-DRYRUN:live"
+        )
     import boto3
 
     session = boto3.Session(profile_name=settings.aws_profile, region_name=ENDPOINT_REGIONS[region])
@@ -199,6 +232,7 @@ def alias_arn(settings: Settings, region: str) -> str:
 
 # -- checks before anything is sent ---------------------------------------------------------
 
+
 def ask_config() -> dict[str, Any]:
     path = Path(os.environ.get("ASK_CONFIG_FILE", Path.home() / ".ask" / "cli_config"))
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
@@ -208,25 +242,36 @@ def preflight(settings: Settings) -> Settings:
     """Fails early, with what to do, when a tool or a credential is missing; fills the AWS profile
     in from the ASK profile when none was given."""
     if subprocess.run(ask("--version"), cwd=ROOT, capture_output=True).returncode != 0:
-        raise DeployError("the ASK CLI does not run: `npm ci` installs it (package.json), on Node 18 or newer")
+        raise DeployError(
+            "the ASK CLI does not run: `npm ci` installs it (package.json), on Node 18 or newer"
+        )
     if settings.dry_run:
         return settings
     profile = ask_config().get("profiles", {}).get(settings.ask_profile)
     if not profile:
-        raise DeployError(f"no ASK CLI profile {settings.ask_profile!r}: run `npx ask configure` once "
-                          "(it signs in to your Amazon developer account and can link an AWS profile)")
+        raise DeployError(
+            f"no ASK CLI profile {settings.ask_profile!r}: run `npx ask configure` once "
+            "(it signs in to your Amazon developer account and can link an AWS profile)"
+        )
     aws_profile = settings.aws_profile or profile.get("aws_profile") or None
     import boto3
     import botocore.exceptions
 
     try:
-        identity = boto3.Session(profile_name=aws_profile).client(
-            "sts", region_name=ENDPOINT_REGIONS[settings.regions[0]]).get_caller_identity()
+        identity = (
+            boto3.Session(profile_name=aws_profile)
+            .client("sts", region_name=ENDPOINT_REGIONS[settings.regions[0]])
+            .get_caller_identity()
+        )
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as error:
-        raise DeployError(f"no working AWS credentials ({type(error).__name__}): run `npx ask configure` "
-                          "and link an AWS profile, or set AWS_PROFILE (docs/DEPLOY.md)") from None
-    print(f"AWS account {identity['Account']} (profile {aws_profile or 'default'}), "
-          f"ASK profile {settings.ask_profile}")
+        raise DeployError(
+            f"no working AWS credentials ({type(error).__name__}): run `npx ask configure` "
+            "and link an AWS profile, or set AWS_PROFILE (docs/DEPLOY.md)"
+        ) from None
+    print(
+        f"AWS account {identity['Account']} (profile {aws_profile or 'default'}), "
+        f"ASK profile {settings.ask_profile}"
+    )
     return settings._replace(aws_profile=aws_profile)
 
 
@@ -235,9 +280,11 @@ def check_package(settings: Settings, endpoints: dict[str, str] | None) -> Path:
     problems = validate(package)
     if problems:
         raise DeployError("the skill package is not valid:\n  " + "\n  ".join(problems))
-    print(f"  staged {package.relative_to(ROOT)}: manifest and {len(list(package.glob('interactionModels/custom/*.json')))} "
-          "models pass the SMAPI model classes; icons present"
-          + ("" if endpoints is None else f"; endpoint {endpoints[settings.regions[0]]}"))
+    print(
+        f"  staged {package.relative_to(ROOT)}: manifest and {len(list(package.glob('interactionModels/custom/*.json')))} "
+        "models pass the SMAPI model classes; icons present"
+        + ("" if endpoints is None else f"; endpoint {endpoints[settings.regions[0]]}")
+    )
     return package
 
 
@@ -255,8 +302,11 @@ def deploy(settings: Settings) -> None:
     if skill_id is None:
         print("\n== create the skill (first deploy): the package without an endpoint")
         package = check_package(settings, None)
-        run(settings, ask("deploy", "--target", "skill-metadata", "--ignore-hash", "--profile", settings.ask_profile),
-            f"{package.relative_to(ROOT)} (skill.json without endpoint, models, icons)")
+        run(
+            settings,
+            ask("deploy", "--target", "skill-metadata", "--ignore-hash", "--profile", settings.ask_profile),
+            f"{package.relative_to(ROOT)} (skill.json without endpoint, models, icons)",
+        )
         skill_id = DRY_RUN_SKILL_ID if settings.dry_run else skill_id_from_states(settings.ask_profile)
         if skill_id is None:
             raise DeployError(f"ask deploy left no skill ID in {STATES.relative_to(ROOT)}")
@@ -272,22 +322,34 @@ def deploy(settings: Settings) -> None:
 
     print("\n== the skill: manifest with endpoints and SKILL_DISABLED, models, icons; enable testing")
     package = check_package(settings, endpoints)
-    run(settings, ask("deploy", "--ignore-hash", "--profile", settings.ask_profile),
-        f"{package.relative_to(ROOT)}")
+    run(
+        settings,
+        ask("deploy", "--ignore-hash", "--profile", settings.ask_profile),
+        f"{package.relative_to(ROOT)}",
+    )
 
     phrases = json.loads((package / "skill.json").read_text(encoding="utf-8"))["manifest"][
-        "publishingInformation"]["locales"]["en-US"]["examplePhrases"]
-    print(("\nDry run: every payload above is valid; nothing was sent." if settings.dry_run else "\nDeployed.")
-          + f"\nTest it: npx ask dialog --skill-id {skill_id} --locale en-US, or in the developer console's "
-          "Test tab, or on an Echo signed in to your developer account. Say:\n  "
-          + "\n  ".join(phrases) + "\n  Alexa, ask back pain guide to check my symptoms")
+        "publishingInformation"
+    ]["locales"]["en-US"]["examplePhrases"]
+    print(
+        ("\nDry run: every payload above is valid; nothing was sent." if settings.dry_run else "\nDeployed.")
+        + f"\nTest it: npx ask dialog --skill-id {skill_id} --locale en-US, or in the developer console's "
+        "Test tab, or on an Echo signed in to your developer account. Say:\n  "
+        + "\n  ".join(phrases)
+        + "\n  Alexa, ask back pain guide to check my symptoms"
+    )
 
 
 def parse(argv: list[str]) -> Settings:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--dry-run", action="store_true", help="print and validate every call; send nothing")
-    parser.add_argument("--regions", default=os.environ.get("REGIONS") or "NA",
-                        help="endpoint regions, comma-separated, default first: NA, EU, FE (default NA)")
+    parser.add_argument(
+        "--regions",
+        default=os.environ.get("REGIONS") or "NA",
+        help="endpoint regions, comma-separated, default first: NA, EU, FE (default NA)",
+    )
     parser.add_argument("--stack-name", default=os.environ.get("STACK_NAME") or "back-pain-guide")
     parser.add_argument("--ask-profile", default=os.environ.get("ASK_PROFILE") or "default")
     parser.add_argument("--aws-profile", default=os.environ.get("AWS_PROFILE") or None)
@@ -296,7 +358,9 @@ def parse(argv: list[str]) -> Settings:
     regions = tuple(r.strip().upper() for r in args.regions.split(",") if r.strip())
     unknown = [r for r in regions if r not in ENDPOINT_REGIONS]
     if not regions or unknown or len(set(regions)) != len(regions):
-        parser.error(f"--regions: one or more of {', '.join(ENDPOINT_REGIONS)}, each once (got {args.regions!r})")
+        parser.error(
+            f"--regions: one or more of {', '.join(ENDPOINT_REGIONS)}, each once (got {args.regions!r})"
+        )
     url = args.privacy_policy_url
     if url is not None and not re.fullmatch(r"https://[^\s<>\"]+", url):
         parser.error(f"PRIVACY_POLICY_URL must be a public https:// URL (got {url!r})")

@@ -1,4 +1,5 @@
 """Shared by the generators in tools/: write generated files, or (--check) report the stale ones."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,11 @@ def write_or_check(files: Mapping[Path, str | bytes], *, check: bool, command: s
     for path, text in files.items():
         shown = path.relative_to(ROOT) if ROOT in path.parents else path
         if check:
-            current = (path.read_bytes() if isinstance(text, bytes) else path.read_text(encoding="utf-8")) \
-                if path.exists() else None
+            current = (
+                (path.read_bytes() if isinstance(text, bytes) else path.read_text(encoding="utf-8"))
+                if path.exists()
+                else None
+            )
             if current != text:
                 stale.append(str(shown))
         else:
@@ -40,6 +44,8 @@ def write_or_check(files: Mapping[Path, str | bytes], *, check: bool, command: s
 def generator_main(doc: str, expected_files: Callable[[], Mapping[Path, str | bytes]], command: str) -> int:
     """The command line every generator shares: write its files, or with --check list the stale ones."""
     parser = argparse.ArgumentParser(description=doc.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if a generated file is stale"
+    )
     args = parser.parse_args()
     return write_or_check(expected_files(), check=args.check, command=command)

@@ -9,6 +9,7 @@ committed, so a deploy needs no renderer; `make deploy-check` runs --check. Rend
 CairoSVG (requirements-deploy.txt), which needs the Cairo library (Debian/Ubuntu: libcairo2;
 macOS: brew install cairo); without it --check says so and checks only the PNGs' sizes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -84,8 +85,12 @@ def check() -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="check the committed PNGs instead of writing them")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="check the committed PNGs instead of writing them"
+    )
     if parser.parse_args().check:
         problems = check()
         for problem in problems:

@@ -5,6 +5,7 @@
 Serves the page on a free local port, drives Debian's headless chromium through a launch, the
 checklist's first question and a touch on "No", and saves what the browser shows.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,8 +35,14 @@ def main(output: str = str(ROOT / "docs" / "simulator-echo-show.png")) -> int:
     os.environ.setdefault("SE_OFFLINE", "true")
     options = webdriver.ChromeOptions()
     options.binary_location = "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                     "--hide-scrollbars", "--force-device-scale-factor=1"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+        "--hide-scrollbars",
+        "--force-device-scale-factor=1",
+    ):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     try:
@@ -45,7 +52,9 @@ def main(output: str = str(ROOT / "docs" / "simulator-echo-show.png")) -> int:
         driver.find_element(By.ID, "speak").click()
         for count, utterance in enumerate(["open back pain guide", "check my symptoms"], start=1):
             driver.find_element(By.ID, "utterance").send_keys(utterance + Keys.ENTER)
-            WebDriverWait(driver, 10).until(lambda d, count=count: len(d.find_elements(By.CSS_SELECTOR, ".turn")) == count)
+            WebDriverWait(driver, 10).until(
+                lambda d, count=count: len(d.find_elements(By.CSS_SELECTOR, ".turn")) == count
+            )
         driver.find_element(By.XPATH, "//div[@id='screen']//button[normalize-space()='No']").click()
         WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".turn")) == 3)
         driver.execute_script("document.getElementById('response-pane').open = false; window.scrollTo(0, 0)")

@@ -5,6 +5,7 @@ The no-copy test compares the content's chunks against these hashes, so no sourc
 in the repository and the test still runs on a fresh clone without ../shared. Run it again
 when a source changes; `--check` exits 1 when the stored file is out of date.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SOURCES = (SHARED / "source" / "back-pain-article.txt", SHARED / "facts" / "back-pain-facts.md")
 OUTPUT = ROOT / "tests" / "content" / "source_shingles.txt"
-RUN = 8            # words in a run; a chunk may share no run this long with a source
-HASH_CHARS = 16    # hex characters of SHA-256 kept per run (64 bits: no accidental matches)
+RUN = 8  # words in a run; a chunk may share no run this long with a source
+HASH_CHARS = 16  # hex characters of SHA-256 kept per run (64 bits: no accidental matches)
 
 
 def words(text: str) -> list[str]:
@@ -32,7 +33,7 @@ def words(text: str) -> list[str]:
 
 def runs(text: str, size: int = RUN) -> set[str]:
     tokens = words(text)
-    return {" ".join(tokens[i:i + size]) for i in range(len(tokens) - size + 1)}
+    return {" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
 def digest(run: str) -> str:

@@ -7,6 +7,7 @@ written, before any tuning; the README names the commit that froze the test part
 
     python tools/split_eval.py tests/eval/emergency/emergencies.jsonl tests/eval/emergency/near_misses.jsonl --label sign,kind
 """
+
 from __future__ import annotations
 
 import argparse

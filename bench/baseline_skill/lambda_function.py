@@ -3,6 +3,7 @@
 One handler answers every request with a short sentence; no content, no state, no interceptors.
 Whatever Back Pain Guide costs beyond this is the cost of its own code and data.
 """
+
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill_builder import SkillBuilder
@@ -16,7 +17,11 @@ class AnyRequestHandler(AbstractRequestHandler):
         return True
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return handler_input.response_builder.speak("Hello from the baseline skill.").ask("Say something.").response
+        return (
+            handler_input.response_builder.speak("Hello from the baseline skill.")
+            .ask("Say something.")
+            .response
+        )
 
 
 _builder = SkillBuilder()

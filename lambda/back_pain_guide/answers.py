@@ -88,5 +88,8 @@ def treatment_reading(voice: Voice, topic: Topic) -> tuple[Reading | None, Reply
     body = voice.say("no_treatment_details", title=topic.title.lower())
     if home_care is None:
         return None, Reply(body=body, follow_up=voice.say("what_else"))
-    return None, Reply(body=body, follow_up=voice.say("related_offer", title=home_care.title.lower()),
-                       offer={"action": "topic", "topic": home_care.id})
+    return None, Reply(
+        body=body,
+        follow_up=voice.say("related_offer", title=home_care.title.lower()),
+        offer={"action": "topic", "topic": home_care.id},
+    )

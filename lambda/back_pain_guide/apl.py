@@ -83,26 +83,32 @@ def answer_screen(voice: Voice, reply: Reply, sources: tuple[str, ...] = ()) -> 
     listed = [voice.content.sources[s].title for s in sources if s in voice.content.sources]
     label = voice.write("card_source" if len(listed) == 1 else "card_sources")
     hints = [] if reply.end_session else _hints(voice, reply.offer)
-    return Screen(ANSWER, {
-        "title": voice.spell(reply.card_title or voice.write("skill_name")),
-        "text": _digits(voice, reply.display or reply.body),
-        "prompt": _digits(voice, reply.follow_up),
-        "source": f"{label}: {'; '.join(listed)}" if listed else "",
-        "hintLabel": voice.spell(screen_text()["hint_label"]) if hints else "",
-        "hints": hints,
-    })
+    return Screen(
+        ANSWER,
+        {
+            "title": voice.spell(reply.card_title or voice.write("skill_name")),
+            "text": _digits(voice, reply.display or reply.body),
+            "prompt": _digits(voice, reply.follow_up),
+            "source": f"{label}: {'; '.join(listed)}" if listed else "",
+            "hintLabel": voice.spell(screen_text()["hint_label"]) if hints else "",
+            "hints": hints,
+        },
+    )
 
 
 def checklist_screen(voice: Voice, state: State, question_text: str, count: int, note: str = "") -> Screen:
     """A checklist question with a touch button per answer, under what was said before it (``note``)."""
     words = screen_text()
-    return Screen(CHECKLIST, {
-        "title": voice.spell(words["checklist_title"].format(number=state.position + 1, count=count)),
-        "note": _digits(voice, note),
-        "question": voice.spell(question_text),
-        "buttons": [{"value": b["value"], "label": voice.spell(b["label"])} for b in words["buttons"]],
-        "hint": voice.spell(words["checklist_hint"]),
-    })
+    return Screen(
+        CHECKLIST,
+        {
+            "title": voice.spell(words["checklist_title"].format(number=state.position + 1, count=count)),
+            "note": _digits(voice, note),
+            "question": voice.spell(question_text),
+            "buttons": [{"value": b["value"], "label": voice.spell(b["label"])} for b in words["buttons"]],
+            "hint": voice.spell(words["checklist_hint"]),
+        },
+    )
 
 
 def render_directive(screen: Screen) -> "RenderDocumentDirective":
@@ -110,5 +116,6 @@ def render_directive(screen: Screen) -> "RenderDocumentDirective":
     # (tens of milliseconds), which a cold start for a voice-only device should not pay.
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-    return RenderDocumentDirective(token=TOKEN, document=document(screen.document),
-                                   datasources={"screen": dict(screen.data)})
+    return RenderDocumentDirective(
+        token=TOKEN, document=document(screen.document), datasources={"screen": dict(screen.data)}
+    )

@@ -5,6 +5,7 @@ recursively before any interceptor or handler runs, so an attribute nested about
 deep made the whole request fail, and an emergency go unanswered. Called by
 ``skill.invoke`` before the envelope is read; plain Python, no SDK imports.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,7 +36,11 @@ def bounded_session_attributes(event: Any) -> Any:
     (only those go: the rest of the session state is kept and re-validated as usual)."""
     session = event.get("session") if isinstance(event, dict) else None
     attributes = session.get("attributes") if isinstance(session, dict) else None
-    if not isinstance(session, dict) or not isinstance(attributes, dict) or not any(too_deep(value) for value in attributes.values()):
+    if (
+        not isinstance(session, dict)
+        or not isinstance(attributes, dict)
+        or not any(too_deep(value) for value in attributes.values())
+    ):
         return event
     logger.warning("session attributes nested too deep were dropped")
     kept = {key: value for key, value in attributes.items() if not too_deep(value)}

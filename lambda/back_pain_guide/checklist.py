@@ -31,12 +31,12 @@ class Answer(str, Enum):
 
 
 class Result(str, Enum):
-    ASK = "ask"                # ask ``question`` next
+    ASK = "ask"  # ask ``question`` next
     OFFER_MORE = "offer_more"  # the emergency block is done: ask whether to go on
-    EMERGENCY = "emergency"    # stop now: call emergency services
-    SAME_DAY = "same_day"      # finished: get medical advice today (the locale's same-day route)
-    SOON = "soon"              # finished: see a provider within a week or two
-    CLEAR = "clear"            # finished: no warning sign reported
+    EMERGENCY = "emergency"  # stop now: call emergency services
+    SAME_DAY = "same_day"  # finished: get medical advice today (the locale's same-day route)
+    SOON = "soon"  # finished: see a provider within a week or two
+    CLEAR = "clear"  # finished: no warning sign reported
 
 
 _LEVEL = {EMERGENCY: Result.EMERGENCY, SAME_DAY: Result.SAME_DAY, SOON: Result.SOON}
@@ -55,17 +55,20 @@ class State(NamedTuple):
         return len(self.answers)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"index": self.position, "answers": [[qid, answer.value] for qid, answer in self.answers],
-                "more": self.more}
+        return {
+            "index": self.position,
+            "answers": [[qid, answer.value] for qid, answer in self.answers],
+            "more": self.more,
+        }
 
 
 class Outcome(NamedTuple):
     result: Result
     state: State
-    question: Question | None = None          # the next question (ASK) or the one that ended it (EMERGENCY)
-    answer: Answer | None = None              # the answer just given (None for the start and the gate)
+    question: Question | None = None  # the next question (ASK) or the one that ended it (EMERGENCY)
+    answer: Answer | None = None  # the answer just given (None for the start and the gate)
     flagged: tuple[tuple[Question, Answer], ...] = ()  # questions answered yes, a little or not sure
-    early: bool = False                       # finished at the gate, the rest not asked
+    early: bool = False  # finished at the gate, the rest not asked
 
 
 class Checklist:
@@ -90,7 +93,11 @@ class Checklist:
     def count_for(self, state: State) -> int:
         """How many questions the listener was told about: the emergency block ("I'll start with
         eight questions") until they say to go on past the gate, then all of them."""
-        return self.gate if self.gate is not None and state.position < self.gate and not state.more else len(self)
+        return (
+            self.gate
+            if self.gate is not None and state.position < self.gate and not state.more
+            else len(self)
+        )
 
     def start(self) -> Outcome:
         return Outcome(Result.ASK, State(), self.questions[0])
@@ -137,7 +144,9 @@ class Checklist:
 
     def flagged(self, state: State) -> tuple[tuple[Question, Answer], ...]:
         """The questions answered so far with a yes, a little or not sure, in triage order."""
-        return tuple((q, a) for q, (_, a) in zip(self.questions, state.answers, strict=False) if a.raises_flag)
+        return tuple(
+            (q, a) for q, (_, a) in zip(self.questions, state.answers, strict=False) if a.raises_flag
+        )
 
     def level(self, flagged: Sequence[tuple[Question, Answer]]) -> Result:
         """The most urgent level among flagged questions (CLEAR when none)."""

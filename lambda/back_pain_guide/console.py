@@ -8,6 +8,7 @@ over) to the same handler Lambda calls, and the speech and card are printed.
     python -m back_pain_guide.console -u "open back pain guide" -u "what causes sciatica"
     python -m back_pain_guide.console --screen -u "check my symptoms" -u "(tap no)"   # touch a screen button
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,20 +32,33 @@ def speech_text(output_speech: dict[str, Any] | None) -> str:
         return ""
     text = output_speech.get("ssml") or output_speech.get("text") or ""
     text = _TAGS.sub("", text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+    )
 
 
 class Console:
     """Turns utterances into envelopes, sends them, and keeps the device's session."""
 
-    def __init__(self, handler: Callable[[dict[str, Any], Any], dict[str, Any]], locale: str = "en-US",
-                 screen: bool = False, user_id: str | None = None) -> None:
+    def __init__(
+        self,
+        handler: Callable[[dict[str, Any], Any], dict[str, Any]],
+        locale: str = "en-US",
+        screen: bool = False,
+        user_id: str | None = None,
+    ) -> None:
         self.handler = handler
         self.device = Device(locale=locale, screen=screen, **({"user_id": user_id} if user_id else {}))
         self.resolver: UtteranceResolver = resolver_for(locale)
         invocation = self.resolver.invocation_name
         self._open = re.compile(rf"^(?:alexa )?(?:open|start|launch|run|begin) {re.escape(invocation)}$")
-        self._one_shot = re.compile(rf"^(?:alexa )?(?:ask|tell) {re.escape(invocation)} (?:to |about |if |whether )?(.+)$")
+        self._one_shot = re.compile(
+            rf"^(?:alexa )?(?:ask|tell) {re.escape(invocation)} (?:to |about |if |whether )?(.+)$"
+        )
 
     def envelope_for(self, utterance: str) -> dict[str, Any]:
         text = " ".join(utterance.lower().replace("&", " and ").split())  # "A&E" is said "A and E"
@@ -96,8 +110,11 @@ def print_turn(request: dict[str, Any], response: dict[str, Any], show_json: boo
 
 def run(utterances: Iterable[str] | None, console: Console, show_json: bool, out: TextIO = sys.stdout) -> int:
     scripted = list(utterances) if utterances is not None else None
-    if scripted is None or (scripted and not console._open.match(" ".join(scripted[0].lower().split()))
-                            and not console._one_shot.match(" ".join(scripted[0].lower().split()))):
+    if scripted is None or (
+        scripted
+        and not console._open.match(" ".join(scripted[0].lower().split()))
+        and not console._one_shot.match(" ".join(scripted[0].lower().split()))
+    ):
         request = console.device.launch()
         print_turn(request, console.send(request), show_json, out)
     if scripted is not None:
@@ -119,9 +136,16 @@ def run(utterances: Iterable[str] | None, console: Console, show_json: bool, out
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m back_pain_guide.console", description=__doc__.splitlines()[0])
-    parser.add_argument("-u", "--utterance", action="append", dest="utterances",
-                        help="say this (repeatable); runs them in order and exits")
+    parser = argparse.ArgumentParser(
+        prog="python -m back_pain_guide.console", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "-u",
+        "--utterance",
+        action="append",
+        dest="utterances",
+        help="say this (repeatable); runs them in order and exits",
+    )
     parser.add_argument("--locale", default="en-US", help="request locale, e.g. en-GB (default en-US)")
     parser.add_argument("--json", action="store_true", help="show request and response envelopes")
     parser.add_argument("--screen", action="store_true", help="simulate a device with a screen (APL)")

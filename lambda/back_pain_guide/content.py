@@ -63,18 +63,22 @@ class Question(NamedTuple):
 class LocaleInfo(NamedTuple):
     code: str
     country: str
-    emergency_number: str         # as written ("112, or 108 for an ambulance" where there are two)
+    emergency_number: str  # as written ("112, or 108 for an ambulance" where there are two)
     emergency_number_speech: str  # as said
     spellings: Mapping[str, str]
-    same_day_speech: str = ""     # the same-day route (F74), as said
-    same_day_text: str = ""       # and as written
+    same_day_speech: str = ""  # the same-day route (F74), as said
+    same_day_text: str = ""  # and as written
     time_zones: tuple[str, ...] = ()  # IANA zones of the country; "Australia/" covers all under it
 
     def for_country(self, country: "LocaleInfo") -> "LocaleInfo":
         """This locale's words with another country's numbers and same-day route (the device's)."""
-        return self._replace(country=country.country, emergency_number=country.emergency_number,
-                             emergency_number_speech=country.emergency_number_speech,
-                             same_day_speech=country.same_day_speech, same_day_text=country.same_day_text)
+        return self._replace(
+            country=country.country,
+            emergency_number=country.emergency_number,
+            emergency_number_speech=country.emergency_number_speech,
+            same_day_speech=country.same_day_speech,
+            same_day_text=country.same_day_text,
+        )
 
     def covers_time_zone(self, zone: str) -> bool:
         return any(zone == z or (z.endswith("/") and zone.startswith(z)) for z in self.time_zones)
@@ -111,7 +115,9 @@ def _parse_json(text: str, path: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ContentError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+        raise ContentError(
+            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from exc
 
 
 def content_checksum(schema_text: str, data_text: str) -> int:
@@ -123,6 +129,7 @@ def _validated_at_build(name: str, schema_text: str, data_text: str) -> bool:
     """True when these very bytes passed validation when the package was built, so a cold start
     can skip checking them again; any edit since (of data or schema) is validated as it is read."""
     from .validators import VALIDATED
+
     return VALIDATED.get(name) == content_checksum(schema_text, data_text)
 
 
@@ -144,7 +151,9 @@ def _validate(data: object, validator: Callable[[object], object], data_path: st
         where, message = getattr(exc, "name", None), getattr(exc, "message", None)
         if not isinstance(where, str) or not isinstance(message, str):
             raise
-        raise ContentError(f"{data_path}: {where.replace('data', '$', 1)}: {message.replace(where, 'value')}") from exc
+        raise ContentError(
+            f"{data_path}: {where.replace('data', '$', 1)}: {message.replace(where, 'value')}"
+        ) from exc
 
 
 def _validator(name: str, schema_text: str, schema_path: str) -> Callable[[object], object]:
@@ -158,6 +167,7 @@ def _validator(name: str, schema_text: str, schema_path: str) -> Callable[[objec
     if module is not None and zlib.crc32(schema_text.encode("utf-8")) == module.SCHEMA_CRC32:
         return module.validate
     import fastjsonschema  # only when the precompiled validator is stale: it is slow to import
+
     return fastjsonschema.compile(_parse_json(schema_text, schema_path))
 
 
@@ -183,12 +193,16 @@ def _check_references(raw: dict, data_path: str) -> None:
         raise ContentError(f"{data_path}: $.checklist.questions: duplicate question id")
     ranks = [SEVERITIES.index(q["severity"]) for q in raw["checklist"]["questions"]]
     if ranks != sorted(ranks):
-        raise ContentError(f"{data_path}: $.checklist.questions: questions must come in triage order: "
-                           "emergency, then same_day, then soon")
+        raise ContentError(
+            f"{data_path}: $.checklist.questions: questions must come in triage order: "
+            "emergency, then same_day, then soon"
+        )
     zones = [(code, z) for code, info in raw["locales"].items() for z in info.get("time_zones", ())]
     for code, zone in zones:
         for other, other_zone in zones:
-            if other != code and (zone == other_zone or (other_zone.endswith("/") and zone.startswith(other_zone))):
+            if other != code and (
+                zone == other_zone or (other_zone.endswith("/") and zone.startswith(other_zone))
+            ):
                 raise ContentError(f"{data_path}: $.locales.{code}.time_zones: {zone!r} is also {other}'s")
 
 
@@ -207,10 +221,17 @@ def load_content(directory: str | os.PathLike[str] | None = None, *, trust_build
         sources={key: Source(key, s["title"], s["url"]) for key, s in raw["sources"].items()},
         topics={
             t["id"]: Topic(
-                id=t["id"], title=t["title"], kind=t["kind"], synonyms=tuple(t["synonyms"]),
-                related=tuple(t["related"]), sources=tuple(t["sources"]), facts=tuple(t["facts"]),
-                chunks=tuple(t["chunks"]), treatment=tuple(t.get("treatment", ())),
-                group=t.get("group", ""), questions=tuple(t.get("questions", ())),
+                id=t["id"],
+                title=t["title"],
+                kind=t["kind"],
+                synonyms=tuple(t["synonyms"]),
+                related=tuple(t["related"]),
+                sources=tuple(t["sources"]),
+                facts=tuple(t["facts"]),
+                chunks=tuple(t["chunks"]),
+                treatment=tuple(t.get("treatment", ())),
+                group=t.get("group", ""),
+                questions=tuple(t.get("questions", ())),
             )
             for t in raw["topics"]
         },
@@ -227,8 +248,16 @@ def _locale_info(code: str, info: dict) -> LocaleInfo:
         number = f"{number}, or {info['ambulance_number']} for an ambulance"
         speech = f"{speech}, or {info['ambulance_number_speech']} for an ambulance"
     same_day = info.get("same_day") or {}
-    return LocaleInfo(code, info["country"], number, speech, dict(info.get("spellings", {})),
-                      same_day.get("speech", ""), same_day.get("text", ""), tuple(info.get("time_zones", ())))
+    return LocaleInfo(
+        code,
+        info["country"],
+        number,
+        speech,
+        dict(info.get("spellings", {})),
+        same_day.get("speech", ""),
+        same_day.get("text", ""),
+        tuple(info.get("time_zones", ())),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ Session attributes come back from Alexa on every turn and may be stale or tamper
 every read here checks types and ids and falls back to "nothing there" instead of failing.
 Health-related state (checklist answers, topics asked) lives here and nowhere else.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ from .speech import Reply, Voice, card_parts, to_ssml
 MAX_ASKED = 10
 OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist", "confirm_emergency", "resume_routine")
 # Every session attribute the skill writes; anything else that comes back is dropped on arrival.
-SESSION_KEYS = frozenset({"reading", "asked", "offer", "checklist", "checklist_active", "last_reply", "routine"})
+SESSION_KEYS = frozenset(
+    {"reading", "asked", "offer", "checklist", "checklist_active", "last_reply", "routine"}
+)
 # What the skill writes under one key stays far below this; a bigger value was not written here.
 MAX_ATTRIBUTE_CHARS = 8000
 
@@ -176,10 +179,18 @@ _REPLAYED = ("body", "follow_up", "reprompt", "card_title", "card_text", "displa
 def screen_for(session: Session, voice: Voice, reply: Reply, in_checklist: bool) -> apl.Screen:
     """What an APL device shows with this reply: the waiting checklist question, or the answer
     (with its topic's sources when the reply reads the topic in the session's reading position)."""
-    state = session.checklist_state if in_checklist and session.checklist_active and not reply.end_session else None
+    state = (
+        session.checklist_state
+        if in_checklist and session.checklist_active and not reply.end_session
+        else None
+    )
     if state is not None:
         # At the gate after the emergency block, the screen asks whether to go on.
-        text = voice.say("checklist_offer_more") if checklist().at_gate(state) else checklist().current(state).text
+        text = (
+            voice.say("checklist_offer_more")
+            if checklist().at_gate(state)
+            else checklist().current(state).text
+        )
         return apl.checklist_screen(voice, state, text, checklist().count_for(state), reply.body)
     reading = session.reading
     topic = reading.topic if reading is not None and reply.card_title == reading.topic.title else None
@@ -194,8 +205,13 @@ def with_safety_line(voice: Voice, reprompt: str) -> str:
     return f"{reprompt} {voice.say('safety_line')}"
 
 
-def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = False, in_routine: bool = False,
-            screen: apl.Screen | None = None) -> Response:
+def respond(
+    handler_input: HandlerInput,
+    reply: Reply,
+    in_checklist: bool = False,
+    in_routine: bool = False,
+    screen: apl.Screen | None = None,
+) -> Response:
     """Turn a reply into the response: SSML, reprompt, card, APL screen; remember it for "repeat".
 
     If a checklist is under way and this reply is about something else, the follow-up
@@ -212,11 +228,15 @@ def respond(handler_input: HandlerInput, reply: Reply, in_checklist: bool = Fals
         else:
             session.save_checklist(state, active=False)
             reply = reply._replace(
-                follow_up=voice.say("checklist_offer_resume", number=state.position + 1, count=checklist().count_for(state)),
-                reprompt="", offer={"action": "resume_checklist"},
+                follow_up=voice.say(
+                    "checklist_offer_resume", number=state.position + 1, count=checklist().count_for(state)
+                ),
+                reprompt="",
+                offer={"action": "resume_checklist"},
             )
     if not in_routine and "routine" in session.attrs:
         from .exercises import aside  # only a session with a routine under way loads it
+
         try:
             intent = cast(str, get_intent_name(handler_input))
         except TypeError:  # not an intent request

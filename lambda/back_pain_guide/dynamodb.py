@@ -17,6 +17,7 @@ by the SAM template; ``create_table=True`` is for local servers only.
 
 Kept apart from ``persistence.py`` so the console and web service never import botocore.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,7 +56,9 @@ SERVICE = "dynamodb"
 _TAGS = {bool: "BOOL", int: "N", str: "S"}
 
 
-def dynamodb_client(*, timeout: float = READ_TIMEOUT, max_pool_connections: int = 10, **client_args: Any) -> Any:
+def dynamodb_client(
+    *, timeout: float = READ_TIMEOUT, max_pool_connections: int = 10, **client_args: Any
+) -> Any:
     """A botocore DynamoDB client whose calls give up quickly: short timeouts, no SDK-level retries.
 
     Retries are done by :func:`persistence.with_retries` within a fixed time budget, so a
@@ -67,17 +70,28 @@ def dynamodb_client(*, timeout: float = READ_TIMEOUT, max_pool_connections: int 
     import botocore.session
     from botocore.config import Config
 
-    config = Config(connect_timeout=min(CONNECT_TIMEOUT, timeout), read_timeout=timeout,
-                    max_pool_connections=max_pool_connections,
-                    retries={"total_max_attempts": 1, "mode": "standard"})
+    config = Config(
+        connect_timeout=min(CONNECT_TIMEOUT, timeout),
+        read_timeout=timeout,
+        max_pool_connections=max_pool_connections,
+        retries={"total_max_attempts": 1, "mode": "standard"},
+    )
     session = botocore.session.get_session()
     # The same search paths as botocore's create_loader (AWS_DATA_PATH, then its own data).
     data_path = session.get_config_variable("data_path")
-    extra_paths = [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)] \
-        if data_path else None
+    extra_paths = (
+        [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
+        if data_path
+        else None
+    )
     session.register_component("data_loader", _single_service_loader()(extra_search_paths=extra_paths))
-    client_args.setdefault("region_name", os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-                           or session.get_config_variable("region") or DEFAULT_REGION)
+    client_args.setdefault(
+        "region_name",
+        os.environ.get("AWS_REGION")
+        or os.environ.get("AWS_DEFAULT_REGION")
+        or session.get_config_variable("region")
+        or DEFAULT_REGION,
+    )
     return session.create_client(SERVICE, config=config, **client_args)
 
 
@@ -103,8 +117,10 @@ def _single_service_loader() -> type:
 
 def to_item(profile: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """A cleaned profile as DynamoDB attribute values."""
-    return {name: {_TAGS[PROFILE_FIELDS[name]]: str(value) if type(value) is int else value}
-            for name, value in profile.items()}
+    return {
+        name: {_TAGS[PROFILE_FIELDS[name]]: str(value) if type(value) is int else value}
+        for name, value in profile.items()
+    }
 
 
 def from_item(item: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -136,8 +152,15 @@ class DynamoDbProfileAdapter(AbstractPersistenceAdapter):
     with :func:`dynamodb_client` when not given; ``create_table`` (local servers only) creates
     the table on first use if it does not exist."""
 
-    def __init__(self, table_name: str, client: Any = None, *, create_table: bool = False,
-                 clock: Clock = time.time, client_factory: Callable[[], Any] = dynamodb_client) -> None:
+    def __init__(
+        self,
+        table_name: str,
+        client: Any = None,
+        *,
+        create_table: bool = False,
+        clock: Clock = time.time,
+        client_factory: Callable[[], Any] = dynamodb_client,
+    ) -> None:
         self.table_name = table_name
         self.create_table = create_table
         self.clock = clock
@@ -160,20 +183,26 @@ class DynamoDbProfileAdapter(AbstractPersistenceAdapter):
 
     def _create_table(self, client: Any) -> None:
         try:
-            client.create_table(TableName=self.table_name, BillingMode="PAY_PER_REQUEST",
-                                KeySchema=[{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
-                                AttributeDefinitions=[{"AttributeName": PARTITION_KEY, "AttributeType": "S"}])
+            client.create_table(
+                TableName=self.table_name,
+                BillingMode="PAY_PER_REQUEST",
+                KeySchema=[{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}],
+                AttributeDefinitions=[{"AttributeName": PARTITION_KEY, "AttributeType": "S"}],
+            )
         except client.exceptions.ResourceInUseException:
             return
         client.get_waiter("table_exists").wait(TableName=self.table_name, WaiterConfig={"Delay": 0.1})
 
     def _call(self, what: str, operation: Callable[[Any], Any]) -> Any:
-        return with_retries(lambda: operation(self.client), what=f"dynamodb {what}", attempt_cost=ATTEMPT_COST)
+        return with_retries(
+            lambda: operation(self.client), what=f"dynamodb {what}", attempt_cost=ATTEMPT_COST
+        )
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = {PARTITION_KEY: {"S": user_key(request_envelope)}}
-        response = self._call("read", lambda client: client.get_item(
-            TableName=self.table_name, Key=key, ConsistentRead=True))
+        response = self._call(
+            "read", lambda client: client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True)
+        )
         item = response.get("Item")
         if not item or is_expired(_number(item.get(TTL_ATTRIBUTE)), self.clock()):
             return {}
@@ -181,8 +210,11 @@ class DynamoDbProfileAdapter(AbstractPersistenceAdapter):
 
     def save_attributes(self, request_envelope: RequestEnvelope, attributes: dict[str, Any]) -> None:
         profile = clean_profile(attributes)
-        item = {PARTITION_KEY: {"S": user_key(request_envelope)}, **to_item(profile),
-                TTL_ATTRIBUTE: {"N": str(expiry_for(profile, self.clock()))}}
+        item = {
+            PARTITION_KEY: {"S": user_key(request_envelope)},
+            **to_item(profile),
+            TTL_ATTRIBUTE: {"N": str(expiry_for(profile, self.clock()))},
+        }
         self._call("write", lambda client: client.put_item(TableName=self.table_name, Item=item))
 
     def record_visit(self, request_envelope: RequestEnvelope, last_visit: str) -> None:
@@ -195,19 +227,31 @@ class DynamoDbProfileAdapter(AbstractPersistenceAdapter):
         def visit(client: Any) -> None:
             try:
                 client.update_item(
-                    TableName=self.table_name, Key={PARTITION_KEY: {"S": user_id}},
+                    TableName=self.table_name,
+                    Key={PARTITION_KEY: {"S": user_id}},
                     UpdateExpression="SET heard_disclaimer = :heard, last_visit = :last, #ttl = :expires "
-                                     "ADD visits :one",
+                    "ADD visits :one",
                     ConditionExpression="attribute_not_exists(#ttl) OR #ttl > :now",
                     ExpressionAttributeNames={"#ttl": TTL_ATTRIBUTE},
-                    ExpressionAttributeValues={":heard": {"BOOL": True}, ":last": {"S": last_visit},
-                                               ":expires": {"N": str(expires)}, ":one": {"N": "1"},
-                                               ":now": {"N": str(int(now))}})
+                    ExpressionAttributeValues={
+                        ":heard": {"BOOL": True},
+                        ":last": {"S": last_visit},
+                        ":expires": {"N": str(expires)},
+                        ":one": {"N": "1"},
+                        ":now": {"N": str(int(now))},
+                    },
+                )
             except client.exceptions.ConditionalCheckFailedException:
                 # Expired (TTL deletion lags): what it held is forgotten, as if deleted.
-                client.put_item(TableName=self.table_name, Item={
-                    PARTITION_KEY: {"S": user_id}, **to_item({**fields, "visits": 1}),
-                    TTL_ATTRIBUTE: {"N": str(expires)}})
+                client.put_item(
+                    TableName=self.table_name,
+                    Item={
+                        PARTITION_KEY: {"S": user_id},
+                        **to_item({**fields, "visits": 1}),
+                        TTL_ATTRIBUTE: {"N": str(expires)},
+                    },
+                )
+
         self._call("visit", visit)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:

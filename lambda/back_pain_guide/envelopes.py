@@ -1,4 +1,5 @@
 """Builds Alexa request envelopes as a device would send them (console, tests, benchmarks)."""
+
 from __future__ import annotations
 
 import uuid
@@ -13,8 +14,13 @@ APL_INTERFACE = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}
 class Device:
     """One simulated device and user, keeping the session between turns like Alexa does."""
 
-    def __init__(self, locale: str = "en-US", user_id: str = DEFAULT_USER_ID,
-                 skill_id: str = DEFAULT_SKILL_ID, screen: bool = False) -> None:
+    def __init__(
+        self,
+        locale: str = "en-US",
+        user_id: str = DEFAULT_USER_ID,
+        skill_id: str = DEFAULT_SKILL_ID,
+        screen: bool = False,
+    ) -> None:
         self.locale, self.user_id, self.skill_id, self.screen = locale, user_id, skill_id, screen
         self.session_id: str | None = None
         self.attributes: dict[str, Any] = {}
@@ -36,7 +42,10 @@ class Device:
                 "System": {
                     "application": application,
                     "user": user,
-                    "device": {"deviceId": "amzn1.ask.device.LOCALCONSOLE", "supportedInterfaces": interfaces},
+                    "device": {
+                        "deviceId": "amzn1.ask.device.LOCALCONSOLE",
+                        "supportedInterfaces": interfaces,
+                    },
                     "apiEndpoint": "https://api.amazonalexa.com",
                 }
             },
@@ -49,7 +58,10 @@ class Device:
         }
         if with_session:
             envelope["session"] = {
-                "new": new, "sessionId": self.session_id, "application": application, "user": user,
+                "new": new,
+                "sessionId": self.session_id,
+                "application": application,
+                "user": user,
                 "attributes": dict(self.attributes),
             }
         return envelope
@@ -68,12 +80,23 @@ class Device:
         return envelope
 
     def user_event(self, arguments: list[Any]) -> dict[str, Any]:
-        return self._envelope({"type": "Alexa.Presentation.APL.UserEvent", "token": "backPainGuide",
-                               "arguments": arguments, "source": {"type": "TouchWrapper", "handler": "Press"}})
+        return self._envelope(
+            {
+                "type": "Alexa.Presentation.APL.UserEvent",
+                "token": "backPainGuide",
+                "arguments": arguments,
+                "source": {"type": "TouchWrapper", "handler": "Press"},
+            }
+        )
 
     def skill_disabled(self) -> dict[str, Any]:
-        return self._envelope({"type": "AlexaSkillEvent.SkillDisabled",
-                               "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}}, with_session=False)
+        return self._envelope(
+            {
+                "type": "AlexaSkillEvent.SkillDisabled",
+                "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+            },
+            with_session=False,
+        )
 
     def receive(self, response: dict[str, Any]) -> None:
         """Carry session attributes over while the skill keeps the session open; else end it."""
@@ -87,8 +110,14 @@ class Device:
         self.attributes = {}
 
 
-def slot(name: str, value: str | None = None, resolved_id: str | None = None, resolved_name: str | None = None,
-         slot_type: str = "", skill_id: str = DEFAULT_SKILL_ID) -> dict[str, Any]:
+def slot(
+    name: str,
+    value: str | None = None,
+    resolved_id: str | None = None,
+    resolved_name: str | None = None,
+    slot_type: str = "",
+    skill_id: str = DEFAULT_SKILL_ID,
+) -> dict[str, Any]:
     """One slot as Alexa sends it, with entity resolution for custom slot types."""
     data: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
     if value is None:
@@ -97,8 +126,11 @@ def slot(name: str, value: str | None = None, resolved_id: str | None = None, re
     if slot_type and not slot_type.startswith("AMAZON."):
         authority = f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}"
         if resolved_id:
-            resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
-                          "values": [{"value": {"name": resolved_name or value, "id": resolved_id}}]}
+            resolution = {
+                "authority": authority,
+                "status": {"code": "ER_SUCCESS_MATCH"},
+                "values": [{"value": {"name": resolved_name or value, "id": resolved_id}}],
+            }
         else:
             resolution = {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
         data["resolutions"] = {"resolutionsPerAuthority": [resolution]}

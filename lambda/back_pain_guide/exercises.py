@@ -38,9 +38,9 @@ OVERHEAD_WORDS = 75  # the routine's opening (forty-odd words), the count line a
 
 
 class Cue(NamedTuple):
-    say: str = ""      # what is said (empty for a hold)
-    short: str = ""    # what is said after the first repetition of a turn, once the move is known
-    wait: float = 0    # seconds of quiet after it
+    say: str = ""  # what is said (empty for a hold)
+    short: str = ""  # what is said after the first repetition of a turn, once the move is known
+    wait: float = 0  # seconds of quiet after it
     hold: bool = False  # the timed hold of the dose
     rest: bool = False  # quiet for the pace's rest after it
 
@@ -50,11 +50,11 @@ class Exercise(NamedTuple):
     name: str
     picture: str
     facts: tuple[str, ...]
-    reps: tuple[int, int]   # the dose F78 gives: repetitions (per side)
-    hold: tuple[int, int]   # and seconds held, (0, 0) when nothing is held
+    reps: tuple[int, int]  # the dose F78 gives: repetitions (per side)
+    hold: tuple[int, int]  # and seconds held, (0, 0) when nothing is held
     position: tuple[str, ...]
     sides: tuple[str, ...]
-    unit: str               # what one repetition is called, plural ("rolls")
+    unit: str  # what one repetition is called, plural ("rolls")
     cues: tuple[Cue, ...]
 
 
@@ -67,8 +67,8 @@ class Dose(NamedTuple):
 class Part(NamedTuple):
     """What one turn speaks: repetitions ``first``..``last`` (1-based) of one side of one dose."""
 
-    dose: int       # index into the routine's doses
-    side: int       # index into the exercise's sides; 0 when it has none
+    dose: int  # index into the routine's doses
+    side: int  # index into the exercise's sides; 0 when it has none
     first: int
     last: int
 
@@ -88,7 +88,7 @@ class Pace(NamedTuple):
 
 class Exercises(NamedTuple):
     facts: tuple[str, ...]
-    sources: tuple[tuple[str, str], ...]   # (title, url)
+    sources: tuple[tuple[str, str], ...]  # (title, url)
     injury_questions: tuple[str, ...]
     normal: Pace
     slow: Pace
@@ -115,12 +115,30 @@ def load_exercises(content: Content, folder: str | None = None, *, trust_build: 
         hold = tuple(e["dose"].get("hold", (0, 0)))
         has_hold = any(c.get("hold") for c in e["cues"])
         if has_hold != (hold != (0, 0)):
-            raise ContentError(f"{path}: $.exercises[{index}]: a hold cue needs a hold dose, and a hold dose a hold cue")
+            raise ContentError(
+                f"{path}: $.exercises[{index}]: a hold cue needs a hold dose, and a hold dose a hold cue"
+            )
         exercises[e["id"]] = Exercise(
-            e["id"], e["name"], e["picture"], tuple(e["facts"]), tuple(e["dose"]["reps"]), hold,
-            tuple(e["position"]), tuple(e.get("sides", ())), e["unit"],
-            tuple(Cue(c.get("say", ""), c.get("short", c.get("say", "")), float(c.get("wait", 0)), bool(c.get("hold")), bool(c.get("rest")))
-                  for c in e["cues"]))
+            e["id"],
+            e["name"],
+            e["picture"],
+            tuple(e["facts"]),
+            tuple(e["dose"]["reps"]),
+            hold,
+            tuple(e["position"]),
+            tuple(e.get("sides", ())),
+            e["unit"],
+            tuple(
+                Cue(
+                    c.get("say", ""),
+                    c.get("short", c.get("say", "")),
+                    float(c.get("wait", 0)),
+                    bool(c.get("hold")),
+                    bool(c.get("rest")),
+                )
+                for c in e["cues"]
+            ),
+        )
     routines = {}
     for index, r in enumerate(raw["routines"]):
         doses = []
@@ -129,7 +147,9 @@ def load_exercises(content: Content, folder: str | None = None, *, trust_build: 
             if exercise is None:
                 raise ContentError(f"{path}: $.routines[{index}]: unknown exercise {item['exercise']!r}")
             if (item.get("hold", 0) > 0) != (exercise.hold != (0, 0)):
-                raise ContentError(f"{path}: $.routines[{index}]: {exercise.id} needs a hold exactly when it holds")
+                raise ContentError(
+                    f"{path}: $.routines[{index}]: {exercise.id} needs a hold exactly when it holds"
+                )
             doses.append(Dose(exercise, item["reps"], item.get("hold", 0)))
         routines[r["id"]] = Routine(r["id"], r["name"], r["minutes"], tuple(r["synonyms"]), tuple(doses))
     sources = []
@@ -142,13 +162,24 @@ def load_exercises(content: Content, folder: str | None = None, *, trust_build: 
     for question_id in raw["gate"]["injury_questions"]:
         question = content.question(question_id)
         if question is None or not question.is_emergency:
-            raise ContentError(f"{path}: $.gate.injury_questions: {question_id!r} is not an emergency checklist question")
+            raise ContentError(
+                f"{path}: $.gate.injury_questions: {question_id!r} is not an emergency checklist question"
+            )
     limits = raw["limits"]
     data = Exercises(
-        tuple(raw["facts"]), tuple(sources), tuple(raw["gate"]["injury_questions"]),
-        Pace(**raw["pace"]["normal"]), Pace(**raw["pace"]["slow"]),
-        float(limits["max_break_seconds"]), float(limits["max_turn_seconds"]), float(limits["words_per_second"]),
-        tuple(raw["numbers"]), frozenset(raw["pain_words"]), exercises, routines)
+        tuple(raw["facts"]),
+        tuple(sources),
+        tuple(raw["gate"]["injury_questions"]),
+        Pace(**raw["pace"]["normal"]),
+        Pace(**raw["pace"]["slow"]),
+        float(limits["max_break_seconds"]),
+        float(limits["max_turn_seconds"]),
+        float(limits["words_per_second"]),
+        tuple(raw["numbers"]),
+        frozenset(raw["pain_words"]),
+        exercises,
+        routines,
+    )
     return data._replace(plans={routine_id: _cut(data, routine_id) for routine_id in routines})
 
 
@@ -174,11 +205,11 @@ def gate_question(voice: Voice, data: Exercises, phase: str) -> str:
 # --- the state kept in the session ----------------------------------------------------------------
 class State(NamedTuple):
     phase: str
-    routine: str = ""     # chosen (or asked for when starting) routine id; "" before the choice
-    part: int = 0         # the part last spoken (RUN)
+    routine: str = ""  # chosen (or asked for when starting) routine id; "" before the choice
+    part: int = 0  # the part last spoken (RUN)
     slow: bool = False
     paused: bool = False
-    aside: bool = False   # something else was answered; the routine waits to be taken up again
+    aside: bool = False  # something else was answered; the routine waits to be taken up again
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self._asdict())
@@ -206,8 +237,10 @@ def restore(raw: object, data: Exercises) -> State | None:
 def rep_seconds(data: Exercises, dose: Dose, pace: Pace) -> float:
     """How long one repetition takes to say and do, with its count."""
     words = sum(len(c.short.split()) for c in dose.exercise.cues) + 2  # "That's three."
-    quiet = sum(c.wait * pace.wait + (dose.hold if c.hold else 0) + (pace.rest if c.rest else 0)
-                for c in dose.exercise.cues)
+    quiet = sum(
+        c.wait * pace.wait + (dose.hold if c.hold else 0) + (pace.rest if c.rest else 0)
+        for c in dose.exercise.cues
+    )
     holds = sum(c.hold for c in dose.exercise.cues)
     words += holds * (2 + (dose.hold > data.max_break / 2) * 2)  # "Hold it there." "Keep breathing."
     return words / data.words_per_second + quiet
@@ -226,7 +259,9 @@ def _cut(data: Exercises, routine_id: str) -> tuple[Part, ...]:
         said = sum(len(s.split()) for s in dose.exercise.position + dose.exercise.sides[:1]) + OVERHEAD_WORDS
         budget = data.max_turn - said / data.words_per_second
         most = max(1, int(budget // rep_seconds(data, dose, data.slow)))
-        per_turn = -(-dose.reps // -(-dose.reps // most))  # as even as the turns allow: six is three and three
+        per_turn = -(
+            -dose.reps // -(-dose.reps // most)
+        )  # as even as the turns allow: six is three and three
         for side in range(max(1, len(dose.exercise.sides))):
             first = 1
             while first <= dose.reps:
@@ -296,11 +331,21 @@ def part_speech(voice: Voice, data: Exercises, state: State, position: bool) -> 
     if not starts:
         out.append(voice.say("exercise_count_more", count=spoken_number(data, dose.reps - part.first + 1)))
     elif dose.hold:
-        out.append(voice.say("exercise_count_holds", count=spoken_number(data, dose.reps), number=spoken_number(data, dose.hold)))
+        out.append(
+            voice.say(
+                "exercise_count_holds",
+                count=spoken_number(data, dose.reps),
+                number=spoken_number(data, dose.hold),
+            )
+        )
     else:
-        out.append(voice.say("exercise_count_moves", count=spoken_number(data, dose.reps), text=exercise.unit))
+        out.append(
+            voice.say("exercise_count_moves", count=spoken_number(data, dose.reps), text=exercise.unit)
+        )
     out.append(_pause(1, data))
-    out += [_repetition(voice, data, dose, pace, n, n == part.first) for n in range(part.first, part.last + 1)]
+    out += [
+        _repetition(voice, data, dose, pace, n, n == part.first) for n in range(part.first, part.last + 1)
+    ]
     out.append(closing(voice, data, state))
     return " ".join(p for p in out if p)
 
@@ -314,11 +359,16 @@ def closing(voice: Voice, data: Exercises, state: State) -> str:
     if following.dose == now.dose:
         return voice.say("exercise_next_same")
     doses = routine_of(data, state).doses
-    return voice.say("exercise_next_exercise", title=doses[now.dose].exercise.name.lower(),
-                     text=doses[following.dose].exercise.name.lower())
+    return voice.say(
+        "exercise_next_exercise",
+        title=doses[now.dose].exercise.name.lower(),
+        text=doses[following.dose].exercise.name.lower(),
+    )
 
 
-def estimate_seconds(data: Exercises, routine_id: str, slow: bool = False, voice: Voice | None = None) -> float:
+def estimate_seconds(
+    data: Exercises, routine_id: str, slow: bool = False, voice: Voice | None = None
+) -> float:
     """How long the whole routine takes, spoken and done, at a pace (a listener's "next" not counted)."""
     voice = voice or Voice(get_content(), "en-US")
     total = 0.0
@@ -356,7 +406,10 @@ def choice(data: Exercises, resolved_id: str | None, words: str) -> str | None:
         return resolved_id
     said = " ".join(_WORD.findall(words.lower()))
     for routine in data.routines.values():
-        if said in (routine.id, *routine.synonyms) or said.removeprefix("the ").removesuffix(" one") in routine.synonyms:
+        if (
+            said in (routine.id, *routine.synonyms)
+            or said.removeprefix("the ").removesuffix(" one") in routine.synonyms
+        ):
             return routine.id
     return None
 
@@ -388,9 +441,11 @@ def aside(attrs: dict, voice: Voice, reply: Reply, in_checklist: bool, intent: s
 def pain_stop_reply(voice: Voice) -> Reply:
     """Stop: what to do when an exercise hurts more or is felt down a leg; home care offered."""
     home_care = voice.content.topics.get("home_care")
-    return Reply(body=voice.say("exercise_pain_stop"),
-                 follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
-                 offer={"action": "topic", "topic": home_care.id} if home_care else None)
+    return Reply(
+        body=voice.say("exercise_pain_stop"),
+        follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
+        offer={"action": "topic", "topic": home_care.id} if home_care else None,
+    )
 
 
 def card_text(voice: Voice, data: Exercises, routine: Routine) -> str:
@@ -398,10 +453,13 @@ def card_text(voice: Voice, data: Exercises, routine: Routine) -> str:
     lines = [voice.write("exercise_card_intro", title=routine.name, number=routine.minutes)]
     for dose in routine.doses:
         e = dose.exercise
-        amount = f"{dose.reps} times" + (" each side" if e.sides else "") + (f", hold {dose.hold} seconds" if dose.hold else "")
+        amount = (
+            f"{dose.reps} times"
+            + (" each side" if e.sides else "")
+            + (f", hold {dose.hold} seconds" if dose.hold else "")
+        )
         lines.append(f"{e.name} ({amount}): " + " ".join(voice.card_text(s) for s in e.position))
     label = voice.write("card_source" if len(data.sources) == 1 else "card_sources")
     lines.append(f"{label}: " + "; ".join(f"{title} ({url})" for title, url in data.sources))
     lines.append(voice.write("card_disclaimer"))
     return "\n\n".join(lines)
-

@@ -17,6 +17,7 @@ idf-weighted values (IEEE doubles, exact); per topic a small JSON record (name t
 terms, passages and their terms) with the start of its passage values. Numbers are little-endian.
 Looked-up terms and topics are kept, so a warm question costs what it did with dicts.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,18 +33,27 @@ if TYPE_CHECKING:
 MAGIC = b"BPGIDX3\n"
 _LENGTH_BYTES = 4
 MAX_CACHED_TERMS = 50_000  # questions can say any word; past this, a term cache starts again
-_SECTIONS = ("term_text", "term_starts", "posting_starts", "posting_topics", "posting_values",
-             "topic_starts", "topic_records", "passage_starts", "passage_values")
+_SECTIONS = (
+    "term_text",
+    "term_starts",
+    "posting_starts",
+    "posting_topics",
+    "posting_values",
+    "topic_starts",
+    "topic_records",
+    "passage_starts",
+    "passage_values",
+)
 _NO_POSTINGS: Mapping[int, float] = MappingProxyType({})  # shared by every absent term: read-only
 
 
 class TopicRecord(NamedTuple):
     """What the index keeps about one topic, for the topic a question ranks first."""
 
-    name_terms: frozenset[str]                               # terms of its title and synonyms
-    title_terms: list[str]                                   # terms of its title, in order
-    passages: list[tuple[str, int, dict[str, float]]]        # part, index, term -> value
-    passage_terms: frozenset[str]                            # every term of any passage
+    name_terms: frozenset[str]  # terms of its title and synonyms
+    title_terms: list[str]  # terms of its title, in order
+    passages: list[tuple[str, int, dict[str, float]]]  # part, index, term -> value
+    passage_terms: frozenset[str]  # every term of any passage
 
 
 class LazyTable(dict):
@@ -93,9 +103,13 @@ def _starts(sizes: Iterable[int]) -> list[int]:
     return starts
 
 
-def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Iterable[str]],
-         title_terms: Sequence[list[str]], passages: Sequence[Sequence[tuple[str, int, Mapping[str, float]]]],
-         checksum: int) -> bytes:
+def pack(
+    postings: Mapping[str, Mapping[int, float]],
+    name_terms: Sequence[Iterable[str]],
+    title_terms: Sequence[list[str]],
+    passages: Sequence[Sequence[tuple[str, int, Mapping[str, float]]]],
+    checksum: int,
+) -> bytes:
     """The index as file bytes. Postings are written in ascending topic order, passage values in
     sorted term order: the same order the reader gives them back in."""
     terms = sorted(postings, key=lambda term: term.encode("utf-8"))
@@ -103,8 +117,11 @@ def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Itera
     positions = [sorted(postings[term]) for term in terms]
     records, passage_values = [], []
     for names, title, topic_passages in zip(name_terms, title_terms, passages, strict=False):
-        record = {"name": sorted(names), "title": list(title),
-                  "passages": [[part, index, sorted(values)] for part, index, values in topic_passages]}
+        record = {
+            "name": sorted(names),
+            "title": list(title),
+            "passages": [[part, index, sorted(values)] for part, index, values in topic_passages],
+        }
         records.append(json.dumps(record, ensure_ascii=True, separators=(",", ":")).encode("ascii"))
         passage_values.append([values[term] for _, _, values in topic_passages for term in sorted(values)])
     sections = {
@@ -112,8 +129,10 @@ def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Itera
         "term_starts": _array("I", _starts(len(term) for term in encoded)),
         "posting_starts": _array("I", _starts(len(p) for p in positions)),
         "posting_topics": _array("I", (position for p in positions for position in p)),
-        "posting_values": _array("d", (postings[term][position] for term, p in zip(terms, positions, strict=False)
-                                       for position in p)),
+        "posting_values": _array(
+            "d",
+            (postings[term][position] for term, p in zip(terms, positions, strict=False) for position in p),
+        ),
         "topic_starts": _array("I", _starts(len(record) for record in records)),
         "topic_records": b"".join(records),
         "passage_starts": _array("I", _starts(len(values) for values in passage_values)),
@@ -125,8 +144,16 @@ def pack(postings: Mapping[str, Mapping[int, float]], name_terms: Sequence[Itera
         body.append(sections[name])
         offset += len(sections[name])
     joined = b"".join(body)
-    header = json.dumps({"checksum": checksum, "size": len(joined), "terms": len(terms), "topics": len(records),
-                         "sections": layout}, separators=(",", ":")).encode("ascii")
+    header = json.dumps(
+        {
+            "checksum": checksum,
+            "size": len(joined),
+            "terms": len(terms),
+            "topics": len(records),
+            "sections": layout,
+        },
+        separators=(",", ":"),
+    ).encode("ascii")
     return MAGIC + len(header).to_bytes(_LENGTH_BYTES, "little") + header + joined
 
 
@@ -139,11 +166,11 @@ def read_checksum(data: bytes | mmap) -> int | None:
 
 
 def _header(data: bytes | mmap) -> tuple[dict[str, Any], int]:
-    if data[:len(MAGIC)] != MAGIC:
+    if data[: len(MAGIC)] != MAGIC:
         raise ValueError("search index: not an index file")
     start = len(MAGIC) + _LENGTH_BYTES
-    length = int.from_bytes(data[len(MAGIC):start], "little")
-    header = json.loads(data[start:start + length])
+    length = int.from_bytes(data[len(MAGIC) : start], "little")
+    header = json.loads(data[start : start + length])
     if not isinstance(header, dict):
         raise ValueError("search index: bad header")
     return header, start + length
@@ -167,7 +194,7 @@ class IndexFile:
             offset, size = header["sections"][name]
             if offset != expected or size < 0 or offset + size > len(body):
                 raise ValueError(f"search index: section {name} out of place")
-            section[name] = body[offset:offset + size]
+            section[name] = body[offset : offset + size]
             expected = offset + size
         self.checksum: int = header["checksum"]
         self.term_count: int = header["terms"]
@@ -182,14 +209,20 @@ class IndexFile:
         self._topic_records = section["topic_records"]
         self._passage_starts = _offsets(section["passage_starts"])
         self._passage_values = section["passage_values"]
-        counts = ((self._term_starts, self.term_count), (self._posting_starts, self.term_count),
-                  (self._topic_starts, self.topic_count), (self._passage_starts, self.topic_count))
-        if any(len(starts) != count + 1 for starts, count in counts) or \
-                self._term_starts[-1] != self._term_size or \
-                self._posting_starts[-1] * 4 != len(self._posting_topics) or \
-                self._posting_starts[-1] * 8 != len(self._posting_values) or \
-                self._topic_starts[-1] != len(self._topic_records) or \
-                self._passage_starts[-1] * 8 != len(self._passage_values):
+        counts = (
+            (self._term_starts, self.term_count),
+            (self._posting_starts, self.term_count),
+            (self._topic_starts, self.topic_count),
+            (self._passage_starts, self.topic_count),
+        )
+        if (
+            any(len(starts) != count + 1 for starts, count in counts)
+            or self._term_starts[-1] != self._term_size
+            or self._posting_starts[-1] * 4 != len(self._posting_topics)
+            or self._posting_starts[-1] * 8 != len(self._posting_values)
+            or self._topic_starts[-1] != len(self._topic_records)
+            or self._passage_starts[-1] * 8 != len(self._passage_values)
+        ):
             raise ValueError("search index: the sections do not fit together")
         # Term -> topic position -> saturated, idf-weighted value (ascending positions; empty if
         # no topic has the term), decoded on first use: a term looked up before is a dict lookup.
@@ -203,11 +236,11 @@ class IndexFile:
         low, high = 0, self.term_count
         while low < high:
             middle = (low + high) // 2
-            if data[base + starts[middle]:base + starts[middle + 1]] < wanted:
+            if data[base + starts[middle] : base + starts[middle + 1]] < wanted:
                 low = middle + 1
             else:
                 high = middle
-        if low < self.term_count and data[base + starts[low]:base + starts[low + 1]] == wanted:
+        if low < self.term_count and data[base + starts[low] : base + starts[low + 1]] == wanted:
             return low
         return -1
 
@@ -216,19 +249,31 @@ class IndexFile:
         if number < 0:
             return _NO_POSTINGS
         start, end = self._posting_starts[number], self._posting_starts[number + 1]
-        return dict(zip(_read_array("I", self._posting_topics[start * 4:end * 4]),
-                        _read_array("d", self._posting_values[start * 8:end * 8]), strict=False))
+        return dict(
+            zip(
+                _read_array("I", self._posting_topics[start * 4 : end * 4]),
+                _read_array("d", self._posting_values[start * 8 : end * 8]),
+                strict=False,
+            )
+        )
 
     def topic(self, position: int) -> TopicRecord:
         """The record of the topic at ``position`` (0 <= position < topic_count)."""
         record = self._topics.get(position)
         if record is None:
             starts = self._topic_starts
-            raw = json.loads(self._topic_records[starts[position]:starts[position + 1]].tobytes())
+            raw = json.loads(self._topic_records[starts[position] : starts[position + 1]].tobytes())
             low, high = self._passage_starts[position], self._passage_starts[position + 1]
-            values = iter(_read_array("d", self._passage_values[low * 8:high * 8]))
-            passages = [(part, index, {term: next(values) for term in terms}) for part, index, terms in raw["passages"]]
-            record = TopicRecord(frozenset(raw["name"]), raw["title"], passages,
-                                 frozenset(term for _, _, terms in raw["passages"] for term in terms))
+            values = iter(_read_array("d", self._passage_values[low * 8 : high * 8]))
+            passages = [
+                (part, index, {term: next(values) for term in terms})
+                for part, index, terms in raw["passages"]
+            ]
+            record = TopicRecord(
+                frozenset(raw["name"]),
+                raw["title"],
+                passages,
+                frozenset(term for _, _, terms in raw["passages"] for term in terms),
+            )
             self._topics[position] = record
         return record

@@ -7,6 +7,7 @@ Every value that comes from the request is passed through :func:`printable` firs
 newline or an escape sequence in a forged locale or intent name cannot forge a log line;
 :class:`EscapingFormatter` does the same for a whole message, for the web service's logs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,11 +52,17 @@ class RequestLogger(AbstractRequestInterceptor):
             return
         request = handler_input.request_envelope.request
         intent = request.intent.name if isinstance(request, IntentRequest) and request.intent else "-"
-        logger.info("request type=%s intent=%s locale=%s", printable(getattr(request, "object_type", None)),
-                    printable(intent), printable(getattr(request, "locale", None)))
+        logger.info(
+            "request type=%s intent=%s locale=%s",
+            printable(getattr(request, "object_type", None)),
+            printable(intent),
+            printable(getattr(request, "locale", None)),
+        )
 
 
 class ResponseLogger(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response) -> None:
         if logger.isEnabledFor(logging.INFO) and response is not None:
-            logger.info("response end_session=%s card=%s", response.should_end_session, response.card is not None)
+            logger.info(
+                "response end_session=%s card=%s", response.should_end_session, response.card is not None
+            )

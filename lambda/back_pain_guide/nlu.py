@@ -13,6 +13,7 @@ when it shares at least ``SIMILAR_WORDS`` content word (not a stop word) with th
 values and synonyms ("bum's numb", "it is emergency", "auto rickshaw hit me from behind"); the
 intent's handler then decides what the words mean. No match at all: AMAZON.FallbackIntent.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,114 @@ from .envelopes import slot as build_slot
 FALLBACK = "AMAZON.FallbackIntent"
 SIMILAR_WORDS = 1
 # Words too common to make a phrase sound like a slot value.
-_STOP_WORDS = frozenset(["a", "an", "the", "and", "or", "but", "if", "so", "of", "to", "in", "on", "at", "by", "for", "with", "from", "up", "down", "out", "off", "over", "into", "onto", "i", "im", "ive", "id", "me", "my", "mine", "myself", "we", "us", "our", "you", "your", "he", "him", "his", "she", "her", "they", "them", "their", "it", "its", "this", "that", "these", "those", "is", "am", "are", "was", "were", "be", "been", "being", "have", "has", "had", "do", "does", "did", "can", "could", "would", "should", "will", "just", "really", "very", "no", "yes", "yeah", "so", "um", "uh", "er", "like", "now", "then", "there", "theres", "here", "what", "when", "where", "why", "how", "who", "which", "all", "any", "some", "got", "get", "go", "going", "gone", "since", "back", "pain"])
+_STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "up",
+        "down",
+        "out",
+        "off",
+        "over",
+        "into",
+        "onto",
+        "i",
+        "im",
+        "ive",
+        "id",
+        "me",
+        "my",
+        "mine",
+        "myself",
+        "we",
+        "us",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "is",
+        "am",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "have",
+        "has",
+        "had",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "just",
+        "really",
+        "very",
+        "no",
+        "yes",
+        "yeah",
+        "so",
+        "um",
+        "uh",
+        "er",
+        "like",
+        "now",
+        "then",
+        "there",
+        "theres",
+        "here",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "who",
+        "which",
+        "all",
+        "any",
+        "some",
+        "got",
+        "get",
+        "go",
+        "going",
+        "gone",
+        "since",
+        "back",
+        "pain",
+    ]
+)
 _SLOT = re.compile(r"\{(\w+)\}")
 _ARTICLES = ("the ", "a ", "an ", "my ", "some ")
 
@@ -73,8 +181,9 @@ class Resolution:
             if match is None:
                 result[name] = build_slot(name)
             else:
-                result[name] = build_slot(name, match.value, match.resolved_id, match.resolved_name,
-                                          match.slot_type, skill_id)
+                result[name] = build_slot(
+                    name, match.value, match.resolved_id, match.resolved_name, match.slot_type, skill_id
+                )
         return result
 
 
@@ -97,7 +206,9 @@ def _check_search_query(intent: str, sample: str, slot_types: dict[str, str]) ->
     if not any(slot_types.get(n) == "AMAZON.SearchQuery" for n in names):
         return
     if len(names) > 1:
-        raise ModelError(f"{intent}: {sample!r}: an AMAZON.SearchQuery slot cannot share a sample with other slots")
+        raise ModelError(
+            f"{intent}: {sample!r}: an AMAZON.SearchQuery slot cannot share a sample with other slots"
+        )
     if not _SLOT.sub("", sample).strip():
         raise ModelError(f"{intent}: {sample!r}: an AMAZON.SearchQuery slot needs a carrier phrase")
 
@@ -119,14 +230,18 @@ class UtteranceResolver:
         for intent in language["intents"]:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             self._declared[intent["name"]] = tuple(slot_types)
-            samples = list(intent.get("samples", [])) + list((builtin_utterances or {}).get(intent["name"], []))
+            samples = list(intent.get("samples", [])) + list(
+                (builtin_utterances or {}).get(intent["name"], [])
+            )
             for sample in samples:
                 _check_search_query(intent["name"], sample, slot_types)
                 self._samples.append(self._compile(intent["name"], sample, slot_types))
                 bare = _SLOT.fullmatch(sample.strip())
                 if bare and not slot_types.get(bare.group(1), "AMAZON.").startswith("AMAZON."):
                     slot_type = slot_types[bare.group(1)]
-                    vocabulary = frozenset(w for text in self._values.get(slot_type, {}) for w in _content_words(text))
+                    vocabulary = frozenset(
+                        w for text in self._values.get(slot_type, {}) for w in _content_words(text)
+                    )
                     self._bare_slots.append((intent["name"], bare.group(1), slot_type, vocabulary))
 
     @staticmethod
@@ -147,8 +262,8 @@ class UtteranceResolver:
         if value in table:
             return table[value]
         for article in _ARTICLES:
-            if value.startswith(article) and value[len(article):] in table:
-                return table[value[len(article):]]
+            if value.startswith(article) and value[len(article) :] in table:
+                return table[value[len(article) :]]
         return None
 
     def resolve(self, utterance: str) -> Resolution:
@@ -184,9 +299,13 @@ class UtteranceResolver:
         # Which of two equally close intents Alexa would choose is not knowable; the one declared
         # later (the emergency intent comes after the topic intents) is taken, the safer guess.
         shared, intent, name, slot_type = max(
-            ((len(content_words & vocabulary), intent, name, slot_type)
-             for intent, name, slot_type, vocabulary in reversed(self._bare_slots)), key=lambda row: row[0],
-            default=(0, "", "", ""))
+            (
+                (len(content_words & vocabulary), intent, name, slot_type)
+                for intent, name, slot_type, vocabulary in reversed(self._bare_slots)
+            ),
+            key=lambda row: row[0],
+            default=(0, "", "", ""),
+        )
         if shared < needed:
             return None
         return Resolution(intent, {name: SlotMatch(name, text, slot_type)}, self._declared[intent])

@@ -7,6 +7,7 @@ a copy next to the package (``<package parent>/content``), which is looked at fi
 Paths on the request path are plain strings (:mod:`os.path`): importing :mod:`pathlib` would
 cost every Lambda cold start about 2 ms, and nothing here needs more than joining names.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,5 +33,6 @@ def content_dir() -> str:
 
 def interaction_model_dir() -> str:
     """The folder holding <locale>.json interaction models (used by the console, not Lambda)."""
-    return _first_existing(os.path.join(_PACKAGE_PARENT, "interaction_model"),
-                           os.path.join(REPO_ROOT, "interaction_model"))
+    return _first_existing(
+        os.path.join(_PACKAGE_PARENT, "interaction_model"), os.path.join(REPO_ROOT, "interaction_model")
+    )

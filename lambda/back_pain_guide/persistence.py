@@ -16,6 +16,7 @@ Every store call is bounded in time and retried briefly (:func:`with_retries`); 
 stays unavailable raises :class:`StoreUnavailable` and the caller (``profile.py``) carries on
 without it. Log lines never contain user ids or stored values.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,7 +48,7 @@ PURGE_INTERVAL_SECONDS = 60 * 60
 PROFILE_FIELDS: dict[str, type] = {
     "heard_disclaimer": bool,
     "visits": int,
-    "last_visit": str,   # ISO-8601, UTC
+    "last_visit": str,  # ISO-8601, UTC
     "prefers_short": bool,
 }
 
@@ -109,8 +110,15 @@ def is_expired(expires_at: Any, now: float) -> bool:
     return expires_at <= now
 
 
-def with_retries(operation: Callable[[], T], *, what: str, attempts: int = 2,
-                 pause: float = 0.05, budget: float = 1.2, attempt_cost: float = 0.0) -> T:
+def with_retries(
+    operation: Callable[[], T],
+    *,
+    what: str,
+    attempts: int = 2,
+    pause: float = 0.05,
+    budget: float = 1.2,
+    attempt_cost: float = 0.0,
+) -> T:
     """Run ``operation``, retrying failures while the time budget allows another attempt.
 
     ``attempt_cost`` is the longest a single attempt can take (its timeouts); a retry is only
@@ -144,8 +152,8 @@ def default_db_path() -> str:
 
 class _Connection(NamedTuple):
     db: sqlite3.Connection
-    file_id: tuple[int, int]   # (st_dev, st_ino) of the file it opened
-    pid: int                   # a connection never crosses a fork
+    file_id: tuple[int, int]  # (st_dev, st_ino) of the file it opened
+    pid: int  # a connection never crosses a fork
 
 
 _COLUMNS = ", ".join(PROFILE_FIELDS)
@@ -194,7 +202,9 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     most once every :data:`PURGE_INTERVAL_SECONDS`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, timeout: float = 0.5, clock: Clock = time.time) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, timeout: float = 0.5, clock: Clock = time.time
+    ) -> None:
         self.path = os.path.expanduser(os.fspath(path))
         self.timeout = timeout
         self.clock = clock
@@ -232,7 +242,9 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
-            if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'profiles'").fetchone():
+            if db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'profiles'"
+            ).fetchone():
                 for statement in _MIGRATE_JSON_TABLE.split(";"):
                     if statement.strip():
                         db.execute(statement)
@@ -274,6 +286,7 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             except BaseException:
                 self._drop()  # the next attempt starts from a fresh connection
                 raise
+
         return with_retries(attempt, what=f"sqlite {what}", attempt_cost=self.timeout)
 
     def _purge_now(self, db: sqlite3.Connection, now: float) -> None:
@@ -285,8 +298,12 @@ class SqliteAdapter(AbstractPersistenceAdapter):
 
     def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
         key = user_key(request_envelope)
-        row = self._run("read", lambda db: db.execute(
-            f"SELECT {_COLUMNS}, {TTL_ATTRIBUTE} FROM profile WHERE {PARTITION_KEY} = ?", (key,)).fetchone())
+        row = self._run(
+            "read",
+            lambda db: db.execute(
+                f"SELECT {_COLUMNS}, {TTL_ATTRIBUTE} FROM profile WHERE {PARTITION_KEY} = ?", (key,)
+            ).fetchone(),
+        )
         if row is None or is_expired(row[4], self.clock()):
             return {}
         return _profile_from_row(row[:4])
@@ -298,21 +315,30 @@ class SqliteAdapter(AbstractPersistenceAdapter):
         row = (key, *(profile.get(name) for name in PROFILE_FIELDS), expiry_for(profile, now))
 
         def write(db: sqlite3.Connection) -> None:
-            db.execute(f"INSERT OR REPLACE INTO profile ({PARTITION_KEY}, {_COLUMNS}, {TTL_ATTRIBUTE}) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", row)
+            db.execute(
+                f"INSERT OR REPLACE INTO profile ({PARTITION_KEY}, {_COLUMNS}, {TTL_ATTRIBUTE}) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                row,
+            )
             self._purge_now(db, now)
+
         self._run("write", write)
 
     def record_visit(self, request_envelope: RequestEnvelope, last_visit: str) -> None:
         """One more visit, counted by SQLite itself (an expired row starts again at one)."""
         key = user_key(request_envelope)
         now = self.clock()
-        params = {"id": key, "last_visit": last_visit, "now": int(now),
-                  "expires": expiry_for({"last_visit": last_visit}, now)}
+        params = {
+            "id": key,
+            "last_visit": last_visit,
+            "now": int(now),
+            "expires": expiry_for({"last_visit": last_visit}, now),
+        }
 
         def write(db: sqlite3.Connection) -> None:
             db.execute(_VISIT, params)
             self._purge_now(db, now)
+
         self._run("visit", write)
 
     def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
@@ -321,10 +347,16 @@ class SqliteAdapter(AbstractPersistenceAdapter):
 
     def stored_items(self) -> list[dict[str, Any]]:
         """Every row as stored (for inspection and tests)."""
-        rows = self._run("scan", lambda db: db.execute(
-            f"SELECT {PARTITION_KEY}, {_COLUMNS}, {TTL_ATTRIBUTE} FROM profile").fetchall())
-        return [{PARTITION_KEY: row[0], "attributes": _profile_from_row(row[1:5]), TTL_ATTRIBUTE: row[5]}
-                for row in rows]
+        rows = self._run(
+            "scan",
+            lambda db: db.execute(
+                f"SELECT {PARTITION_KEY}, {_COLUMNS}, {TTL_ATTRIBUTE} FROM profile"
+            ).fetchall(),
+        )
+        return [
+            {PARTITION_KEY: row[0], "attributes": _profile_from_row(row[1:5]), TTL_ATTRIBUTE: row[5]}
+            for row in rows
+        ]
 
 
 def default_adapter(environ: Mapping[str, str] | None = None) -> AbstractPersistenceAdapter:
@@ -336,5 +368,6 @@ def default_adapter(environ: Mapping[str, str] | None = None) -> AbstractPersist
     table = env.get(TABLE_ENV, "").strip()
     if table:
         from .dynamodb import DynamoDbProfileAdapter  # botocore is imported on first use only
+
         return DynamoDbProfileAdapter(table)
     return SqliteAdapter(env.get(DB_ENV, "").strip() or default_db_path())

@@ -52,8 +52,11 @@ class Profile(NamedTuple):
 
     def visited(self) -> "Profile":
         """This profile after one more visit, now."""
-        return self._replace(heard_disclaimer=True, visits=self.visits + 1,
-                             last_visit=datetime.now(UTC).replace(microsecond=0).isoformat())
+        return self._replace(
+            heard_disclaimer=True,
+            visits=self.visits + 1,
+            last_visit=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        )
 
 
 def _kind(exc: Exception) -> str:
@@ -110,7 +113,10 @@ class SaveProfileInterceptor(AbstractResponseInterceptor):
             if request_attrs.get(_VISITED) and count_visit is not None:
                 count_visit(handler_input.request_envelope, profile.last_visit)
                 seen = Profile.from_attributes(loaded)._replace(
-                    heard_disclaimer=profile.heard_disclaimer, visits=profile.visits, last_visit=profile.last_visit)
+                    heard_disclaimer=profile.heard_disclaimer,
+                    visits=profile.visits,
+                    last_visit=profile.last_visit,
+                )
                 if seen == profile:  # nothing else changed
                     return
             handler_input.attributes_manager.persistent_attributes = profile.to_attributes()

@@ -11,6 +11,7 @@ error, a timeout, a zone no locale lists) falls back to the locale's own.
 Nothing here is health information: a time zone is a device setting. It is kept in process memory
 only, per device, for a while, so a session's turns pay for one look-up at most.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,8 @@ logger = logging.getLogger(__name__)
 
 # (connect, read) seconds: an emergency reply waits at most this long for the time zone.
 TIMEOUT = (0.4, 0.6)
-KNOWN_FOR = 3600.0     # seconds a device's country is remembered
-UNKNOWN_FOR = 300.0    # after a failure, the locale's number for this long before asking again
+KNOWN_FOR = 3600.0  # seconds a device's country is remembered
+UNKNOWN_FOR = 300.0  # after a failure, the locale's number for this long before asking again
 MAX_DEVICES = 2048
 
 _cache: dict[str, tuple[str | None, float]] = {}

@@ -16,6 +16,7 @@ negated, in the past, or only asked about:
 A ``clear`` match gives the emergency advice at once; a ``check`` match asks the sign's one
 confirming question first. Signs are tried in triage order, life-threatening ones first.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,13 +32,71 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 CLEAR = "clear"
 CHECK = "check"
 LEXICON_FILE = "emergency_lexicon.json"
-_INTERJECTIONS = frozenset({"no", "nope", "nah", "yes", "yeah", "yep", "yup", "ok", "okay", "so", "um", "uh", "er", "erm", "well", "oh"})
+_INTERJECTIONS = frozenset(
+    {
+        "no",
+        "nope",
+        "nah",
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "ok",
+        "okay",
+        "so",
+        "um",
+        "uh",
+        "er",
+        "erm",
+        "well",
+        "oh",
+    }
+)
 # After a leading "no", these words show it answered the question ("no, my legs have gone"),
 # rather than negating what follows ("no numbness down below").
-_AFTER_ANSWER = frozenset({"i", "im", "ive", "id", "my", "but", "its", "it", "thats", "that", "not", "just", "only",
-                           "no", "yes", "well", "actually", "sorry", "although", "though", "however", "instead",
-                           "the", "we", "he", "she", "hes", "shes", "theres", "there", "nah", "mate", "sir", "madam",
-                           "dont", "wait", "hang", "hold", "never"})
+_AFTER_ANSWER = frozenset(
+    {
+        "i",
+        "im",
+        "ive",
+        "id",
+        "my",
+        "but",
+        "its",
+        "it",
+        "thats",
+        "that",
+        "not",
+        "just",
+        "only",
+        "no",
+        "yes",
+        "well",
+        "actually",
+        "sorry",
+        "although",
+        "though",
+        "however",
+        "instead",
+        "the",
+        "we",
+        "he",
+        "she",
+        "hes",
+        "shes",
+        "theres",
+        "there",
+        "nah",
+        "mate",
+        "sir",
+        "madam",
+        "dont",
+        "wait",
+        "hang",
+        "hold",
+        "never",
+    }
+)
 
 
 class Sign(NamedTuple):
@@ -74,7 +133,9 @@ class _Rule(NamedTuple):
     at_end: bool  # "I can't stand" ends the sentence; "I can't stand reality telly" is a dislike
     required: frozenset[str]  # the concepts, as a set: a rule is tried only when all are present
     in_checklist: bool  # only while the checklist asks about this sign: "it's coming very slowly" is a yes
-    after_call: bool  # only in the words after a call carrier ("call {someone}", "I need {to go to hospital}")
+    after_call: (
+        bool  # only in the words after a call carrier ("call {someone}", "I need {to go to hospital}")
+    )
 
 
 class _Span(NamedTuple):
@@ -118,35 +179,63 @@ class EmergencyDetector:
         self.signs: dict[str, Sign] = {}
         self._rules: list[_Rule] = []
         for raw in lexicon["signs"]:
-            sign = Sign(raw["id"], raw["summary"], raw["why"], raw["tell"], raw["confirm"],
-                        frozenset(raw.get("checklist_questions", [raw["id"]])))
+            sign = Sign(
+                raw["id"],
+                raw["summary"],
+                raw["why"],
+                raw["tell"],
+                raw["confirm"],
+                frozenset(raw.get("checklist_questions", [raw["id"]])),
+            )
             self.signs[sign.id] = sign
             for rule in raw["rules"]:
-                self._rules.append(_Rule(sign, tuple(rule["all"]), rule["confidence"],
-                                         rule.get("window", self._window), rule.get("request", False),
-                                         rule.get("when_asked") == "ignore", rule.get("needs_person", False),
-                                         tuple(rule.get("unless", ())), rule.get("across_clauses", False),
-                                         rule.get("at_end", False), frozenset(rule["all"]),
-                                         rule.get("in_checklist", False), rule.get("after_call", False)))
+                self._rules.append(
+                    _Rule(
+                        sign,
+                        tuple(rule["all"]),
+                        rule["confidence"],
+                        rule.get("window", self._window),
+                        rule.get("request", False),
+                        rule.get("when_asked") == "ignore",
+                        rule.get("needs_person", False),
+                        tuple(rule.get("unless", ())),
+                        rule.get("across_clauses", False),
+                        rule.get("at_end", False),
+                        frozenset(rule["all"]),
+                        rule.get("in_checklist", False),
+                        rule.get("after_call", False),
+                    )
+                )
         used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
-        self._concepts = _PhraseTable((c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases)
-        self._first_person = frozenset(w for p in lexicon["concepts"]["first_person_subject"] for w in words(p))
+        self._concepts = _PhraseTable(
+            (c, p) for c, phrases in lexicon["concepts"].items() if c in used for p in phrases
+        )
+        self._first_person = frozenset(
+            w for p in lexicon["concepts"]["first_person_subject"] for w in words(p)
+        )
         negation, question = lexicon["negation"], lexicon["question"]
         self._cues = _PhraseTable(
             [("exclusion", p) for p in lexicon["exclusions"]]
-            + [("before", p) for p in negation["before"]] + [("after", p) for p in negation["after"]]
-            + [("pseudo", p) for p in negation["pseudo"]] + [("end", p) for p in negation["terminators"]]
+            + [("before", p) for p in negation["before"]]
+            + [("after", p) for p in negation["after"]]
+            + [("pseudo", p) for p in negation["pseudo"]]
+            + [("end", p) for p in negation["terminators"]]
             + [("break", p) for p in negation["clause_breaks"]]
-            + [("past", p) for p in lexicon["past"]] + [("marker", p) for p in question["markers"]]
-            + [("request", p) for p in question["requests"]] + [("firm", p) for p in question["firm_requests"]]
+            + [("past", p) for p in lexicon["past"]]
+            + [("marker", p) for p in question["markers"]]
+            + [("request", p) for p in question["requests"]]
+            + [("firm", p) for p in question["firm_requests"]]
             + [("condition", p) for p in question["about_conditions"]]
             + [("resolved", p) for p in lexicon["resolved"]]
             + [("report", p) for p in question["report_questions"]]
         )
         self._openers = _PhraseTable(("opener", p) for p in question["openers"])
         self._vocabulary = frozenset(self._concepts.vocabulary | self._cues.vocabulary)
-        self._spoken = {words(spoken)[0]: words(standard) for spoken, standard in lexicon["spoken_forms"].items()
-                        if len(words(spoken)) == 1}
+        self._spoken = {
+            words(spoken)[0]: words(standard)
+            for spoken, standard in lexicon["spoken_forms"].items()
+            if len(words(spoken)) == 1
+        }
         self._me_before = frozenset(w for p in lexicon["possessive_me_before"] for w in words(p))
         self._present = _PhraseTable(("present", p) for p in lexicon["present"])
         self._tail = _PhraseTable(("tail", p) for p in lexicon["at_end_tail"])
@@ -171,14 +260,23 @@ class EmergencyDetector:
                     continue
             if word.endswith("in") and word not in vocabulary and word + "g" in vocabulary:
                 word += "g"
-            elif word == "me" and position + 1 < len(text_words) and text_words[position + 1] in self._me_before:
+            elif (
+                word == "me"
+                and position + 1 < len(text_words)
+                and text_words[position + 1] in self._me_before
+            ):
                 word = "my"
             result.append(word)
         return tuple(result)
 
     # --- the public entry points ----------------------------------------------------------
-    def detect(self, text: str | None, asked: bool | None = False, asking: str | None = None,
-               after_call: bool = False) -> Detection | None:
+    def detect(
+        self,
+        text: str | None,
+        asked: bool | None = False,
+        asking: str | None = None,
+        after_call: bool = False,
+    ) -> Detection | None:
         """The most urgent sign the text describes, or None.
 
         ``asked``: True when the text is known to be a question whose question words (and
@@ -191,16 +289,22 @@ class EmergencyDetector:
         go to hospital now}"), whose verb the intent took away: who or where to call counts too."""
         return self.detect_words(words(text), asked, asking, after_call) if text else None
 
-    def detect_words(self, text_words: Sequence[str], asked: bool | None = False,
-                     asking: str | None = None, after_call: bool = False) -> Detection | None:
+    def detect_words(
+        self,
+        text_words: Sequence[str],
+        asked: bool | None = False,
+        asking: str | None = None,
+        after_call: bool = False,
+    ) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
         found = self._detect(text_words, asked is True, asking, after_call)
         if asked is None and found is not None and found.is_clear:
             return Detection(found.sign, CHECK)
         return found
 
-    def _detect(self, text_words: Sequence[str], carried_question: bool, asking: str | None,
-                after_call: bool = False) -> Detection | None:
+    def _detect(
+        self, text_words: Sequence[str], carried_question: bool, asking: str | None, after_call: bool = False
+    ) -> Detection | None:
         if not text_words:
             return None
         text_words = self._normalised(text_words)
@@ -210,21 +314,34 @@ class EmergencyDetector:
         cues = self._cues.find(text_words)
         exclusions = [c for c in cues if c.label == "exclusion"]
         # An idiom takes its words away, unless a longer phrase holds it ("go to the emergency room").
-        concepts = [c for c in concepts if not any(
-            _overlaps(c, e) and not (_inside(e, c) and c.end - c.start > e.end - e.start) for e in exclusions)]
+        concepts = [
+            c
+            for c in concepts
+            if not any(
+                _overlaps(c, e) and not (_inside(e, c) and c.end - c.start > e.end - e.start)
+                for e in exclusions
+            )
+        ]
         if not concepts:
             return None
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
-        cues = [c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)]
+        cues = [
+            c for c in cues if c.label in ("pseudo", "exclusion") or not any(_inside(c, p) for p in pseudo)
+        ]
         # A question word inside a longer sign phrase is the sign's ("I can't work out whether I need
         # to go"), and inside a question about one's own symptoms it asks about them ("what does it
         # mean if both my legs are getting weak"), not about a condition.
         holders = [*concepts, *(c for c in cues if c.label == "report")]
-        cues = [c for c in cues if c.label not in ("marker", "condition") or not any(
-            _inside(c, span) and span.end - span.start > c.end - c.start for span in holders)]
-        context = _Context(text_words, cues, self._scope, self._present.find(text_words),
-                           self._refers_back.find(text_words))
+        cues = [
+            c
+            for c in cues
+            if c.label not in ("marker", "condition")
+            or not any(_inside(c, span) and span.end - span.start > c.end - c.start for span in holders)
+        ]
+        context = _Context(
+            text_words, cues, self._scope, self._present.find(text_words), self._refers_back.find(text_words)
+        )
         opens = carried_question or self._opens_as_question(text_words)
         first_person = any(w in self._first_person for w in text_words)
         # "foot drop, what's that": with nobody's symptoms in it, a report question asks about the words.
@@ -234,7 +351,9 @@ class EmergencyDetector:
         causal = _asks_what_causes(text_words)
         reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
         has_person = "person" in {c.label for c in concepts}
-        firm = any(c.label == "firm" for c in cues)  # "i need one", "send help": a request whatever else is said
+        firm = any(
+            c.label == "firm" for c in cues
+        )  # "i need one", "send help": a request whatever else is said
         requested = firm or any(c.label == "request" for c in cues)
         by_concept: dict[str, list[_Span]] = {}
         for span in concepts:
@@ -253,7 +372,9 @@ class EmergencyDetector:
             if (opens or causal or here(questions)) and not (rule.request and requested):
                 # After a carrier phrase ("why do I {query}") the "I" may be gone too: only a
                 # question about a condition counts as general.
-                about_self = not about_condition and (carried_question or reported or first_person or has_person)
+                about_self = not about_condition and (
+                    carried_question or reported or first_person or has_person
+                )
                 if not about_self or rule.ignored_when_asked:
                     return None  # a question about a condition informs; it never alarms
                 return CHECK
@@ -263,17 +384,32 @@ class EmergencyDetector:
         for rule in self._rules:
             if not rule.required <= present or (rule.needs_person and not has_person):
                 continue
-            if (rule.in_checklist and asking not in rule.sign.answers) or (rule.after_call and not after_call):
+            if (rule.in_checklist and asking not in rule.sign.answers) or (
+                rule.after_call and not after_call
+            ):
                 continue
             if best is not None and rule.confidence == CHECK:
                 continue  # a check is found already, and this rule can only give another check
-            combos = [combo for combo in _combinations(rule, by_concept) if context.holds(combo, rule.across_clauses)]
+            combos = [
+                combo
+                for combo in _combinations(rule, by_concept)
+                if context.holds(combo, rule.across_clauses)
+            ]
             if rule.unless:
-                combos = [combo for combo in combos if not any(
-                    abs(other.start - span.start) <= rule.window for name in rule.unless
-                    for other in by_concept.get(name, ()) for span in combo)]
+                combos = [
+                    combo
+                    for combo in combos
+                    if not any(
+                        abs(other.start - span.start) <= rule.window
+                        for name in rule.unless
+                        for other in by_concept.get(name, ())
+                        for span in combo
+                    )
+                ]
             if rule.at_end:
-                combos = [combo for combo in combos if max(span.end for span in combo) >= self._end_of(text_words)]
+                combos = [
+                    combo for combo in combos if max(span.end for span in combo) >= self._end_of(text_words)
+                ]
             found = {confidence_of(rule, combo) for combo in combos}
             if CLEAR in found:
                 return Detection(rule.sign, CLEAR)
@@ -296,16 +432,50 @@ class EmergencyDetector:
         start = 0
         while start < len(text_words) - 1 and text_words[start] in _INTERJECTIONS:
             start += 1
-        return any(s.start == 0 for s in self._openers.find(text_words[start:start + 6]))
+        return any(s.start == 0 for s in self._openers.find(text_words[start : start + 6]))
 
 
 # Words that put a part of a sentence in the present ("and my legs are weak", "and now I can't").
-_PRESENT_TENSE = frozenset({"is", "are", "am", "im", "cant", "cannot", "wont", "keep", "keeps", "still", "have", "has",
-                            "ive", "its", "feel", "feels", "hurt", "hurts", "getting", "now", "today", "currently",
-                            "can", "isnt", "arent", "dont", "doesnt", "theyre", "hes", "shes", "were"})
+_PRESENT_TENSE = frozenset(
+    {
+        "is",
+        "are",
+        "am",
+        "im",
+        "cant",
+        "cannot",
+        "wont",
+        "keep",
+        "keeps",
+        "still",
+        "have",
+        "has",
+        "ive",
+        "its",
+        "feel",
+        "feels",
+        "hurt",
+        "hurts",
+        "getting",
+        "now",
+        "today",
+        "currently",
+        "can",
+        "isnt",
+        "arent",
+        "dont",
+        "doesnt",
+        "theyre",
+        "hes",
+        "shes",
+        "were",
+    }
+)
 _MODALS = frozenset({"can", "could", "does", "do", "will", "would", "might", "may"})
 _CAUSAL = frozenset({"cause", "give", "make", "lead", "trigger", "bring"})
-_NEGATIVE_AUX = frozenset({"cant", "wont", "dont", "didnt", "doesnt", "couldnt", "wouldnt", "isnt", "arent", "havent", "hasnt"})
+_NEGATIVE_AUX = frozenset(
+    {"cant", "wont", "dont", "didnt", "doesnt", "couldnt", "wouldnt", "isnt", "arent", "havent", "hasnt"}
+)
 _PRONOUNS = frozenset({"i", "he", "she", "we", "they", "you", "it"})
 _POSSESSIVES = frozenset({"my", "his", "her", "your", "our", "their"})
 
@@ -322,7 +492,7 @@ def _uninverted(text_words: Sequence[str]) -> Sequence[str]:
             result[i], result[i + 1] = result[i + 1], result[i]
             i += 2
         elif result[i] in _NEGATIVE_AUX and result[i + 1] in _POSSESSIVES and i + 2 < len(result):
-            result[i:i + 3] = [result[i + 1], result[i + 2], result[i]]
+            result[i : i + 3] = [result[i + 1], result[i + 2], result[i]]
             i += 3
         else:
             i += 1
@@ -332,10 +502,15 @@ def _uninverted(text_words: Sequence[str]) -> Sequence[str]:
 def _asks_what_causes(text_words: Sequence[str]) -> bool:
     """ "can kidney stones cause a fever", "does sciatica make your legs weak": a causal question.
     A modal after its subject is a statement ("I can barely make it to the kitchen")."""
-    return any(word in _CAUSAL and any(
-        w in _MODALS and (j == 0 or text_words[j - 1] not in _PRONOUNS)
-        for j, w in enumerate(text_words[:i]) if j >= i - 5)
-        for i, word in enumerate(text_words))
+    return any(
+        word in _CAUSAL
+        and any(
+            w in _MODALS and (j == 0 or text_words[j - 1] not in _PRONOUNS)
+            for j, w in enumerate(text_words[:i])
+            if j >= i - 5
+        )
+        for i, word in enumerate(text_words)
+    )
 
 
 def _overlaps(a: _Span, b: _Span) -> bool:
@@ -346,8 +521,12 @@ def _combinations(rule: _Rule, by_concept: dict[str, list[_Span]]) -> Iterable[t
     """Every way to pick one occurrence per concept of the rule within its window (few: texts are short)."""
     combos: list[tuple[_Span, ...]] = [()]
     for concept in rule.concepts:
-        combos = [(*c, span) for c in combos for span in by_concept[concept]
-                  if not any(_overlaps(span, other) for other in c)]
+        combos = [
+            (*c, span)
+            for c in combos
+            for span in by_concept[concept]
+            if not any(_overlaps(span, other) for other in c)
+        ]
     for combo in combos:
         if max(s.end for s in combo) - min(s.start for s in combo) <= rule.window + 1:
             yield combo
@@ -356,8 +535,14 @@ def _combinations(rule: _Rule, by_concept: dict[str, list[_Span]]) -> Iterable[t
 class _Context:
     """Clauses, negation scopes and the past, for one text."""
 
-    def __init__(self, text_words: tuple[str, ...], cues: list[_Span], scope: int,
-                 present: list[_Span], refers_back: list[_Span]) -> None:
+    def __init__(
+        self,
+        text_words: tuple[str, ...],
+        cues: list[_Span],
+        scope: int,
+        present: list[_Span],
+        refers_back: list[_Span],
+    ) -> None:
         """``cues``: the text's cues, those inside a pseudo-trigger already left out."""
         self.scope = scope
         self.text_words = text_words
@@ -365,8 +550,13 @@ class _Context:
         ends = sorted({c.start for c in cues if c.label == "end"} | set(self.clause_breaks))
         self.ends = ends
         # A leading "no" that answers the question asked ("no, my legs have gone") negates nothing.
-        leading = 1 if len(text_words) > 1 and text_words[0] in _INTERJECTIONS and (
-            text_words[0] not in ("no", "nope") or text_words[1] in _AFTER_ANSWER) else 0
+        leading = (
+            1
+            if len(text_words) > 1
+            and text_words[0] in _INTERJECTIONS
+            and (text_words[0] not in ("no", "nope") or text_words[1] in _AFTER_ANSWER)
+            else 0
+        )
         self.before = [c for c in cues if c.label == "before" and c.start >= leading]
         self.after = [c for c in cues if c.label == "after"]
         # The past reaches from the previous "and" or present-time word to the next one; a part
@@ -377,8 +567,11 @@ class _Context:
         for marker in (c for c in cues if c.label == "past"):
             start, end = _between(marker.start, parts)
             # "... as a kid and winded myself": the next parts are the past too, until one is in the present.
-            while end < len(text_words) and end not in present_starts and not any(
-                    w in _PRESENT_TENSE for w in text_words[end:_between(end, parts)[1]]):
+            while (
+                end < len(text_words)
+                and end not in present_starts
+                and not any(w in _PRESENT_TENSE for w in text_words[end : _between(end, parts)[1]])
+            ):
                 end = _between(end, parts)[1]
             if any(start <= b.start <= start + 2 for b in refers_back):
                 start = 0  # "..., that was three years ago": all that came before is the past
@@ -407,7 +600,9 @@ class _Context:
         for trigger in self.before:
             if any(_inside(trigger, own) for own in combo):
                 continue  # "not able to", "no feeling": the trigger is part of the sign's own words
-            if scope_start <= trigger.start and trigger.end <= span.start <= trigger.end + self._reach(trigger.end, span.start):
+            if scope_start <= trigger.start and trigger.end <= span.start <= trigger.end + self._reach(
+                trigger.end, span.start
+            ):
                 return True
         for trigger in self.after:
             if any(_overlaps(trigger, own) for own in combo):
@@ -419,7 +614,7 @@ class _Context:
 
 def _between(position: int, breaks: Sequence[int]) -> tuple[int, int]:
     """The stretch of words around ``position`` that no break cuts (breaks start a stretch)."""
-    start, end = 0, 10 ** 6
+    start, end = 0, 10**6
     for b in breaks:
         if b <= position:
             start = b

@@ -20,6 +20,7 @@ built from exactly this index's inputs (the same checksum of the content's topic
 the lexicon, the stem table and the code that builds it); otherwise the index is built here and
 read through the same format, so edited content is never ranked with a stale index.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -44,24 +45,29 @@ _HERE = os.path.dirname(os.path.abspath(__file__))  # os.path, like paths.py: no
 LEXICON_PATH = os.path.join(_HERE, "search_lexicon.json")
 INDEX_PATH = os.path.join(_HERE, "search_index.bin")
 # Files the index is built from besides the content: the lexicon, the stem table, and its code.
-INDEX_INPUTS = (LEXICON_PATH, STEMS_PATH, os.path.join(_HERE, "search.py"), os.path.join(_HERE, "text.py"),
-                os.path.join(_HERE, "index_file.py"))
+INDEX_INPUTS = (
+    LEXICON_PATH,
+    STEMS_PATH,
+    os.path.join(_HERE, "search.py"),
+    os.path.join(_HERE, "text.py"),
+    os.path.join(_HERE, "index_file.py"),
+)
 
-NAME_WEIGHT = 2.5         # a word in a topic's title or synonyms, against one in its text
-QUESTION_WEIGHT = 2.0     # a word in a topic's example questions, against one in its text
+NAME_WEIGHT = 2.5  # a word in a topic's title or synonyms, against one in its text
+QUESTION_WEIGHT = 2.0  # a word in a topic's example questions, against one in its text
 K1 = 1.2
 B_NAMES, B_TEXT = 0.3, 0.5
-PAIR_WEIGHT = 1.0         # a stem pair ("bed rest") on top of its two stems
-PAIR_MIN_IDF = 1.0        # pairs count only when both stems mean something on their own
-EXPANSION_WEIGHT = 0.6    # a lexicon word added to the question
-DOMAIN_WEIGHT = 0.3       # "back", "pain", "hurt": said in nearly every question, so they only break ties
-MIN_SCORE_SHARE = 0.75    # the best topic must score this share of the rarest word's idf, or we decline
-MIN_COVERAGE = 0.3        # share of the question's idf the best topic must match
+PAIR_WEIGHT = 1.0  # a stem pair ("bed rest") on top of its two stems
+PAIR_MIN_IDF = 1.0  # pairs count only when both stems mean something on their own
+EXPANSION_WEIGHT = 0.6  # a lexicon word added to the question
+DOMAIN_WEIGHT = 0.3  # "back", "pain", "hurt": said in nearly every question, so they only break ties
+MIN_SCORE_SHARE = 0.75  # the best topic must score this share of the rarest word's idf, or we decline
+MIN_COVERAGE = 0.3  # share of the question's idf the best topic must match
 UNKNOWN_IDF_SHARE = 1.25  # a question word the content never uses, against the rarest word it does use
-RELATED_BOOST = 0.15      # share added to topics related to what was asked recently
-CURRENT_BOOST = 0.3       # share added to the current topic when the question says "it", "that"...
-RECENT = 3                # how many recent topics lend their related topics a boost
-FIRST_CHUNK_EDGE = 0.5    # a later chunk must beat the first by this much to be read instead
+RELATED_BOOST = 0.15  # share added to topics related to what was asked recently
+CURRENT_BOOST = 0.3  # share added to the current topic when the question says "it", "that"...
+RECENT = 3  # how many recent topics lend their related topics a boost
+FIRST_CHUNK_EDGE = 0.5  # a later chunk must beat the first by this much to be read instead
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
 
@@ -71,7 +77,7 @@ class Hit(NamedTuple):
 
     topic: Topic
     score: float
-    part: str = "chunks"   # "chunks" or "treatment", as in answers.Reading
+    part: str = "chunks"  # "chunks" or "treatment", as in answers.Reading
     chunk: int = 0
 
 
@@ -84,10 +90,14 @@ class Lexicon:
     expansions: PhraseTable
     first_steps: frozenset[str] = frozenset()
     first_steps_topic: str = ""
-    off_topic: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # phrases by first word
+    off_topic: Mapping[str, tuple[tuple[str, ...], ...]] = field(
+        default_factory=dict
+    )  # phrases by first word
     off_service: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     back_words: frozenset[str] = frozenset()
-    not_first_cry: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # "how long", "how many days"
+    not_first_cry: Mapping[str, tuple[tuple[str, ...], ...]] = field(
+        default_factory=dict
+    )  # "how long", "how many days"
 
     @cached_property
     def _first_cry_words(self) -> frozenset[str]:
@@ -98,8 +108,12 @@ class Lexicon:
         """ "my back hurts, what should I do", "I've done my back in": nothing but a call for
         first advice (its words all first-steps, domain or stop words, one of them first-steps)."""
         known = self._first_cry_words
-        return (bool(words) and all(w in known for w in words) and any(w in self.first_steps for w in words)
-                and not _has_phrase(words, self.not_first_cry))
+        return (
+            bool(words)
+            and all(w in known for w in words)
+            and any(w in self.first_steps for w in words)
+            and not _has_phrase(words, self.not_first_cry)
+        )
 
     def is_off_topic(self, words: Sequence[str]) -> bool:
         """Another body part with no word of the back ("what's good for knee pain"), or a
@@ -122,7 +136,9 @@ class Lexicon:
             domain_words=frozenset(to_words(raw["domain_words"])),
             treatment_words=to_words(raw["treatment_words"]),
             spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
-            expansions=PhraseTable({to_words(k): to_words(v) for k, v in raw["expansions"].items() if to_words(k)}),
+            expansions=PhraseTable(
+                {to_words(k): to_words(v) for k, v in raw["expansions"].items() if to_words(k)}
+            ),
             first_steps=frozenset(to_words(raw.get("first_steps", ""))),
             first_steps_topic=raw.get("first_steps_topic", ""),
             off_topic=_by_first_word(raw.get("off_topic", ())),
@@ -145,7 +161,7 @@ def _has_phrase(words: Sequence[str], phrases: Mapping[str, tuple[tuple[str, ...
     """Whether any of the phrases (filed by first word) occurs, word for word, in the words."""
     for start, word in enumerate(words):
         for phrase in phrases.get(word, ()):
-            if len(phrase) == 1 or tuple(words[start:start + len(phrase)]) == phrase:
+            if len(phrase) == 1 or tuple(words[start : start + len(phrase)]) == phrase:
                 return True
     return False
 
@@ -170,7 +186,7 @@ class PhraseTable:
         found, i, count = [], 0, len(words)
         while i < count:
             for size in self._sizes.get(words[i], ()):
-                replacement = self._table.get(tuple(words[i:i + size])) if i + size <= count else None
+                replacement = self._table.get(tuple(words[i : i + size])) if i + size <= count else None
                 if replacement is not None:
                     found.append((i, i + size, replacement))
                     i += size
@@ -190,8 +206,10 @@ class Analyzer:
         self._expansions: dict[tuple[str, ...], tuple[frozenset[str], tuple[str, ...]]] = {}
         for phrase, extra in lexicon.expansions.items():
             added = self.stems(extra)
-            self._expansions[phrase] = (frozenset(self.stems(phrase, keep_domain=True)),
-                                        tuple(added + self.pairs(added)))
+            self._expansions[phrase] = (
+                frozenset(self.stems(phrase, keep_domain=True)),
+                tuple(added + self.pairs(added)),
+            )
 
     def spelled(self, text: str) -> list[str]:
         return self.spelled_words(to_words(text))
@@ -215,8 +233,9 @@ class Analyzer:
         own = self.stems(self.spelled(text), keep_domain=True)
         return own + self.pairs(own)
 
-    def question_terms(self, question: Sequence[str]) -> tuple[dict[str, float], list[str],
-                                                                dict[str, frozenset[str]]]:
+    def question_terms(
+        self, question: Sequence[str]
+    ) -> tuple[dict[str, float], list[str], dict[str, frozenset[str]]]:
         """Weighted terms of a question (its words, ``text.words``), its own meaningful stems, and
         for each lexicon term the question stems it stands for (both for coverage). Words like
         "back" and "pain" only break ties, unless the question has nothing more specific."""
@@ -239,10 +258,10 @@ class Analyzer:
 
 
 class _Query(NamedTuple):  # a NamedTuple: made once per question, and cheaper to make than a dataclass
-    weights: dict[str, float]             # term -> weight in the question
-    own: list[str]                        # the question's own meaningful stems
-    origins: dict[str, frozenset[str]]    # lexicon term -> the question stems it stands for
-    anaphora: bool                        # "it", "that"... with a current topic to point at
+    weights: dict[str, float]  # term -> weight in the question
+    own: list[str]  # the question's own meaningful stems
+    origins: dict[str, frozenset[str]]  # lexicon term -> the question stems it stands for
+    anaphora: bool  # "it", "that"... with a current topic to point at
 
 
 @dataclass(frozen=True)
@@ -257,16 +276,22 @@ class IndexTables(NamedTuple):
     that does not depend on the question."""
 
     postings: dict[str, dict[int, float]]  # term -> topic position -> saturated, idf-weighted frequency
-    idf: dict[str, float]                  # term -> idf over topics
-    name_terms: list[frozenset[str]]       # terms of each topic's title and synonyms
-    title_terms: list[list[str]]           # terms of each topic's title, in order
-    passages: list[list[_Passage]]         # each topic's chunks, then its treatment
+    idf: dict[str, float]  # term -> idf over topics
+    name_terms: list[frozenset[str]]  # terms of each topic's title and synonyms
+    title_terms: list[list[str]]  # terms of each topic's title, in order
+    passages: list[list[_Passage]]  # each topic's chunks, then its treatment
 
     def to_bytes(self, checksum: int) -> bytes:
         """The tables in the file format of ``index_file`` (floats exact, as IEEE doubles)."""
         from .index_file import pack
-        return pack(self.postings, self.name_terms, self.title_terms,
-                    [[(p.part, p.index, p.values) for p in passages] for passages in self.passages], checksum)
+
+        return pack(
+            self.postings,
+            self.name_terms,
+            self.title_terms,
+            [[(p.part, p.index, p.values) for p in passages] for passages in self.passages],
+            checksum,
+        )
 
 
 def _idf(count: int, frequency: int) -> float:
@@ -325,8 +350,9 @@ def build_tables(topics: Sequence[Topic], analyzer: Analyzer) -> IndexTables:
     )
 
 
-def _topic_fields(topic: Topic, analyzer: Analyzer) -> tuple[Counter[str], Counter[str],
-                                                               list[tuple[str, int, Counter[str]]]]:
+def _topic_fields(
+    topic: Topic, analyzer: Analyzer
+) -> tuple[Counter[str], Counter[str], list[tuple[str, int, Counter[str]]]]:
     """A topic's name terms, text terms and each passage's terms, counted."""
     name: Counter[str] = Counter()  # float weights: Counter adds them as it adds counts
     for phrase in (topic.title, *topic.synonyms):
@@ -340,9 +366,11 @@ def _topic_fields(topic: Topic, analyzer: Analyzer) -> tuple[Counter[str], Count
     for question in topic.questions:
         for term in analyzer.document_terms(question):
             text[term] += QUESTION_WEIGHT  # type: ignore[assignment]
-    passages = [(part, i, Counter(analyzer.document_terms(chunk)))
-                for part, chunks in (("chunks", topic.chunks), ("treatment", topic.treatment))
-                for i, chunk in enumerate(chunks)]
+    passages = [
+        (part, i, Counter(analyzer.document_terms(chunk)))
+        for part, chunks in (("chunks", topic.chunks), ("treatment", topic.treatment))
+        for i, chunk in enumerate(chunks)
+    ]
     for _, _, counted in passages:
         text.update(counted)
     for part, _, counted in passages:
@@ -351,8 +379,9 @@ def _topic_fields(topic: Topic, analyzer: Analyzer) -> tuple[Counter[str], Count
     return name, text, passages
 
 
-def _weighted_postings(names: list[Counter[str]], texts: list[Counter[str]]) -> tuple[dict[str, dict[int, float]],
-                                                                                      dict[str, float]]:
+def _weighted_postings(
+    names: list[Counter[str]], texts: list[Counter[str]]
+) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
     """BM25F: each term's saturated, idf-weighted frequency in each topic's two fields, and its idf."""
     name_norms, text_norms = _norms(names, B_NAMES), _norms(texts, B_TEXT)
     saturated: dict[str, dict[int, float]] = defaultdict(dict)
@@ -381,12 +410,16 @@ def _norms(fields: list[Counter[str]], b: float) -> list[float]:
 
 def _weighted_passages(passage_terms: list[list[tuple[str, int, Counter[str]]]]) -> list[list[_Passage]]:
     """Each passage's saturated, idf-weighted term frequencies (idf over every passage)."""
-    passage_df: Counter[str] = Counter(t for passages in passage_terms for _, _, terms in passages for t in terms)
+    passage_df: Counter[str] = Counter(
+        t for passages in passage_terms for _, _, terms in passages for t in terms
+    )
     count = sum(len(p) for p in passage_terms)
     passage_idf = {t: _idf(count, f) for t, f in passage_df.items()}
     return [
-        [_Passage(part, i, {t: passage_idf[t] * tf * (K1 + 1) / (tf + K1) for t, tf in terms.items()})
-         for part, i, terms in passages]
+        [
+            _Passage(part, i, {t: passage_idf[t] * tf * (K1 + 1) / (tf + K1) for t, tf in terms.items()})
+            for part, i, terms in passages
+        ]
         for passages in passage_terms
     ]
 
@@ -417,10 +450,12 @@ class TopicIndex:
         # Term -> its idf over topics (as the index was built: from how many topics have it), or None.
         count = len(self._topics)
         self._idfs: Mapping[str, float | None] = LazyTable(
-            lambda term: _idf(count, len(found)) if (found := self._postings[term]) else None)
+            lambda term: _idf(count, len(found)) if (found := self._postings[term]) else None
+        )
         # A stem pair counts only when both stems mean something on their own.
         self._pairable: Mapping[str, bool] = LazyTable(
-            lambda term: (idf := self._idfs[term]) is not None and idf >= PAIR_MIN_IDF)
+            lambda term: (idf := self._idfs[term]) is not None and idf >= PAIR_MIN_IDF
+        )
         # The bar scales with the content: one rare word matched in a topic's text about clears it.
         rarest = math.log(1 + (count - 0.5) / 1.5)
         self.min_score = MIN_SCORE_SHARE * rarest
@@ -529,7 +564,8 @@ class TopicIndex:
             return []
         top_score, top = best[0]
         return [self._hit(top, top_score, query.weights)] + [
-            Hit(self._topics[position], score) for score, position in best[1:limit]]
+            Hit(self._topics[position], score) for score, position in best[1:limit]
+        ]
 
     def _hit(self, position: int, score: float, weights: Mapping[str, float]) -> Hit:
         """The topic with the passage that best answers what the question asks beyond the
@@ -538,7 +574,9 @@ class TopicIndex:
         record = self._stored.topic(position)
         names, in_passages = record.name_terms, record.passage_terms
         # A term that no passage has adds nothing to any passage's value, so it is left out.
-        asked = [(term, weight) for term, weight in weights.items() if term in in_passages and term not in names]
+        asked = [
+            (term, weight) for term, weight in weights.items() if term in in_passages and term not in names
+        ]
         best: tuple[float, str, int] | None = None
         for order, (part, index, values) in enumerate(record.passages):
             value = sum([weight * values.get(term, 0.0) for term, weight in asked])

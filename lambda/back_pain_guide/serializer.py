@@ -16,6 +16,7 @@ It relies on the stock class's private layout, so it is used only with the ask-s
 version it was checked against (:data:`PINNED_SDK_VERSION`; a test fails when the installed
 one differs, and :func:`serializer_for_installed_sdk` falls back to the stock class).
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ PINNED_SDK_VERSION = "1.19.0"
 
 _PRIMITIVES = DefaultSerializer.PRIMITIVE_TYPES
 _NATIVE = DefaultSerializer.NATIVE_TYPES_MAPPING
-_PLAIN = frozenset({str, int, float, bool})   # serialised as themselves (exact types only)
+_PLAIN = frozenset({str, int, float, bool})  # serialised as themselves (exact types only)
 _LIST = re.compile(r"list\[(.*)\]")
 _DICT = re.compile(r"dict\(([^,]*), (.*)\)")
 
@@ -116,15 +117,21 @@ class FastSerializer(DefaultSerializer):
                 if match is None or "," in match.group(1):
                     return lambda payload: stock(payload, obj_type)
                 item_type = match.group(1).strip()
-                return lambda payload: ([self.decode(item, item_type) for item in payload]
-                                        if type(payload) is list else stock(payload, obj_type))
+                return lambda payload: (
+                    [self.decode(item, item_type) for item in payload]
+                    if type(payload) is list
+                    else stock(payload, obj_type)
+                )
             if obj_type.startswith("dict("):
                 match = _DICT.match(obj_type)
                 if match is None:
                     return lambda payload: stock(payload, obj_type)
                 value_type = match.group(2)
-                return lambda payload: ({key: self.decode(value, value_type) for key, value in payload.items()}
-                                        if type(payload) is dict else stock(payload, obj_type))
+                return lambda payload: (
+                    {key: self.decode(value, value_type) for key, value in payload.items()}
+                    if type(payload) is dict
+                    else stock(payload, obj_type)
+                )
             if obj_type in _NATIVE:
                 obj_type = _NATIVE[obj_type]
             else:
@@ -139,11 +146,18 @@ class FastSerializer(DefaultSerializer):
 
     def _model_decoder(self, model: Any) -> Decoder:
         stock = self._stock
-        if not isinstance(model, type) or issubclass(model, Enum) or not hasattr(model, "deserialized_types") \
-                or hasattr(model, "get_real_child_model"):
+        if (
+            not isinstance(model, type)
+            or issubclass(model, Enum)
+            or not hasattr(model, "deserialized_types")
+            or hasattr(model, "get_real_child_model")
+        ):
             # Enums, plain values and models chosen by a discriminator: resolved per payload.
-            if isinstance(model, type) and hasattr(model, "get_real_child_model") and hasattr(
-                    model, "deserialized_types"):
+            if (
+                isinstance(model, type)
+                and hasattr(model, "get_real_child_model")
+                and hasattr(model, "deserialized_types")
+            ):
                 return lambda payload: self._by_discriminator(payload, model)
             return lambda payload: stock(payload, model)
         return self._fields_decoder(model)
@@ -169,6 +183,7 @@ class FastSerializer(DefaultSerializer):
                 return instance
             except Exception as exc:
                 raise SerializationException(str(exc)) from exc
+
         return decode
 
     def _by_discriminator(self, payload: Any, model: Any) -> Any:
@@ -198,6 +213,7 @@ def parse_timestamp(payload: Any, kind: type = datetime) -> Any:
     except (TypeError, ValueError):
         try:
             from dateutil.parser import parse
+
             parsed = parse(payload)
         except ImportError:
             return payload
@@ -211,6 +227,7 @@ def serializer_for_installed_sdk() -> DefaultSerializer:
     """The fast serializer with the ask-sdk-core it was checked against, else the stock one."""
     if INSTALLED_SDK_VERSION == PINNED_SDK_VERSION:
         return FastSerializer()
-    logger.warning("ask-sdk-core %s is not the pinned %s: stock serializer", INSTALLED_SDK_VERSION,
-                   PINNED_SDK_VERSION)
+    logger.warning(
+        "ask-sdk-core %s is not the pinned %s: stock serializer", INSTALLED_SDK_VERSION, PINNED_SDK_VERSION
+    )
     return DefaultSerializer()

@@ -2,6 +2,7 @@
 
 ``lambda_handler`` is the single entry point used by Lambda, the web service and the console.
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,33 +31,39 @@ logger.setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
 UNREADABLE_REQUEST_RESPONSE: dict[str, Any] = {
     "version": "1.0",
     "response": {
-        "outputSpeech": {"type": "SSML", "ssml": "<speak>Sorry, I couldn't understand that request. Please try again.</speak>"},
+        "outputSpeech": {
+            "type": "SSML",
+            "ssml": "<speak>Sorry, I couldn't understand that request. Please try again.</speak>",
+        },
         "shouldEndSession": True,
     },
 }
 
 
-def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
-                skill_id: str | None = None) -> CustomSkill:
+def build_skill(
+    persistence_adapter: AbstractPersistenceAdapter | None = None, skill_id: str | None = None
+) -> CustomSkill:
     # The API client lets voice_for ask the device's time zone (no permission needed) for the
     # country's emergency number; requests without an API token (console, tests) never call it.
     # The SDK's own annotations say neither may be None, though None is its default for both.
-    builder = CustomSkillBuilder(persistence_adapter=persistence_adapter,  # type: ignore[arg-type]
-                                 api_client=TimeoutApiClient())
+    builder = CustomSkillBuilder(
+        persistence_adapter=persistence_adapter,  # type: ignore[arg-type]
+        api_client=TimeoutApiClient(),
+    )
     builder.skill_id = skill_id  # type: ignore[assignment]
     for handler in (
-        questions.EmergencySignIntentHandler(),   # emergency advice wins everywhere
+        questions.EmergencySignIntentHandler(),  # emergency advice wins everywhere
         questions.CallForHelpIntentHandler(),
-        checklist.ChecklistTurnHandler(),          # while a checklist question waits for its answer
-        exercises.ExerciseTurnHandler(),           # while a guided routine (or its safety questions) is under way
+        checklist.ChecklistTurnHandler(),  # while a checklist question waits for its answer
+        exercises.ExerciseTurnHandler(),  # while a guided routine (or its safety questions) is under way
         launch.LaunchRequestHandler(),
-        lifecycle.SkillDisabledEventHandler(),     # the user disabled the skill: delete their profile
-        touch.UserEventHandler(),                  # a touch on the screen: handled as the words it stands for
+        lifecycle.SkillDisabledEventHandler(),  # the user disabled the skill: delete their profile
+        touch.UserEventHandler(),  # a touch on the screen: handled as the words it stands for
         checklist.ChecklistStartHandler(),
-        checklist.PartlyIntentHandler(),           # "a little", "sort of" outside a checklist question
-        exercises.ExerciseStartHandler(),          # "guide me through some exercises"
-        exercises.PainIntentHandler(),             # "that hurts" outside a routine
-        exercises.RoutineControlHandler(),         # "slower", "pause", "resume" outside a routine
+        checklist.PartlyIntentHandler(),  # "a little", "sort of" outside a checklist question
+        exercises.ExerciseStartHandler(),  # "guide me through some exercises"
+        exercises.PainIntentHandler(),  # "that hurts" outside a routine
+        exercises.RoutineControlHandler(),  # "slower", "pause", "resume" outside a routine
         topics.CausesIntentHandler(),
         topics.RemediesIntentHandler(),
         topics.DiagnosisIntentHandler(),
@@ -73,10 +80,12 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
         builtins.YesIntentHandler(),
         builtins.NoIntentHandler(),
         builtins.SessionEndedRequestHandler(),
-        builtins.UnhandledRequestHandler(),        # last: anything else still gets an answer
+        builtins.UnhandledRequestHandler(),  # last: anything else still gets an answer
     ):
         builder.add_request_handler(handler)
-    builder.add_exception_handler(lifecycle.RedeliverOnFailure())  # a failed deletion must be retried by Alexa
+    builder.add_exception_handler(
+        lifecycle.RedeliverOnFailure()
+    )  # a failed deletion must be retried by Alexa
     builder.add_exception_handler(errors.CatchAllExceptionHandler())
     builder.add_global_request_interceptor(DropUnknownSessionKeys())
     builder.add_global_response_interceptor(SaveProfileInterceptor(persistence_adapter))
@@ -84,6 +93,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
     # otherwise their interceptors are not even loaded, and logging costs a turn nothing.
     if logging.getLogger("back_pain_guide.requests").isEnabledFor(logging.INFO):
         from .interceptors import RequestLogger, ResponseLogger
+
         builder.add_global_request_interceptor(RequestLogger())
         builder.add_global_response_interceptor(ResponseLogger())
     skill = builder.create()
@@ -96,6 +106,7 @@ def build_skill(persistence_adapter: AbstractPersistenceAdapter | None = None,
 def _default_adapter() -> AbstractPersistenceAdapter | None:
     """The store for this environment: DynamoDB on AWS, SQLite locally (see persistence.py)."""
     from .persistence import default_adapter
+
     try:
         return default_adapter()
     except Exception as exc:  # e.g. boto3 missing: answer without memory rather than not at all
@@ -151,6 +162,7 @@ def _read_envelope(skill: CustomSkill, event: Any) -> RequestEnvelope:
         # client, for the device's time zone): a request without it still gets its answer.
         from ask_sdk_model import Context
         from ask_sdk_model.interfaces.system import SystemState
+
         envelope.context = Context(system=SystemState())
     return envelope
 
@@ -164,13 +176,28 @@ def _essentials(event: Any) -> dict[str, Any]:
     status, a new dialog state) cannot make the SDK refuse a request that says "I can't feel my legs"."""
     if not isinstance(event, dict):
         raise ValueError("not an object")
-    request = _pick(event.get("request"),
-                    "type", "requestId", "timestamp", "locale", "reason", "arguments", "body", "intent")
+    request = _pick(
+        event.get("request"),
+        "type",
+        "requestId",
+        "timestamp",
+        "locale",
+        "reason",
+        "arguments",
+        "body",
+        "intent",
+    )
     if isinstance(request.get("intent"), dict):
         slots = request["intent"].get("slots")
-        request["intent"] = {"name": request["intent"].get("name"), "confirmationStatus": "NONE", "slots": {
-            name: {"name": name, **_pick(slot, "value")}
-            for name, slot in (slots.items() if isinstance(slots, dict) else ()) if isinstance(name, str)}}
+        request["intent"] = {
+            "name": request["intent"].get("name"),
+            "confirmationStatus": "NONE",
+            "slots": {
+                name: {"name": name, **_pick(slot, "value")}
+                for name, slot in (slots.items() if isinstance(slots, dict) else ())
+                if isinstance(name, str)
+            },
+        }
     system = event["context"].get("System") if isinstance(event.get("context"), dict) else None
     return {
         "version": event.get("version"),

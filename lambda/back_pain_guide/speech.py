@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 
 from .content import Content, LocaleInfo, Topic
 
-MAX_SPEECH_CHARS = 7000   # Alexa allows 8000 characters of output speech, SSML included
-MAX_CARD_CHARS = 7500     # Alexa allows 8000 characters for a card's title and text together
+MAX_SPEECH_CHARS = 7000  # Alexa allows 8000 characters of output speech, SSML included
+MAX_CARD_CHARS = 7500  # Alexa allows 8000 characters for a card's title and text together
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 
 
@@ -33,7 +33,9 @@ class Reply(NamedTuple):
     card_text: str = ""
     end_session: bool = False
     offer: dict[str, Any] | None = None
-    display: str = ""  # what a screen shows instead of ``body`` (a checklist result: the advice, not the answers)
+    display: str = (
+        ""  # what a screen shows instead of ``body`` (a checklist result: the advice, not the answers)
+    )
 
     @property
     def speech(self) -> str:
@@ -62,15 +64,23 @@ class Voice:
         spellings = self.locale.spellings
         # One pattern for all the locale's words, longest first, so "doctor or healthcare provider"
         # wins over "healthcare provider"; None when the locale keeps the content's words.
-        self._spelling_pattern = re.compile(
-            r"\b(?:" + "|".join(re.escape(w) for w in sorted(spellings, key=len, reverse=True)) + r")\b"
-        ) if spellings else None
+        self._spelling_pattern = (
+            re.compile(
+                r"\b(?:" + "|".join(re.escape(w) for w in sorted(spellings, key=len, reverse=True)) + r")\b"
+            )
+            if spellings
+            else None
+        )
 
     def _fill(self, text: str, values: Mapping[str, Any], for_card: bool) -> str:
         locale = self.locale
         number = locale.emergency_number if for_card else locale.emergency_number_speech
         same_day = locale.same_day_text if for_card else locale.same_day_speech
-        filled = text.format_map(_StrictValues(emergency_number=number, **{"same_day": same_day, **values})) if "{" in text else text
+        filled = (
+            text.format_map(_StrictValues(emergency_number=number, **{"same_day": same_day, **values}))
+            if "{" in text
+            else text
+        )
         return self.spell(filled)
 
     def spell(self, text: str) -> str:
@@ -99,7 +109,9 @@ class Voice:
         label = self.write("card_source" if len(sources) == 1 else "card_sources")
         lines = [self.card_text(chunk) for chunk in chunks]
         lines.append(f"{label}: " + "; ".join(f"{s.title} ({s.url})" for s in sources))
-        lines.append(f"{self.write('card_review')}: {self.content.review_date}. {self.write('card_disclaimer')}")
+        lines.append(
+            f"{self.write('card_review')}: {self.content.review_date}. {self.write('card_disclaimer')}"
+        )
         return "\n\n".join(lines)
 
 

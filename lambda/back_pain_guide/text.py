@@ -1,4 +1,5 @@
 """Word-level text normalisation shared by the emergency detector, search and the console's resolver."""
+
 from __future__ import annotations
 
 import json
@@ -40,6 +41,7 @@ def _known_stems() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _stemmer():  # imported only for a word the table lacks: snowballstemmer loads every language
     import snowballstemmer
+
     return snowballstemmer.stemmer("english")
 
 

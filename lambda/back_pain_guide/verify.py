@@ -24,6 +24,7 @@ the same new URL wait for one download. Every failure raises a subclass of
 :class:`VerificationError` whose ``reason`` is the project's own short sentence (never a
 library's message) and whose ``status`` is the HTTP status to answer with.
 """
+
 from __future__ import annotations
 
 import base64
@@ -70,7 +71,7 @@ MAX_SIGNATURE_HEADER = 1024
 
 MAX_CHAIN_BYTES = 64 * 1024
 MAX_RESPONSE_HEAD_BYTES = 16 * 1024
-FETCH_DEADLINE_SECONDS = 5.0       # the whole download: connect, TLS, headers and body
+FETCH_DEADLINE_SECONDS = 5.0  # the whole download: connect, TLS, headers and body
 MAX_CONCURRENT_FETCHES = 4
 CACHE_MAX_ENTRIES = 16
 CACHE_MAX_AGE = timedelta(hours=6)  # a chain is fetched again at least this often
@@ -139,6 +140,7 @@ def utc_now() -> datetime:
 
 # --- certificate URL -----------------------------------------------------------------
 
+
 def check_cert_url(url: str | None) -> str:
     """Apply Amazon's four rules for SignatureCertChainUrl; return the URL in canonical form.
 
@@ -182,6 +184,7 @@ def normalise_path(path: str) -> str:
 
 # --- trust store and certificate download -------------------------------------------
 
+
 def load_pem_certificates(data: bytes) -> list[x509.Certificate]:
     with warnings.catch_warnings():  # some system roots carry non-positive serials
         warnings.simplefilter("ignore")
@@ -223,8 +226,14 @@ class ChainDownloader:
     context (the system's trust by default).
     """
 
-    def __init__(self, deadline: float = FETCH_DEADLINE_SECONDS, max_bytes: int = MAX_CHAIN_BYTES, *,
-                 address: tuple[str, int] | None = None, context: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self,
+        deadline: float = FETCH_DEADLINE_SECONDS,
+        max_bytes: int = MAX_CHAIN_BYTES,
+        *,
+        address: tuple[str, int] | None = None,
+        context: ssl.SSLContext | None = None,
+    ) -> None:
         self.deadline = deadline
         self.max_bytes = max_bytes
         self.address = address
@@ -250,22 +259,24 @@ class ChainDownloader:
         return left
 
     def _exchange(self, host: str, address: tuple[str, int], target: str, until: float) -> bytes:
-        request = (f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: back-pain-guide\r\n"
-                   "Accept: */*\r\nConnection: close\r\n\r\n").encode("ascii")
+        request = (
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: back-pain-guide\r\n"
+            "Accept: */*\r\nConnection: close\r\n\r\n"
+        ).encode("ascii")
         limit = self.max_bytes + MAX_RESPONSE_HEAD_BYTES
         with (
             socket.create_connection(address, timeout=self._left(until)) as plain,
             self.context.wrap_socket(plain, server_hostname=host) as tls,
         ):
+            tls.settimeout(self._left(until))
+            tls.sendall(request)
+            received = bytearray()
+            while len(received) <= limit:
                 tls.settimeout(self._left(until))
-                tls.sendall(request)
-                received = bytearray()
-                while len(received) <= limit:
-                    tls.settimeout(self._left(until))
-                    chunk = tls.recv(16384)
-                    if not chunk:
-                        return bytes(received)
-                    received += chunk
+                chunk = tls.recv(16384)
+                if not chunk:
+                    return bytes(received)
+                received += chunk
         raise CertificateFetchError("certificate chain too large")
 
     def _body(self, raw: bytes) -> bytes:
@@ -273,7 +284,9 @@ class ChainDownloader:
         try:
             reply.begin()
             if 300 <= reply.status < 400:
-                raise CertificateFetchError("certificate host answered with a redirect, which is not followed")
+                raise CertificateFetchError(
+                    "certificate host answered with a redirect, which is not followed"
+                )
             if reply.status != 200:
                 raise CertificateFetchError(f"certificate host answered with status {reply.status}")
             data = reply.read(self.max_bytes + 1)
@@ -358,8 +371,12 @@ def validate_chain(pem: bytes, store: Store, now: datetime) -> SigningCertificat
         raise CertificateExpiredError("signing certificate is not valid now")
     if SIGNING_DOMAIN not in _san_dns_names(leaf):
         raise CertificateSubjectError(f"signing certificate SAN lacks {SIGNING_DOMAIN}")
-    verifier = (PolicyBuilder().store(store).time(now.replace(tzinfo=None))
-                .build_server_verifier(x509.DNSName(SIGNING_DOMAIN)))
+    verifier = (
+        PolicyBuilder()
+        .store(store)
+        .time(now.replace(tzinfo=None))
+        .build_server_verifier(x509.DNSName(SIGNING_DOMAIN))
+    )
     try:
         path = verifier.verify(leaf, intermediates)
     except (PathError, ValueError):  # the library's own words stay out of the reason
@@ -375,6 +392,7 @@ def validate_chain(pem: bytes, store: Store, now: datetime) -> SigningCertificat
 
 
 # --- the verifier ---------------------------------------------------------------------
+
 
 class Headers(Protocol):
     """HTTP headers: a dict, or a web framework's case-insensitive headers."""
@@ -405,8 +423,10 @@ def _parse_timestamp(value: Any) -> datetime:
 
 def application_id(envelope: Mapping[str, Any]) -> str | None:
     """The skill a request is addressed to (context first, then session)."""
-    for path in (("context", "System", "application", "applicationId"),
-                 ("session", "application", "applicationId")):
+    for path in (
+        ("context", "System", "application", "applicationId"),
+        ("session", "application", "applicationId"),
+    ):
         node: Any = envelope
         for key in path:
             node = node.get(key) if isinstance(node, Mapping) else None
@@ -447,11 +467,19 @@ class RequestVerifier:
     default); ``clock`` returns the current UTC time.
     """
 
-    def __init__(self, skill_id: str | None = None, *, verify_signature: bool = True,
-                 verify_timestamp: bool = True, fetcher: CertificateFetcher | None = None,
-                 roots: Iterable[x509.Certificate] | None = None, clock: Clock = utc_now,
-                 tolerance: timedelta = TIMESTAMP_TOLERANCE, cache: CertificateCache | None = None,
-                 max_concurrent_fetches: int = MAX_CONCURRENT_FETCHES) -> None:
+    def __init__(
+        self,
+        skill_id: str | None = None,
+        *,
+        verify_signature: bool = True,
+        verify_timestamp: bool = True,
+        fetcher: CertificateFetcher | None = None,
+        roots: Iterable[x509.Certificate] | None = None,
+        clock: Clock = utc_now,
+        tolerance: timedelta = TIMESTAMP_TOLERANCE,
+        cache: CertificateCache | None = None,
+        max_concurrent_fetches: int = MAX_CONCURRENT_FETCHES,
+    ) -> None:
         self.skill_id = skill_id
         self.verify_signature = verify_signature
         self.verify_timestamp = verify_timestamp
@@ -472,8 +500,15 @@ class RequestVerifier:
             self._store = Store(self._roots if self._roots is not None else system_roots())
         return self._store
 
-    def verify(self, headers: Headers, body: bytes, envelope: Mapping[str, Any], *,
-               signature: bool | None = None, timestamp: bool | None = None) -> None:
+    def verify(
+        self,
+        headers: Headers,
+        body: bytes,
+        envelope: Mapping[str, Any],
+        *,
+        signature: bool | None = None,
+        timestamp: bool | None = None,
+    ) -> None:
         """Raise a :class:`VerificationError` subclass unless the request is acceptable.
 
         ``signature`` / ``timestamp`` override the verifier's own switches for this call.

@@ -23,6 +23,7 @@ the load benchmark to sign with a test CA, and ``BACK_PAIN_GUIDE_TEST_CERT_HOST`
 ``host:port`` that serves certificate chains over HTTPS with the test CA, used by the
 slow-certificate-host test) are refused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -95,8 +96,11 @@ def _refuse_constant(name: str) -> Any:
 
 
 def _json(payload: dict[str, Any], status: int) -> Response:
-    return Response(json.dumps(payload, separators=(",", ":"), allow_nan=False), status=status,
-                    mimetype="application/json")
+    return Response(
+        json.dumps(payload, separators=(",", ":"), allow_nan=False),
+        status=status,
+        mimetype="application/json",
+    )
 
 
 def error_response(status: int, reason: str | None = None) -> Response:
@@ -142,8 +146,9 @@ def _test_trust_hooks(environ: Mapping[str, str]) -> tuple[list | None, Certific
     if not root_path and not chain_path and not cert_host:
         return None, None
     if is_production(environ):
-        raise ConfigurationError(f"{TEST_ROOT_VAR}/{TEST_CHAIN_VAR}/{TEST_CERT_HOST_VAR} are test hooks "
-                                 "and refused in production")
+        raise ConfigurationError(
+            f"{TEST_ROOT_VAR}/{TEST_CHAIN_VAR}/{TEST_CERT_HOST_VAR} are test hooks and refused in production"
+        )
     roots = None
     if root_path:
         roots = system_roots() + load_pem_certificates(_read_file(root_path))
@@ -155,7 +160,9 @@ def _test_trust_hooks(environ: Mapping[str, str]) -> tuple[list | None, Certific
         logger.warning("serving the certificate chain from %s for every certificate URL", chain_path)
     elif cert_host:
         host, _, port = cert_host.rpartition(":")
-        context = ssl.create_default_context(cadata=_read_file(root_path).decode("ascii") if root_path else None)
+        context = ssl.create_default_context(
+            cadata=_read_file(root_path).decode("ascii") if root_path else None
+        )
         fetcher = ChainDownloader(address=(host, int(port)), context=context)
         logger.warning("downloading certificate chains from %s", cert_host)
     return roots, fetcher
@@ -169,9 +176,15 @@ def looks_like_envelope(payload: Any) -> bool:
     return isinstance(inner, dict) and isinstance(inner.get("type"), str) and bool(inner["type"])
 
 
-def create_app(*, verify: bool = True, skill_id: str | None = None,
-               verifier: RequestVerifier | None = None, handler: SkillHandler | None = None,
-               environ: Mapping[str, str] | None = None, simulator: bool = False) -> Flask:
+def create_app(
+    *,
+    verify: bool = True,
+    skill_id: str | None = None,
+    verifier: RequestVerifier | None = None,
+    handler: SkillHandler | None = None,
+    environ: Mapping[str, str] | None = None,
+    simulator: bool = False,
+) -> Flask:
     """Build the Flask app.
 
     ``verify=False`` turns off signature and timestamp checks (local tools that cannot
@@ -188,7 +201,9 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
         raise ConfigurationError("the test page drives the skill unsigned: it needs verification off")
     skill_id = skill_id if skill_id is not None else (environ.get(SKILL_ID_VAR) or None)
     if production and not skill_id:
-        raise ConfigurationError(f"set {SKILL_ID_VAR} in production, so requests for other skills are refused")
+        raise ConfigurationError(
+            f"set {SKILL_ID_VAR} in production, so requests for other skills are refused"
+        )
 
     app = Flask(__name__)
     app.config.setdefault(VERIFY_SIGNATURE_APP_CONFIG, verify)
@@ -226,9 +241,13 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
         if not looks_like_envelope(payload):
             return bad_request("body is not an Alexa request envelope")
         try:  # production always verifies, whatever the config says
-            verifier.verify(request.headers, body, payload,
-                            signature=production or bool(app.config[VERIFY_SIGNATURE_APP_CONFIG]),
-                            timestamp=production or bool(app.config[VERIFY_TIMESTAMP_APP_CONFIG]))
+            verifier.verify(
+                request.headers,
+                body,
+                payload,
+                signature=production or bool(app.config[VERIFY_SIGNATURE_APP_CONFIG]),
+                timestamp=production or bool(app.config[VERIFY_TIMESTAMP_APP_CONFIG]),
+            )
         except VerificationError as exc:
             logger.warning("request refused: %s", printable(exc.reason, 200))
             return error_response(exc.status, exc.reason)
@@ -236,6 +255,7 @@ def create_app(*, verify: bool = True, skill_id: str | None = None,
 
     if simulator:  # the local test page (issue #23): the same handler, through the console's resolver
         from back_pain_simulator import create_blueprint
+
         app.register_blueprint(create_blueprint(skill_handler))
 
     @app.errorhandler(HTTPException)
@@ -268,12 +288,14 @@ NO_VERIFY_WARNING = """
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m back_pain_guide.web",
-                                     description="Serve the Back Pain Guide skill over HTTP.")
+    parser = argparse.ArgumentParser(
+        prog="python -m back_pain_guide.web", description="Serve the Back Pain Guide skill over HTTP."
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--no-verify", action="store_true",
-                        help="skip signature and timestamp checks (refused in production)")
+    parser.add_argument(
+        "--no-verify", action="store_true", help="skip signature and timestamp checks (refused in production)"
+    )
     args = parser.parse_args(argv)
     configure_logging()
     if args.no_verify:

@@ -2,6 +2,7 @@
 
 ``make simulator`` serves it; :func:`create_blueprint` is what the web service registers.
 """
+
 from __future__ import annotations
 
 from .blueprint import create_blueprint

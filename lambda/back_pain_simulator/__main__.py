@@ -1,7 +1,8 @@
 """``make simulator``: the web service with the test page, on this machine only.
 
-    cd lambda && python -m back_pain_simulator [--host 127.0.0.1] [--port 8080]
+cd lambda && python -m back_pain_simulator [--host 127.0.0.1] [--port 8080]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,14 +17,18 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m back_pain_simulator",
-                                     description="Serve the Back Pain Guide test page (local only).")
+    parser = argparse.ArgumentParser(
+        prog="python -m back_pain_simulator", description="Serve the Back Pain Guide test page (local only)."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080)
     args = parser.parse_args(argv)
     if is_production():
-        print("refusing to start: the test page drives the skill without request verification, "
-              "and this is marked production", file=sys.stderr)
+        print(
+            "refusing to start: the test page drives the skill without request verification, "
+            "and this is marked production",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:
@@ -32,11 +37,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 2
     if args.host not in LOCAL_HOSTS:
-        print(f"warning: {args.host} is not this machine only; anyone who reaches it can drive the skill "
-              "without verification", file=sys.stderr)
+        print(
+            f"warning: {args.host} is not this machine only; anyone who reaches it can drive the skill "
+            "without verification",
+            file=sys.stderr,
+        )
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Back Pain Guide test page: http://{host}:{args.port}/  (Ctrl+C to stop; "
-          "request verification is off)", flush=True)
+    print(
+        f"Back Pain Guide test page: http://{host}:{args.port}/  (Ctrl+C to stop; "
+        "request verification is off)",
+        flush=True,
+    )
     app.run(host=args.host, port=args.port, threaded=True, debug=False, use_reloader=False)
     return 0
 

@@ -6,6 +6,7 @@ false, null), names, ``.name`` and ``[index]`` lookups, ``.length`` and parenthe
 name or a lookup on nothing gives null, as in APL; anything outside the grammar raises
 :class:`ExpressionError`, which the preview reports instead of drawing a guess.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,11 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
-_TOKEN = re.compile(r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>'[^']*'|"[^"]*")|(?P<name>[A-Za-z_]\w*)
-                        |(?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>!?:().\[\]]))""", re.VERBOSE)
+_TOKEN = re.compile(
+    r"""\s*(?:(?P<number>\d+(?:\.\d+)?)|(?P<string>'[^']*'|"[^"]*")|(?P<name>[A-Za-z_]\w*)
+                        |(?P<op>==|!=|<=|>=|&&|\|\||[-+*/%<>!?:().\[\]]))""",
+    re.VERBOSE,
+)
 _BINDING = re.compile(r"\$\{([^}]*)\}")
 _BINARY = [("||",), ("&&",), ("==", "!=", "<", ">", "<=", ">="), ("+", "-"), ("*", "/", "%")]
 _CONSTANTS = {"true": True, "false": False, "null": None}
@@ -61,8 +65,13 @@ def _arithmetic(op: str, left: Any, right: Any) -> Any:
         return None
     if op in "/%" and right == 0:
         return None
-    return {"+": lambda: left + right, "-": lambda: left - right, "*": lambda: left * right,
-            "/": lambda: left / right, "%": lambda: left % right}[op]()
+    return {
+        "+": lambda: left + right,
+        "-": lambda: left - right,
+        "*": lambda: left * right,
+        "/": lambda: left / right,
+        "%": lambda: left % right,
+    }[op]()
 
 
 class _Parser:

@@ -8,6 +8,7 @@ so the page can say what the preview could not draw. A TouchWrapper becomes a re
 carrying the arguments of its ``SendEvent``, which the page sends back as the device's
 ``Alexa.Presentation.APL.UserEvent``.
 """
+
 from __future__ import annotations
 
 import html
@@ -25,15 +26,23 @@ class Viewport:
     """What the preview pretends to be (also sent in the request's ``context.Viewport``)."""
 
     name: str = "Echo Show 5"
-    width: int = 960   # dp (160 dpi, so also pixels)
+    width: int = 960  # dp (160 dpi, so also pixels)
     height: int = 480
     dpi: int = 160
     shape: str = "rectangle"
     scale: float = 0.6  # CSS pixels per dp on the page
 
     def scope(self) -> dict[str, Any]:
-        return {"width": self.width, "height": self.height, "pixelWidth": self.width, "pixelHeight": self.height,
-                "dpi": self.dpi, "shape": self.shape, "mode": "hub", "theme": "dark"}
+        return {
+            "width": self.width,
+            "height": self.height,
+            "pixelWidth": self.width,
+            "pixelHeight": self.height,
+            "dpi": self.dpi,
+            "shape": self.shape,
+            "mode": "hub",
+            "theme": "dark",
+        }
 
 
 ECHO_SHOW = Viewport()
@@ -48,11 +57,30 @@ class Preview:
 
 _LENGTH = re.compile(r"^(-?\d+(?:\.\d+)?)\s*(dp|px|vw|vh|%)?$")
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|rgba?\([\d.,\s%]+\))$")
-_ALIGN = {"start": "flex-start", "end": "flex-end", "center": "center", "baseline": "baseline", "stretch": "stretch"}
-_JUSTIFY = {"start": "flex-start", "end": "flex-end", "center": "center", "spaceBetween": "space-between",
-            "spaceAround": "space-around", "spaceEvenly": "space-evenly"}
+_ALIGN = {
+    "start": "flex-start",
+    "end": "flex-end",
+    "center": "center",
+    "baseline": "baseline",
+    "stretch": "stretch",
+}
+_JUSTIFY = {
+    "start": "flex-start",
+    "end": "flex-end",
+    "center": "center",
+    "spaceBetween": "space-between",
+    "spaceAround": "space-around",
+    "spaceEvenly": "space-evenly",
+}
 _WRAP = {"noWrap": "nowrap", "wrap": "wrap", "wrapReverse": "wrap-reverse"}
-_TEXT_ALIGN = {"left": "left", "right": "right", "center": "center", "auto": "start", "start": "start", "end": "end"}
+_TEXT_ALIGN = {
+    "left": "left",
+    "right": "right",
+    "center": "center",
+    "auto": "start",
+    "start": "start",
+    "end": "end",
+}
 _VERTICAL = {"top": "flex-start", "center": "center", "bottom": "flex-end", "auto": "flex-start"}
 _WEIGHTS = {"normal": "400", "bold": "700", **{str(w): str(w) for w in range(100, 1000, 100)}}
 _THEME_TEXT = {"dark": "#FAFAFA", "light": "#1E2222"}
@@ -162,9 +190,13 @@ class _Drawer:
             return self.image(props, scope, css, attrs)
         if kind not in _CONTAINERS:
             self.warn(f"the preview does not draw {kind!r} components")
-            return (f'<span class="apl-unsupported" style="{css}"{attrs}>'
-                    f"[{html.escape(to_text(kind))}: not drawn by this preview]</span>")
-        direction = "row" if kind == "Container" and props.get("direction") in ("row", "rowReverse") else "column"
+            return (
+                f'<span class="apl-unsupported" style="{css}"{attrs}>'
+                f"[{html.escape(to_text(kind))}: not drawn by this preview]</span>"
+            )
+        direction = (
+            "row" if kind == "Container" and props.get("direction") in ("row", "rowReverse") else "column"
+        )
         css += self.container_css(props, scope, kind, direction)
         inner = self.children(props, scope, direction == "row")
         if kind == "TouchWrapper":
@@ -172,11 +204,23 @@ class _Drawer:
         return f'<span class="apl-{kind.lower()}" style="{css}"{attrs}>{inner}</span>'
 
     def box_css(self, props: Mapping[str, Any], scope: Mapping[str, Any], row: bool, first: bool) -> str:
-        css = ["display:flex", "box-sizing:border-box", "position:relative", "min-width:0", "min-height:0",
-               f"flex-grow:{self.number(props.get('grow', 0), scope)}",
-               f"flex-shrink:{self.number(props.get('shrink', 0), scope)}"]
-        for prop, name in (("width", "width"), ("height", "height"), ("minWidth", "min-width"),
-                           ("maxWidth", "max-width"), ("minHeight", "min-height"), ("maxHeight", "max-height")):
+        css = [
+            "display:flex",
+            "box-sizing:border-box",
+            "position:relative",
+            "min-width:0",
+            "min-height:0",
+            f"flex-grow:{self.number(props.get('grow', 0), scope)}",
+            f"flex-shrink:{self.number(props.get('shrink', 0), scope)}",
+        ]
+        for prop, name in (
+            ("width", "width"),
+            ("height", "height"),
+            ("minWidth", "min-width"),
+            ("maxWidth", "max-width"),
+            ("minHeight", "min-height"),
+            ("maxHeight", "max-height"),
+        ):
             if prop in props and (value := self.length(props[prop], scope)):
                 css.append(f"{name}:{value}")
         for side in ("Top", "Bottom", "Left", "Right"):
@@ -198,7 +242,9 @@ class _Drawer:
             css.append(f"border:{length} solid {color}")
         return ";".join(css) + ";"
 
-    def container_css(self, props: Mapping[str, Any], scope: Mapping[str, Any], kind: str, direction: str) -> str:
+    def container_css(
+        self, props: Mapping[str, Any], scope: Mapping[str, Any], kind: str, direction: str
+    ) -> str:
         css = [f"flex-direction:{direction}"]
         if kind == "Container":
             css.append(f"align-items:{_ALIGN.get(props.get('alignItems', 'stretch'), 'stretch')}")
@@ -234,7 +280,9 @@ class _Drawer:
         if isinstance(data, list):
             for index, element in enumerate(data):
                 child_scope = {**scope, "data": element, "index": index, "length": len(data)}
-                chosen = next((t for t in templates if isinstance(t, Mapping) and self.when(t, child_scope)), None)
+                chosen = next(
+                    (t for t in templates if isinstance(t, Mapping) and self.when(t, child_scope)), None
+                )
                 if chosen is not None:
                     add({k: v for k, v in chosen.items() if k != "when"}, child_scope)
         else:
@@ -251,39 +299,56 @@ class _Drawer:
         color = self.color(props["color"], scope) if "color" in props else _THEME_TEXT[self.theme]
         size = self.length(props.get("fontSize", "40dp"), scope) or "18px"
         css += f"flex-direction:column;justify-content:{_VERTICAL.get(str(props.get('textAlignVertical')), 'flex-start')};"
-        inner = [f"color:{color or _THEME_TEXT[self.theme]}", f"font-size:{size}",
-                 f"font-weight:{_WEIGHTS.get(str(self.evaluate(props.get('fontWeight', 'normal'), scope)), '400')}",
-                 f"text-align:{_TEXT_ALIGN.get(props.get('textAlign', 'auto'), 'start')}"]
+        inner = [
+            f"color:{color or _THEME_TEXT[self.theme]}",
+            f"font-size:{size}",
+            f"font-weight:{_WEIGHTS.get(str(self.evaluate(props.get('fontWeight', 'normal'), scope)), '400')}",
+            f"text-align:{_TEXT_ALIGN.get(props.get('textAlign', 'auto'), 'start')}",
+        ]
         if props.get("fontStyle") == "italic":
             inner.append("font-style:italic")
         if "lineHeight" in props:
             inner.append(f"line-height:{self.number(props['lineHeight'], scope):g}")
         max_lines = int(self.number(props["maxLines"], scope)) if "maxLines" in props else 0
         if max_lines > 0:
-            inner += ["display:-webkit-box", "-webkit-box-orient:vertical", f"-webkit-line-clamp:{max_lines}",
-                      "overflow:hidden"]
-        return (f'<span class="apl-text" style="{css}"{attrs}><span style="{";".join(inner)}">'
-                f"{html.escape(text)}</span></span>")
+            inner += [
+                "display:-webkit-box",
+                "-webkit-box-orient:vertical",
+                f"-webkit-line-clamp:{max_lines}",
+                "overflow:hidden",
+            ]
+        return (
+            f'<span class="apl-text" style="{css}"{attrs}><span style="{";".join(inner)}">'
+            f"{html.escape(text)}</span></span>"
+        )
 
     def image(self, props: Mapping[str, Any], scope: Mapping[str, Any], css: str, attrs: str) -> str:
         source = to_text(self.evaluate(props.get("source", props.get("sources", "")), scope))
         label = to_text(self.evaluate(props.get("accessibilityLabel", ""), scope)) or "image"
         self.warn("images are shown as a box (the page loads nothing from the network)")
-        return (f'<span class="apl-image" role="img" aria-label="{html.escape(label)}" style="{css}"{attrs}'
-                f' title="{html.escape(source)}">[{html.escape(label)}]</span>')
+        return (
+            f'<span class="apl-image" role="img" aria-label="{html.escape(label)}" style="{css}"{attrs}'
+            f' title="{html.escape(source)}">[{html.escape(label)}]</span>'
+        )
 
-    def touch(self, props: Mapping[str, Any], scope: Mapping[str, Any], css: str, attrs: str, inner: str) -> str:
+    def touch(
+        self, props: Mapping[str, Any], scope: Mapping[str, Any], css: str, attrs: str, inner: str
+    ) -> str:
         arguments = self.send_event(props.get("onPress"), scope)
         label = to_text(self.evaluate(props.get("accessibilityLabel", ""), scope))
         extra = f' aria-label="{html.escape(label)}"' if label else ""
         if arguments is None:
-            return (f'<button type="button" class="apl-touch" disabled title="sends no event"'
-                    f' style="{css}"{attrs}{extra}>{inner}</button>')
+            return (
+                f'<button type="button" class="apl-touch" disabled title="sends no event"'
+                f' style="{css}"{attrs}{extra}>{inner}</button>'
+            )
         index = len(self.buttons)
         self.buttons.append({"label": label or _visible_text(inner), "arguments": arguments})
-        return (f'<button type="button" class="apl-touch" data-event="{index}"'
-                f" data-arguments=\"{html.escape(json.dumps(arguments))}\" style=\"{css}\"{attrs}{extra}>"
-                f"{inner}</button>")
+        return (
+            f'<button type="button" class="apl-touch" data-event="{index}"'
+            f' data-arguments="{html.escape(json.dumps(arguments))}" style="{css}"{attrs}{extra}>'
+            f"{inner}</button>"
+        )
 
     def send_event(self, commands: Any, scope: Mapping[str, Any]) -> list[Any] | None:
         """The arguments of the first SendEvent a press runs (inside Sequential/Parallel too)."""
@@ -306,15 +371,19 @@ def _visible_text(markup: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", markup)).strip()
 
 
-def render(document: Mapping[str, Any], datasources: Mapping[str, Any] | None,
-           viewport: Viewport = ECHO_SHOW) -> Preview:
+def render(
+    document: Mapping[str, Any], datasources: Mapping[str, Any] | None, viewport: Viewport = ECHO_SHOW
+) -> Preview:
     """Draw ``document`` with ``datasources`` as a RenderDocument directive carries them."""
     drawer = _Drawer(document, viewport)
     template = document.get("mainTemplate")
     if not isinstance(template, Mapping):
         drawer.warn("the document has no mainTemplate (a linked document is not fetched)")
         template = {}
-    scope: dict[str, Any] = {"viewport": viewport.scope(), "environment": {"aplVersion": document.get("version")}}
+    scope: dict[str, Any] = {
+        "viewport": viewport.scope(),
+        "environment": {"aplVersion": document.get("version")},
+    }
     for name in template.get("parameters") or []:
         name = name.get("name") if isinstance(name, Mapping) else name
         if isinstance(name, str):  # "payload" names all the datasources (APL's older convention)
@@ -324,15 +393,20 @@ def render(document: Mapping[str, Any], datasources: Mapping[str, Any] | None,
         drawer.warn("imported packages are not loaded by the preview")
     body = drawer.children(template, scope, row=False)
     width, height = viewport.width * viewport.scale, viewport.height * viewport.scale
-    markup = (f'<div class="apl-viewport" style="width:{width:g}px;height:{height:g}px;display:flex;'
-              f'flex-direction:column;overflow:hidden;position:relative;background:#000">{body}</div>')
+    markup = (
+        f'<div class="apl-viewport" style="width:{width:g}px;height:{height:g}px;display:flex;'
+        f'flex-direction:column;overflow:hidden;position:relative;background:#000">{body}</div>'
+    )
     return Preview(markup, drawer.buttons, drawer.warnings)
 
 
 def render_directives(directives: list[Any] | None, viewport: Viewport = ECHO_SHOW) -> Preview | None:
     """The last RenderDocument in a response's directives, drawn; None when there is none."""
     for directive in reversed(directives or []):
-        if isinstance(directive, Mapping) and directive.get("type") == "Alexa.Presentation.APL.RenderDocument":
+        if (
+            isinstance(directive, Mapping)
+            and directive.get("type") == "Alexa.Presentation.APL.RenderDocument"
+        ):
             document = directive.get("document")
             if not isinstance(document, Mapping):
                 return Preview("", [], ["the RenderDocument carries no inline document"])

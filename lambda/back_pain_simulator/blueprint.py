@@ -3,6 +3,7 @@
 Registered by :func:`back_pain_guide.web.create_app` only with ``simulator=True``, which needs
 verification off and is refused in production: the page drives the skill without signatures.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ TURN_URL = "/simulator/turn"
 # 'unsafe-inline' for styles, never for scripts.
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                               "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
@@ -43,17 +44,24 @@ def _not_json(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def create_blueprint(handler: SkillHandler, *, user_id: str = DEFAULT_USER_ID,
-                     viewport: Viewport = ECHO_SHOW) -> Blueprint:
+def create_blueprint(
+    handler: SkillHandler, *, user_id: str = DEFAULT_USER_ID, viewport: Viewport = ECHO_SHOW
+) -> Blueprint:
     """The page and its endpoint, sending every turn to ``handler`` (the skill's lambda_handler)."""
-    blueprint = Blueprint("simulator", __name__, static_folder="static", static_url_path="/simulator/static",
-                          template_folder="templates")
+    blueprint = Blueprint(
+        "simulator",
+        __name__,
+        static_folder="static",
+        static_url_path="/simulator/static",
+        template_folder="templates",
+    )
     locales = {code: info.country for code, info in get_content().locales.items()}
 
     @blueprint.get("/")
     def page() -> str:
-        return render_template("simulator.html", locales=locales, devices=DEVICES, turn_url=TURN_URL,
-                               viewport=viewport)
+        return render_template(
+            "simulator.html", locales=locales, devices=DEVICES, turn_url=TURN_URL, viewport=viewport
+        )
 
     @blueprint.post(TURN_URL)
     def turn() -> Response:

@@ -4,6 +4,7 @@ The browser's speech synthesis reads plain text, so the tags are stripped; a ``<
 becomes a pause of its ``time`` (or ``strength``), paragraphs and sentences end with the pause
 Alexa leaves after them, ``<sub alias>`` is said as its alias, and ``<audio>`` is skipped.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ itself is the console's: :class:`back_pain_guide.console.Console` resolves the u
 against the locale's interaction model, builds the envelope and calls the skill's handler,
 exactly as ``make chat`` does; a touch is the console's ``UserEvent`` envelope.
 """
+
 from __future__ import annotations
 
 import re
@@ -90,11 +91,21 @@ def parse_turn(body: Any, locales: Mapping[str, Any]) -> Turn:
 
 def viewport_context(viewport: Viewport) -> dict[str, Any]:
     """``context.Viewport`` as an Echo Show of this size sends it."""
-    return {"experiences": [{"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}],
-            "mode": "HUB", "shape": viewport.shape.upper(), "pixelWidth": viewport.width,
-            "pixelHeight": viewport.height, "dpi": viewport.dpi, "currentPixelWidth": viewport.width,
-            "currentPixelHeight": viewport.height, "touch": ["SINGLE"], "keyboard": [],
-            "video": {"codecs": ["H_264_42", "H_264_41"]}}
+    return {
+        "experiences": [
+            {"arcMinuteWidth": 221, "arcMinuteHeight": 162, "canRotate": False, "canResize": False}
+        ],
+        "mode": "HUB",
+        "shape": viewport.shape.upper(),
+        "pixelWidth": viewport.width,
+        "pixelHeight": viewport.height,
+        "dpi": viewport.dpi,
+        "currentPixelWidth": viewport.width,
+        "currentPixelHeight": viewport.height,
+        "touch": ["SINGLE"],
+        "keyboard": [],
+        "video": {"codecs": ["H_264_42", "H_264_41"]},
+    }
 
 
 def _slots(intent: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -114,14 +125,22 @@ def _slots(intent: Mapping[str, Any]) -> list[dict[str, Any]]:
 def describe_request(request: Mapping[str, Any], locale: str) -> dict[str, Any]:
     """What the transcript shows for the request: its kind, the intent and slots it resolved to."""
     inner = request["request"]
-    summary: dict[str, Any] = {"type": inner["type"], "intent": None, "slots": [], "arguments": None,
-                               "new_session": bool((request.get("session") or {}).get("new")), "notes": []}
+    summary: dict[str, Any] = {
+        "type": inner["type"],
+        "intent": None,
+        "slots": [],
+        "arguments": None,
+        "new_session": bool((request.get("session") or {}).get("new")),
+        "notes": [],
+    }
     if inner["type"] == "IntentRequest":
         summary["intent"] = inner["intent"]["name"]
         summary["slots"] = _slots(inner["intent"])
         if summary["intent"] == FALLBACK:
-            summary["notes"].append(f"No sample utterance or slot value of the {locale} interaction model "
-                                    f"matched, so Alexa would send {FALLBACK}.")
+            summary["notes"].append(
+                f"No sample utterance or slot value of the {locale} interaction model "
+                f"matched, so Alexa would send {FALLBACK}."
+            )
     elif inner["type"] == "Alexa.Presentation.APL.UserEvent":
         summary["arguments"] = inner.get("arguments")
     return summary
@@ -147,16 +166,29 @@ def describe_response(response: Mapping[str, Any], screen: bool, viewport: Viewp
     return {
         "speech": _speech(body.get("outputSpeech"), errors),
         "reprompt": _speech((body.get("reprompt") or {}).get("outputSpeech"), errors),
-        "card": {"type": card.get("type"), "title": card.get("title", ""),
-                 "text": card.get("content") or card.get("text") or ""} if card else None,
-        "screen": None if preview is None else {"html": preview.html, "buttons": preview.buttons,
-                                                "warnings": preview.warnings, "device": viewport.name},
+        "card": {
+            "type": card.get("type"),
+            "title": card.get("title", ""),
+            "text": card.get("content") or card.get("text") or "",
+        }
+        if card
+        else None,
+        "screen": None
+        if preview is None
+        else {
+            "html": preview.html,
+            "buttons": preview.buttons,
+            "warnings": preview.warnings,
+            "device": viewport.name,
+        },
         "ended": body.get("shouldEndSession") is not False,
         "errors": errors,
     }
 
 
-def run_turn(turn: Turn, handler: SkillHandler, user_id: str, viewport: Viewport = ECHO_SHOW) -> dict[str, Any]:
+def run_turn(
+    turn: Turn, handler: SkillHandler, user_id: str, viewport: Viewport = ECHO_SHOW
+) -> dict[str, Any]:
     """Send one turn through the console and describe it for the page."""
     console = Console(handler, locale=turn.locale, screen=turn.screen, user_id=user_id)
     console.device.session_id, console.device.attributes = turn.session_id, dict(turn.attributes)
@@ -173,5 +205,7 @@ def run_turn(turn: Turn, handler: SkillHandler, user_id: str, viewport: Viewport
         "response": response,
         "turn": describe_request(request, turn.locale),
         **describe_response(response, turn.screen, viewport),
-        "session": {"sessionId": device.session_id, "attributes": device.attributes} if device.in_session else None,
+        "session": {"sessionId": device.session_id, "attributes": device.attributes}
+        if device.in_session
+        else None,
     }

@@ -1,4 +1,5 @@
 """APL: a screen device gets a well-formed RenderDocument built from content/apl/, a voice-only one none."""
+
 from __future__ import annotations
 
 import io
@@ -54,7 +55,14 @@ def test_documents_are_apl_with_layout_only(name):
     assert "import" not in document  # plain APL components, nothing from alexa-layouts
 
 
-COMPONENTS = {"Container", "Frame", "Text", "ScrollView", "TouchWrapper", "VectorGraphic"}  # plain APL, no AlexaButton
+COMPONENTS = {
+    "Container",
+    "Frame",
+    "Text",
+    "ScrollView",
+    "TouchWrapper",
+    "VectorGraphic",
+}  # plain APL, no AlexaButton
 BINDING_ROOTS = {"screen", "data", "viewport", "state"}
 
 
@@ -80,7 +88,9 @@ def test_documents_refer_only_to_what_they_define(name):
     document = json.loads((APL_DIR / f"{name}.json").read_text())
     template = document["mainTemplate"]
     assert {c["type"] for c in components_in(template)} <= COMPONENTS | {"SendEvent"}
-    resources = {k for r in document["resources"] for group in ("dimensions", "colors") for k in r.get(group, {})}
+    resources = {
+        k for r in document["resources"] for group in ("dimensions", "colors") for k in r.get(group, {})
+    }
     styles = set(document["styles"])
     used = strings_in(template) + strings_in(document["styles"])
     assert {u[1:] for u in used if re.fullmatch(r"@\w+", u)} <= resources
@@ -104,7 +114,9 @@ def test_an_answer_on_a_screen(make_listener):
     speech = listener.say("what causes sciatica")
     document, screen = screen_of(listener)
     topic = CONTENT.topics["sciatica"]
-    assert document == {k: v for k, v in json.loads((APL_DIR / "answer.json").read_text()).items() if k != "description"}
+    assert document == {
+        k: v for k, v in json.loads((APL_DIR / "answer.json").read_text()).items() if k != "description"
+    }
     assert screen["title"] == topic.title
     assert screen["text"] == Voice(CONTENT, "en-US").speak_text(topic.chunks[0]) and screen["text"] in speech
     assert screen["prompt"] and speech.endswith(screen["prompt"])
@@ -139,7 +151,9 @@ def test_the_checklist_question_on_a_screen(make_listener):
     listener.open()
     listener.say("check my symptoms")
     document, screen = screen_of(listener)
-    assert document == {k: v for k, v in json.loads((APL_DIR / "checklist.json").read_text()).items() if k != "description"}
+    assert document == {
+        k: v for k, v in json.loads((APL_DIR / "checklist.json").read_text()).items() if k != "description"
+    }
     assert screen["question"] == QUESTIONS[0].text
     emergencies = sum(q.is_emergency for q in QUESTIONS)
     # The count on the screen is the one the listener was just told ("I'll start with eight questions").
@@ -163,14 +177,19 @@ def test_past_the_emergency_block_the_screen_counts_every_question(make_listener
     assert f"of {len(QUESTIONS)}" in screen["title"]
 
 
-@pytest.mark.parametrize("locale, digits", [("en-GB", "999"), ("en-AU", "000"), ("en-IN", "112, or 108 for an ambulance"), ("en-US", "911")])
+@pytest.mark.parametrize(
+    "locale, digits",
+    [("en-GB", "999"), ("en-AU", "000"), ("en-IN", "112, or 108 for an ambulance"), ("en-US", "911")],
+)
 def test_emergency_screen_writes_the_locale_number(make_listener, locale, digits):
     listener = make_listener(locale=locale, screen=True)
     listener.open()
     listener.say("check my symptoms")
     listener.say("yes")
     _, screen = screen_of(listener)
-    assert f"call {digits} now" in screen["text"].lower() and screen["hints"] == [] and not listener.session_open
+    assert (
+        f"call {digits} now" in screen["text"].lower() and screen["hints"] == [] and not listener.session_open
+    )
 
 
 def test_screens_use_the_locale_spellings(make_listener):
@@ -181,8 +200,10 @@ def test_screens_use_the_locale_spellings(make_listener):
     assert screen["title"] == "Herniated disc" and "disk" not in json.dumps(screen)
 
 
-@pytest.mark.parametrize("utterances", [["open back pain guide"], ["what causes sciatica"], ["check my symptoms", "yes"],
-                                        ["help"], ["stop"]])
+@pytest.mark.parametrize(
+    "utterances",
+    [["open back pain guide"], ["what causes sciatica"], ["check my symptoms", "yes"], ["help"], ["stop"]],
+)
 def test_voice_only_devices_get_no_directive(make_listener, utterances):
     listener = make_listener(screen=False)
     for utterance in utterances:
@@ -217,7 +238,9 @@ def test_console_taps_a_button_on_a_screen_device():
     out = io.StringIO()
     run(["check my symptoms", "(tap no)"], Console(lambda_handler, screen=True), show_json=False, out=out)
     shown = out.getvalue()
-    assert '[Touch ["answer", "no"]]' in shown and shown.rstrip().endswith(QUESTIONS[1].text + "\n  [Directive: " + RENDER + "]")
+    assert '[Touch ["answer", "no"]]' in shown and shown.rstrip().endswith(
+        QUESTIONS[1].text + "\n  [Directive: " + RENDER + "]"
+    )
 
 
 def test_a_request_without_device_context_gets_no_screen(make_listener):

@@ -1,4 +1,5 @@
 """Touching Yes, No or Not sure on the checklist screen does exactly what saying it does."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,10 +37,10 @@ def transcript(listener, answers, by_touch: bool) -> list[tuple]:
 
 
 PATHS = [
-    ["no"] * len(QUESTIONS),                                    # nothing flagged
-    ["yes"],                                                    # first emergency question
-    ["no", "unsure"],                                           # emergency by "not sure"
-    ["no"] * (len(QUESTIONS) - 2) + ["yes", "unsure"],          # urgent answers at the end
+    ["no"] * len(QUESTIONS),  # nothing flagged
+    ["yes"],  # first emergency question
+    ["no", "unsure"],  # emergency by "not sure"
+    ["no"] * (len(QUESTIONS) - 2) + ["yes", "unsure"],  # urgent answers at the end
     ["no", "no", "no", "yes"],
 ]
 
@@ -72,10 +73,22 @@ def test_touch_yes_on_an_emergency_question_ends_with_the_emergency_advice(make_
     assert "call 000 now" in screen["text"].lower()
 
 
-@pytest.mark.parametrize("arguments", [
-    ["answer", "maybe"], ["answer"], ["answer", "yes", "extra"], [], ["goto", "yes"], ["answer", 1], [None],
-    ["ANSWER", "YES"], "answer", None, {"answer": "yes"},
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["answer", "maybe"],
+        ["answer"],
+        ["answer", "yes", "extra"],
+        [],
+        ["goto", "yes"],
+        ["answer", 1],
+        [None],
+        ["ANSWER", "YES"],
+        "answer",
+        None,
+        {"answer": "yes"},
+    ],
+)
 def test_garbage_touch_during_the_checklist_asks_again(make_listener, arguments):
     listener = started(make_listener)
     touch(listener, "answer", "no")

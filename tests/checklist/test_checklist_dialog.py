@@ -1,5 +1,6 @@
 """The whole checklist through the console, with real utterances, in every locale: order, the
 three outcomes, the same-day routes, the early finish, "a little" answers, help, stop, resume."""
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,20 @@ QUESTIONS = CONTENT.questions
 GATE = sum(q.is_emergency for q in QUESTIONS)
 VOICE = Voice(CONTENT, "en-US")
 LOCALES = ("en-US", "en-CA", "en-GB", "en-AU", "en-IN")
-NUMBERS = {"en-US": "nine one one", "en-CA": "nine one one", "en-GB": "nine nine nine",
-           "en-AU": "triple zero", "en-IN": "one one two, or one oh eight for an ambulance"}
-DIGITS = {"en-US": "911", "en-CA": "911", "en-GB": "999", "en-AU": "000", "en-IN": "112, or 108 for an ambulance"}
+NUMBERS = {
+    "en-US": "nine one one",
+    "en-CA": "nine one one",
+    "en-GB": "nine nine nine",
+    "en-AU": "triple zero",
+    "en-IN": "one one two, or one oh eight for an ambulance",
+}
+DIGITS = {
+    "en-US": "911",
+    "en-CA": "911",
+    "en-GB": "999",
+    "en-AU": "000",
+    "en-IN": "112, or 108 for an ambulance",
+}
 ROUTES = {  # F74, said as words
     "en-US": "call your doctor's office, or go to an urgent care clinic",
     "en-CA": "call eight one one, the health line in most provinces and territories, or see a doctor",
@@ -25,12 +37,15 @@ ROUTES = {  # F74, said as words
     "en-IN": "see a doctor",
 }
 # How each kind of "yes" is said, and what is said back at the answer.
-FLAG_WORDS = {"yes": None, "i'm not sure": "You weren't sure, so to be safe I'm treating that as a yes.",
-              "a little": "You said a little, so I'm counting that as a yes.",
-              "sort of": "You said sort of, so I'm counting that as a yes.",
-              "kind of": "You said kind of, so I'm counting that as a yes.",
-              "a bit": "You said a bit, so I'm counting that as a yes.",
-              "slightly": "You said slightly, so I'm counting that as a yes."}
+FLAG_WORDS = {
+    "yes": None,
+    "i'm not sure": "You weren't sure, so to be safe I'm treating that as a yes.",
+    "a little": "You said a little, so I'm counting that as a yes.",
+    "sort of": "You said sort of, so I'm counting that as a yes.",
+    "kind of": "You said kind of, so I'm counting that as a yes.",
+    "a bit": "You said a bit, so I'm counting that as a yes.",
+    "slightly": "You said slightly, so I'm counting that as a yes.",
+}
 KINDS = list(FLAG_WORDS)
 SAY_BACKS = ("counting that as a yes", "treating that as a yes")
 
@@ -52,7 +67,9 @@ def test_first_turn_gives_intro_count_and_first_question(listener):
     assert QUESTIONS[0].text in listener.reprompt
 
 
-@pytest.mark.parametrize("utterance", ["is my back pain serious", "run the checklist", "should i see a doctor"])
+@pytest.mark.parametrize(
+    "utterance", ["is my back pain serious", "run the checklist", "should i see a doctor"]
+)
 def test_started_by_many_phrasings(listener, utterance):
     listener.open()
     assert QUESTIONS[0].text in listener.say(utterance)
@@ -108,7 +125,9 @@ def test_every_question_flagged_alone_in_every_locale(make_listener, locale, pos
         if index == GATE - 1:
             listener.say("yes")  # past the gate
     speech = listener.say(answer)
-    assert listener.intent == {"yes": "AMAZON.YesIntent", "i'm not sure": "UnsureIntent"}.get(answer, "PartlyIntent")
+    assert listener.intent == {"yes": "AMAZON.YesIntent", "i'm not sure": "UnsureIntent"}.get(
+        answer, "PartlyIntent"
+    )
     if question.severity == EMERGENCY:
         assert speech.startswith(f"Call {NUMBERS[locale]} now.")  # the number first, whatever the answer
         assert NUMBERS[locale].split(",")[0] in " ".join(words(speech)[:12])
@@ -180,7 +199,9 @@ def test_emergency_number_by_locale(make_listener, locale):
     assert not listener.session_open
 
 
-@pytest.mark.parametrize("utterance", ["i can't control my bladder", "why can't i control my bladder", "stop"])
+@pytest.mark.parametrize(
+    "utterance", ["i can't control my bladder", "why can't i control my bladder", "stop"]
+)
 @pytest.mark.parametrize("locale", LOCALES)
 def test_emergency_answers_say_the_locale_number(make_listener, locale, utterance):
     """Describing the sign being asked about answers it (at the bladder question)."""
@@ -274,7 +295,9 @@ def test_other_question_mid_checklist_is_answered_then_offered_back(listener):
     listener.say("no")
     speech = listener.say("what causes sciatica")
     assert VOICE.speak_text(CONTENT.topics["sciatica"].chunks[0]) in speech
-    assert speech.endswith(VOICE.say("checklist_offer_resume", number=2, count=GATE))  # the count they were told
+    assert speech.endswith(
+        VOICE.say("checklist_offer_resume", number=2, count=GATE)
+    )  # the count they were told
     # "yes" now means "back to the checklist", not a checklist answer
     speech = listener.say("yes")
     assert speech.startswith(VOICE.say("checklist_resumed")) and speech.endswith(QUESTIONS[1].text)
@@ -331,12 +354,16 @@ def test_a_little_to_a_confirming_question_is_a_yes(listener):
 def test_a_little_outside_any_question_is_not_an_emergency(listener):
     listener.open()
     speech = listener.say("a little")
-    assert listener.intent == "PartlyIntent" and listener.session_open and "Call nine one one now" not in speech
+    assert (
+        listener.intent == "PartlyIntent" and listener.session_open and "Call nine one one now" not in speech
+    )
 
 
 def test_spoken_total_of_the_emergency_block_is_short():
     """The emergency block, all no, is about a minute of speech (150 words a minute)."""
-    spoken = " ".join([VOICE.say("checklist_intro", count=GATE)]
-                      + [VOICE.say("checklist_question", number=i + 1, text=q.text) for i, q in enumerate(QUESTIONS[:GATE])]
-                      + [VOICE.say("checklist_offer_more")])
+    spoken = " ".join(
+        [VOICE.say("checklist_intro", count=GATE)]
+        + [VOICE.say("checklist_question", number=i + 1, text=q.text) for i, q in enumerate(QUESTIONS[:GATE])]
+        + [VOICE.say("checklist_offer_more")]
+    )
     assert len(words(spoken)) / 150 * 60 < 100  # seconds

@@ -4,6 +4,7 @@ The result card is kept in the Alexa app's history, where the household can read
 screen's history likewise. Both carry the advice for the result's level and the signs to watch
 for: the same text for everyone at that level, never a question, a flagged sign or a say-back.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,12 @@ def answers_text(voice: Voice) -> list[str]:
     """Everything that would give an answer away: each question, its summary, reason and advice."""
     texts = []
     for q in QUESTIONS:
-        texts += [voice.spell(q.text), voice.spell(q.summary), voice.speak_text(q.reason), voice.card_text(q.reason)]
+        texts += [
+            voice.spell(q.text),
+            voice.spell(q.summary),
+            voice.speak_text(q.reason),
+            voice.card_text(q.reason),
+        ]
         if q.advice:
             texts += [voice.speak_text(q.advice), voice.card_text(q.advice)]
     return texts
@@ -63,11 +69,20 @@ def walk(listener, flagged_id: str, answer: str):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("flagged_id, answer", [
-    ("chest_symptoms", "a little"), ("bladder_bowel", "i'm not sure"), ("leg_weakness", "yes"),
-    ("cancer_history", "sort of"), ("infection_risk", "yes"), ("pregnancy", "kind of"),
-    ("bone_risk", "a bit"), ("not_improving", "yes"), ("nothing", "yes"),
-])
+@pytest.mark.parametrize(
+    "flagged_id, answer",
+    [
+        ("chest_symptoms", "a little"),
+        ("bladder_bowel", "i'm not sure"),
+        ("leg_weakness", "yes"),
+        ("cancer_history", "sort of"),
+        ("infection_risk", "yes"),
+        ("pregnancy", "kind of"),
+        ("bone_risk", "a bit"),
+        ("not_improving", "yes"),
+        ("nothing", "yes"),
+    ],
+)
 def test_result_card_and_screen_hold_no_answers(make_listener, locale, flagged_id, answer):
     listener = make_listener(locale=locale, screen=True)
     voice = Voice(CONTENT, locale)

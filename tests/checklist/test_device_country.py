@@ -4,6 +4,7 @@ permission (issue #17 part 4): the mapping, and the fallback to the locale's num
 The Settings API is reached through fakes passed in (a fake UPS service client, a fake API
 client under the real ask_sdk service client); the code under test is never patched.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,38 +35,70 @@ class FakeUps:
         return self.zone
 
 
-@pytest.mark.parametrize("zone, country", [
-    ("Europe/London", "en-GB"), ("Europe/Belfast", "en-GB"),
-    ("Australia/Sydney", "en-AU"), ("Australia/Perth", "en-AU"), ("Australia/Darwin", "en-AU"),
-    ("Asia/Kolkata", "en-IN"), ("Asia/Calcutta", "en-IN"),
-    ("America/New_York", "en-US"), ("America/Los_Angeles", "en-US"), ("America/Indiana/Indianapolis", "en-US"),
-    ("Pacific/Honolulu", "en-US"), ("US/Pacific", "en-US"),
-    ("America/Toronto", "en-CA"), ("America/Vancouver", "en-CA"), ("America/St_Johns", "en-CA"),
-    ("America/Mexico_City", None), ("Europe/Paris", None), ("Asia/Tokyo", None), ("", None), (None, None),
-    (42, None), ("Europe/London/../x" * 10, None),
-])
+@pytest.mark.parametrize(
+    "zone, country",
+    [
+        ("Europe/London", "en-GB"),
+        ("Europe/Belfast", "en-GB"),
+        ("Australia/Sydney", "en-AU"),
+        ("Australia/Perth", "en-AU"),
+        ("Australia/Darwin", "en-AU"),
+        ("Asia/Kolkata", "en-IN"),
+        ("Asia/Calcutta", "en-IN"),
+        ("America/New_York", "en-US"),
+        ("America/Los_Angeles", "en-US"),
+        ("America/Indiana/Indianapolis", "en-US"),
+        ("Pacific/Honolulu", "en-US"),
+        ("US/Pacific", "en-US"),
+        ("America/Toronto", "en-CA"),
+        ("America/Vancouver", "en-CA"),
+        ("America/St_Johns", "en-CA"),
+        ("America/Mexico_City", None),
+        ("Europe/Paris", None),
+        ("Asia/Tokyo", None),
+        ("", None),
+        (None, None),
+        (42, None),
+        ("Europe/London/../x" * 10, None),
+    ],
+)
 def test_time_zone_to_country(zone, country):
     assert region.country_for_time_zone(CONTENT, zone) == country
     assert region.country_from_settings(FakeUps(zone), "device", CONTENT) == country
 
 
-@pytest.mark.parametrize("error", [TimeoutError("slow"), ConnectionError("offline"), ValueError("no endpoint"),
-                                   RuntimeError("403")])
+@pytest.mark.parametrize(
+    "error",
+    [TimeoutError("slow"), ConnectionError("offline"), ValueError("no endpoint"), RuntimeError("403")],
+)
 def test_any_failure_falls_back(error):
     assert region.country_from_settings(FakeUps(error=error), "device", CONTENT) is None
 
 
-@pytest.mark.parametrize("zone, country, digits, speech", [
-    ("Europe/London", "en-GB", "999", "nine nine nine"), ("Australia/Brisbane", "en-AU", "000", "triple zero"),
-    ("Asia/Kolkata", "en-IN", "112, or 108 for an ambulance", "one one two, or one oh eight for an ambulance"),
-    ("America/Chicago", "en-US", "911", "nine one one"),
-])
+@pytest.mark.parametrize(
+    "zone, country, digits, speech",
+    [
+        ("Europe/London", "en-GB", "999", "nine nine nine"),
+        ("Australia/Brisbane", "en-AU", "000", "triple zero"),
+        (
+            "Asia/Kolkata",
+            "en-IN",
+            "112, or 108 for an ambulance",
+            "one one two, or one oh eight for an ambulance",
+        ),
+        ("America/Chicago", "en-US", "911", "nine one one"),
+    ],
+)
 def test_an_en_us_voice_uses_the_device_countrys_numbers_and_route(zone, country, digits, speech):
     voice = Voice(CONTENT, "en-US", region.country_for_time_zone(CONTENT, zone))
     assert voice.say("safety_line") == f"If this is an emergency, call {speech}."
     assert voice.write("safety_line") == f"If this is an emergency, call {digits}."
-    assert voice.say("checklist_emergency", note="", reason="r", summary="s").startswith(f"Call {speech} now.")
-    assert CONTENT.locales[country].same_day_speech in voice.say("checklist_same_day", summaries="x", advice="")
+    assert voice.say("checklist_emergency", note="", reason="r", summary="s").startswith(
+        f"Call {speech} now."
+    )
+    assert CONTENT.locales[country].same_day_speech in voice.say(
+        "checklist_same_day", summaries="x", advice=""
+    )
     assert "disk" in voice.spell("disk")  # the language's words stay
 
 
@@ -79,7 +112,9 @@ class FakeHandlerInput:
     """Only what region.device_country reads: the device, the token and the service client factory."""
 
     def __init__(self, ups, device_id="dev", token="token"):
-        self.request_envelope = type("E", (), {"context": type("C", (), {"system": _System(device_id, token)})()})()
+        self.request_envelope = type(
+            "E", (), {"context": type("C", (), {"system": _System(device_id, token)})()}
+        )()
         factory = type("F", (), {})()
         factory.get_ups_service = lambda: ups
         self.service_client_factory = factory
@@ -91,7 +126,10 @@ def test_device_country_asks_once_per_device_and_remembers():
     assert region.device_country(FakeHandlerInput(ups, device), CONTENT, now=100.0) == "en-GB"
     assert region.device_country(FakeHandlerInput(ups, device), CONTENT, now=101.0) == "en-GB"
     assert ups.calls == [device]
-    assert region.device_country(FakeHandlerInput(ups, device), CONTENT, now=100.0 + region.KNOWN_FOR + 1) == "en-GB"
+    assert (
+        region.device_country(FakeHandlerInput(ups, device), CONTENT, now=100.0 + region.KNOWN_FOR + 1)
+        == "en-GB"
+    )
     assert len(ups.calls) == 2
 
 
@@ -162,14 +200,23 @@ def test_an_en_gb_device_in_sydney_hears_triple_zero():
     assert emergency_turn(skill, "en-GB").startswith("<speak>Call triple zero now.")
 
 
-@pytest.mark.parametrize("api", [FakeApiClient(error=TimeoutError("read timed out")), FakeApiClient(status=500),
-                                 FakeApiClient(status=204), FakeApiClient("Europe/Paris"),
-                                 FakeApiClient(status=403)])
+@pytest.mark.parametrize(
+    "api",
+    [
+        FakeApiClient(error=TimeoutError("read timed out")),
+        FakeApiClient(status=500),
+        FakeApiClient(status=204),
+        FakeApiClient("Europe/Paris"),
+        FakeApiClient(status=403),
+    ],
+)
 def test_any_settings_failure_keeps_the_locales_number(api):
     skill = build_skill()
     skill.api_client = api
     assert emergency_turn(skill, "en-GB").startswith("<speak>Call nine nine nine now.")
-    assert emergency_turn(skill, "en-IN").startswith("<speak>Call one one two, or one oh eight for an ambulance now.")
+    assert emergency_turn(skill, "en-IN").startswith(
+        "<speak>Call one one two, or one oh eight for an ambulance now."
+    )
 
 
 def test_without_a_token_the_settings_api_is_never_called():

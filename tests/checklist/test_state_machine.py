@@ -1,4 +1,5 @@
 """The checklist state machine on its own: every path, random answer sequences, tampered state."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,20 +46,33 @@ def test_triage_order_life_threatening_then_nerve_then_same_day_then_soon():
 
 
 def test_the_emergency_detectors_sign_ids_are_question_ids():
-    for sign in ("bladder_bowel", "saddle_numbness", "leg_weakness", "major_injury", "chest_symptoms",
-                 "high_fever", "sudden_severe"):
+    for sign in (
+        "bladder_bowel",
+        "saddle_numbness",
+        "leg_weakness",
+        "major_injury",
+        "chest_symptoms",
+        "high_fever",
+        "sudden_severe",
+    ):
         assert CHECKLIST.questions[IDS.index(sign)].is_emergency
 
 
-@pytest.mark.parametrize("question_id, words", [
-    ("leg_weakness", ["both legs", "very weak", "getting weaker", "not going where you want"]),                        # F68
-    ("bladder_bowel", ["trouble starting", "weak stream", "when you need to go"]),  # F67 early signs
-    ("saddle_numbness", ["wipe", "sexual"]),                                  # F67
-    ("fragile_bone_fall", ["small fall or lift", "older", "osteoporosis", "steroid"]),         # F69
-    ("upper_back", ["shoulder blades"]), ("lump_shape", ["lump", "shape"]),  # F73
-    ("cough_strain", ["cough", "strain"]), ("under_twenty", ["under twenty"]),  # F73, F75
-    ("infection_risk", ["tuberculosis"]), ("pregnancy", ["pregnant", "bleeding", "fever"]),  # F75
-])
+@pytest.mark.parametrize(
+    "question_id, words",
+    [
+        ("leg_weakness", ["both legs", "very weak", "getting weaker", "not going where you want"]),  # F68
+        ("bladder_bowel", ["trouble starting", "weak stream", "when you need to go"]),  # F67 early signs
+        ("saddle_numbness", ["wipe", "sexual"]),  # F67
+        ("fragile_bone_fall", ["small fall or lift", "older", "osteoporosis", "steroid"]),  # F69
+        ("upper_back", ["shoulder blades"]),
+        ("lump_shape", ["lump", "shape"]),  # F73
+        ("cough_strain", ["cough", "strain"]),
+        ("under_twenty", ["under twenty"]),  # F73, F75
+        ("infection_risk", ["tuberculosis"]),
+        ("pregnancy", ["pregnant", "bleeding", "fever"]),  # F75
+    ],
+)
 def test_the_missing_signs_are_asked(question_id, words):
     text = CHECKLIST.questions[IDS.index(question_id)].text
     assert all(w in text for w in words), text
@@ -66,10 +80,21 @@ def test_the_missing_signs_are_asked(question_id, words):
 
 def test_levels_of_the_new_signs():
     severity = {q.id: q.severity for q in QUESTIONS}
-    assert severity["fragile_bone_fall"] == EMERGENCY                                  # F69
-    assert {severity[i] for i in ("cancer_history", "fever", "weight_loss", "night_pain", "cough_strain",
-                                  "upper_back", "lump_shape", "pregnancy")} == {SAME_DAY}  # F70, F73, F75
-    assert severity["bone_risk"] == severity["not_improving"] == SOON                 # age over 50 is not same-day
+    assert severity["fragile_bone_fall"] == EMERGENCY  # F69
+    assert {
+        severity[i]
+        for i in (
+            "cancer_history",
+            "fever",
+            "weight_loss",
+            "night_pain",
+            "cough_strain",
+            "upper_back",
+            "lump_shape",
+            "pregnancy",
+        )
+    } == {SAME_DAY}  # F70, F73, F75
+    assert severity["bone_risk"] == severity["not_improving"] == SOON  # age over 50 is not same-day
     cancer = QUESTIONS[IDS.index("cancer_history")]
     assert "within twenty-four hours" in cancer.advice and "{emergency_number}" in cancer.advice  # F70
 
@@ -128,8 +153,10 @@ def test_same_day_outranks_soon():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list(Answer)), min_size=1, max_size=len(QUESTIONS) + 5),
-       st.sampled_from(list(Answer)))
+@given(
+    st.lists(st.sampled_from(list(Answer)), min_size=1, max_size=len(QUESTIONS) + 5),
+    st.sampled_from(list(Answer)),
+)
 def test_random_answers_never_miss_an_emergency_or_overrun(answers, go_on):
     outcomes, asked = run(answers, go_on)
     assert len(asked) <= len(QUESTIONS)
@@ -162,24 +189,39 @@ def test_state_round_trips_through_session_attributes(answers, go_on):
 NO_TO_GATE = [[q.id, "no"] for q in QUESTIONS[:GATE]]
 
 
-@pytest.mark.parametrize("raw", [
-    None, "text", [], {}, {"index": 0}, {"answers": []}, {"index": "0", "answers": []},
-    {"index": True, "answers": []}, {"index": -1, "answers": []}, {"index": 99, "answers": []},
-    {"index": 1, "answers": []},                                  # index and answers disagree
-    {"index": 1, "answers": [["not_a_question", "no"]]},           # unknown question id
-    {"index": 1, "answers": [[QUESTIONS[1].id, "no"]]},            # out of order: would skip question 1
-    {"index": 1, "answers": [[QUESTIONS[0].id, "perhaps"]]},       # unknown answer
-    {"index": 1, "answers": [[QUESTIONS[0].id, None]]},
-    {"index": 1, "answers": [[QUESTIONS[0].id, "yes"]]},           # emergency yes cannot continue
-    {"index": 1, "answers": [[QUESTIONS[0].id, "unsure"]]},
-    {"index": 1, "answers": [[QUESTIONS[0].id, "partly"]]},
-    {"index": 1, "answers": [QUESTIONS[0].id]},                    # wrong shape
-    {"index": len(QUESTIONS), "answers": [[q.id, "no"] for q in QUESTIONS]},  # nothing left to ask
-    {"index": 1, "answers": [[QUESTIONS[0].id, "no"]], "more": True},  # "more" before the gate
-    {"index": 0, "answers": [], "more": "yes"},                     # "more" not a boolean
-    {"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "yes"]], "more": False},  # past the gate unasked
-    {"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "yes"]]},
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        None,
+        "text",
+        [],
+        {},
+        {"index": 0},
+        {"answers": []},
+        {"index": "0", "answers": []},
+        {"index": True, "answers": []},
+        {"index": -1, "answers": []},
+        {"index": 99, "answers": []},
+        {"index": 1, "answers": []},  # index and answers disagree
+        {"index": 1, "answers": [["not_a_question", "no"]]},  # unknown question id
+        {"index": 1, "answers": [[QUESTIONS[1].id, "no"]]},  # out of order: would skip question 1
+        {"index": 1, "answers": [[QUESTIONS[0].id, "perhaps"]]},  # unknown answer
+        {"index": 1, "answers": [[QUESTIONS[0].id, None]]},
+        {"index": 1, "answers": [[QUESTIONS[0].id, "yes"]]},  # emergency yes cannot continue
+        {"index": 1, "answers": [[QUESTIONS[0].id, "unsure"]]},
+        {"index": 1, "answers": [[QUESTIONS[0].id, "partly"]]},
+        {"index": 1, "answers": [QUESTIONS[0].id]},  # wrong shape
+        {"index": len(QUESTIONS), "answers": [[q.id, "no"] for q in QUESTIONS]},  # nothing left to ask
+        {"index": 1, "answers": [[QUESTIONS[0].id, "no"]], "more": True},  # "more" before the gate
+        {"index": 0, "answers": [], "more": "yes"},  # "more" not a boolean
+        {
+            "index": GATE + 1,
+            "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "yes"]],
+            "more": False,
+        },  # past the gate unasked
+        {"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "yes"]]},
+    ],
+)
 def test_tampered_state_is_rejected(raw):
     assert CHECKLIST.restore(raw) is None
 
@@ -194,8 +236,14 @@ def test_state_at_the_gate_and_past_it():
     at_gate = CHECKLIST.restore({"index": GATE, "answers": NO_TO_GATE, "more": False})
     assert at_gate is not None and CHECKLIST.at_gate(at_gate)
     went_on = CHECKLIST.restore({"index": GATE, "answers": NO_TO_GATE, "more": True})
-    assert went_on is not None and not CHECKLIST.at_gate(went_on) and CHECKLIST.current(went_on) is QUESTIONS[GATE]
-    past = CHECKLIST.restore({"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "partly"]], "more": True})
+    assert (
+        went_on is not None
+        and not CHECKLIST.at_gate(went_on)
+        and CHECKLIST.current(went_on) is QUESTIONS[GATE]
+    )
+    past = CHECKLIST.restore(
+        {"index": GATE + 1, "answers": [*NO_TO_GATE, [QUESTIONS[GATE].id, "partly"]], "more": True}
+    )
     assert past is not None and past.answers[-1][1] is Answer.PARTLY
 
 

@@ -4,6 +4,7 @@ Each test pins one finding of the clinical-safety review against the facts it re
 (../shared/facts/back-pain-facts.md, F61 to F78). The checks read the content as written (US
 wording, the {emergency_number} placeholder unfilled): chunks and treatment chunks alike.
 """
+
 from __future__ import annotations
 
 import re
@@ -67,8 +68,17 @@ def test_nerve_pain_medicines_are_not_suggested_for_sciatica(topic_id):
 
 
 # F63: no injections for a narrowed canal, worn disks or back pain alone; facet injections only as a test.
-@pytest.mark.parametrize("topic_id", ["epidural_steroid_injection", "spinal_stenosis", "degenerative_disk_disease",
-                                      "facet_joint_injection", "spinal_arthritis", "nerve_blocks"])
+@pytest.mark.parametrize(
+    "topic_id",
+    [
+        "epidural_steroid_injection",
+        "spinal_stenosis",
+        "degenerative_disk_disease",
+        "facet_joint_injection",
+        "spinal_arthritis",
+        "nerve_blocks",
+    ],
+)
 def test_injections_are_not_offered_against_the_guideline(topic_id):
     for sentence in sentences(joined(topic_id)):
         offers = re.search(r"\b(may offer|can help for a while|may also offer|helps most)\b", sentence)
@@ -76,7 +86,9 @@ def test_injections_are_not_offered_against_the_guideline(topic_id):
         against = re.compile(r"isn't advised|aren't advised|don't advise|not advised")
         if re.search(r"narrowed|without leg pain|without sciatica", sentence) and "injection" in sentence:
             assert against.search(sentence), sentence
-        if re.search(r"facet joint injections?\b", sentence) and re.search(r"treatment|offer|option|help", sentence):
+        if re.search(r"facet joint injections?\b", sentence) and re.search(
+            r"treatment|offer|option|help", sentence
+        ):
             assert against.search(sentence), sentence
 
 
@@ -119,7 +131,9 @@ def test_causes_do_not_call_strains_the_cause_by_far():
 
 
 # F67: early cauda equina signs wherever the people most at risk listen, with the number.
-@pytest.mark.parametrize("topic_id", ["sciatica", "herniated_disk", "cauda_equina_syndrome", "when_to_call_emergency"])
+@pytest.mark.parametrize(
+    "topic_id", ["sciatica", "herniated_disk", "cauda_equina_syndrome", "when_to_call_emergency"]
+)
 def test_early_cauda_equina_signs_are_given_with_the_number(topic_id):
     text = joined(topic_id)
     assert "both legs" in text and "wipe" in text and "erection" in text
@@ -135,7 +149,9 @@ def test_the_cauda_equina_topic_starts_with_early_signs_too():
 
 
 # F68: new or worsening leg weakness, or both legs, is an emergency, never "see a provider soon".
-@pytest.mark.parametrize("topic_id", ["sciatica", "when_to_get_help", "when_to_call_provider", "when_to_call_emergency"])
+@pytest.mark.parametrize(
+    "topic_id", ["sciatica", "when_to_get_help", "when_to_call_provider", "when_to_call_emergency"]
+)
 def test_leg_weakness_goes_to_the_emergency_number(topic_id):
     for chunk in texts(topic_id):
         for sentence in sentences(chunk):
@@ -190,7 +206,9 @@ def test_the_emergency_topic_says_alexa_cannot_call():
 
 # Every chunk that urges action says the action.
 def test_every_urging_chunk_says_how():
-    urge = re.compile(r"\b(don't wait|straight away|right away|urgent|urgently|promptly|quickly|at once|immediately)\b")
+    urge = re.compile(
+        r"\b(don't wait|straight away|right away|urgent|urgently|promptly|quickly|at once|immediately)\b"
+    )
     for topic_id, text in all_texts():
         if urge.search(text.lower()):
             assert any(route in text for route in ROUTES), (topic_id, text)
@@ -203,8 +221,17 @@ def test_the_heart_attack_topic_says_the_action_in_every_chunk():
 def test_provider_advice_says_when():
     """A chunk that sends the listener to a provider says how soon."""
     act = re.compile(r"\b(see a|get a doctor|contact (a|your)|checked by|be seen by|book a visit)\b")
-    for topic_id in ("when_to_get_help", "when_to_call_provider", "sciatica", "spinal_tumors", "kidney_stones",
-                     "compression_fractures", "womens_conditions", "gallbladder_disease", "shingles"):
+    for topic_id in (
+        "when_to_get_help",
+        "when_to_call_provider",
+        "sciatica",
+        "spinal_tumors",
+        "kidney_stones",
+        "compression_fractures",
+        "womens_conditions",
+        "gallbladder_disease",
+        "shingles",
+    ):
         for text in texts(topic_id):
             if act.search(text.lower()):
                 assert any(route in text for route in ROUTES), (topic_id, text)
@@ -214,6 +241,13 @@ def test_provider_advice_says_when():
 @pytest.mark.parametrize("locale", sorted(CONTENT.locales))
 def test_the_corrected_chunks_speak_each_locales_number(locale):
     voice = Voice(CONTENT, locale)
-    for topic_id in ("sciatica", "herniated_disk", "spinal_tumors", "kidney_stones", "pancreatitis", "heart_attack"):
+    for topic_id in (
+        "sciatica",
+        "herniated_disk",
+        "spinal_tumors",
+        "kidney_stones",
+        "pancreatitis",
+        "heart_attack",
+    ):
         spoken = " ".join(voice.speak_text(text) for text in texts(topic_id))
         assert voice.locale.emergency_number_speech in spoken and "{" not in spoken

@@ -1,4 +1,5 @@
 """tools/content_check.py passes on the real content, and each of its checks fails on a broken copy."""
+
 from __future__ import annotations
 
 import copy
@@ -61,8 +62,12 @@ def test_the_command_prints_the_coverage_table_and_exits_0():
 
 def test_the_command_exits_1_and_names_the_problem_on_broken_content(content_copy):
     edit(content_copy, lambda d: topic(d, "sciatica")["related"].append("no_such_topic"))
-    result = subprocess.run([sys.executable, str(SCRIPT), "--content-dir", str(content_copy)],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--content-dir", str(content_copy)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "no_such_topic" in result.stderr
 
@@ -71,7 +76,9 @@ def test_coverage_counts_every_topic_chunk_and_word():
     content = load_content()
     rows = content_check.coverage(content)
     assert sum(r.topics for r in rows) == len(content.topics)
-    assert sum(r.chunks for r in rows) == sum(len(t.chunks) + len(t.treatment) for t in content.topics.values())
+    assert sum(r.chunks for r in rows) == sum(
+        len(t.chunks) + len(t.treatment) for t in content.topics.values()
+    )
     words = sum(len(c.split()) for t in content.topics.values() for c in t.chunks + t.treatment)
     assert sum(r.words for r in rows) == words
     assert abs(sum(r.minutes for r in rows) - words / 150) < 1e-9
@@ -135,24 +142,29 @@ def test_reachability_check_fails_when_a_topic_intent_loses_its_slot(raw, models
             intent["slots"] = []
             intent["samples"] = [s for s in intent["samples"] if "{topic}" not in s]
     problems = content_check.check_reachable(raw, broken)
-    assert problems == [f"{locale}: intent CausesIntent has no topic slot of type TopicType",
-                        f"{locale}: intent CausesIntent has no sample utterance with {{topic}}"]
+    assert problems == [
+        f"{locale}: intent CausesIntent has no topic slot of type TopicType",
+        f"{locale}: intent CausesIntent has no sample utterance with {{topic}}",
+    ]
 
 
 def test_reachability_check_fails_without_models(raw):
     assert content_check.check_reachable(raw, {}) == ["no interaction models found"]
 
 
-@pytest.mark.parametrize("bad_chunk, expected", [
-    ("See https://example.org for more. It has the details.", "web address"),
-    ("Here is what helps. \n- heat\n- gentle walks every day.", "list marker"),
-    ("Rest for 20 minutes. Then walk about.", "digits"),
-    (" ".join((" ".join(["word"] * 27) + ".") for _ in range(3)), "81 words"),
-    ("This chunk names an unknown {placeholder} value. It cannot be filled.", "not valid SSML"),
-    ("A chunk of one sentence only, which leaves no room to breathe.", "1 sentence(s), not 2 to 4"),
-    ("One. Two. Three. Four. Five is one too many.", "5 sentence(s), not 2 to 4"),
-    ("Short one. " + " ".join(["long"] * 36) + ".", "a sentence of 36 words"),
-])
+@pytest.mark.parametrize(
+    "bad_chunk, expected",
+    [
+        ("See https://example.org for more. It has the details.", "web address"),
+        ("Here is what helps. \n- heat\n- gentle walks every day.", "list marker"),
+        ("Rest for 20 minutes. Then walk about.", "digits"),
+        (" ".join((" ".join(["word"] * 27) + ".") for _ in range(3)), "81 words"),
+        ("This chunk names an unknown {placeholder} value. It cannot be filled.", "not valid SSML"),
+        ("A chunk of one sentence only, which leaves no room to breathe.", "1 sentence(s), not 2 to 4"),
+        ("One. Two. Three. Four. Five is one too many.", "5 sentence(s), not 2 to 4"),
+        ("Short one. " + " ".join(["long"] * 36) + ".", "a sentence of 36 words"),
+    ],
+)
 def test_chunk_check_fails_on_unspeakable_chunks(content_copy, bad_chunk, expected):
     edit(content_copy, lambda d: topic(d, "sciatica")["chunks"].append(bad_chunk))
     content = load_content(content_copy)
@@ -169,11 +181,15 @@ def test_chunk_check_parses_what_the_renderer_produces(monkeypatch):
 
 
 def test_chunk_check_covers_treatment_chunks(content_copy):
-    edit(content_copy, lambda d: topic(d, "sciatica")["treatment"].append("Take 2 tablets & rest. Then walk."))
+    edit(
+        content_copy, lambda d: topic(d, "sciatica")["treatment"].append("Take 2 tablets & rest. Then walk.")
+    )
     content = load_content(content_copy)
     index = len(content.topics["sciatica"].treatment)
     problems = content_check.check_chunks(content)
-    assert problems == [f"topic sciatica treatment {index}: contains digits; write numbers as they are spoken"]
+    assert problems == [
+        f"topic sciatica treatment {index}: contains digits; write numbers as they are spoken"
+    ]
 
 
 def test_treatment_check_fails_when_a_cause_has_no_treatment_part(content_copy):
@@ -183,7 +199,15 @@ def test_treatment_check_fails_when_a_cause_has_no_treatment_part(content_copy):
 
 
 def test_treatment_check_fails_when_treatment_drops_the_emergency_advice(content_copy):
-    edit(content_copy, lambda d: topic(d, "heart_attack").update(
-        treatment=["A heart attack is treated in hospital. Medicines and procedures open the blocked artery."]))
+    edit(
+        content_copy,
+        lambda d: topic(d, "heart_attack").update(
+            treatment=[
+                "A heart attack is treated in hospital. Medicines and procedures open the blocked artery."
+            ]
+        ),
+    )
     problems = content_check.check_treatment_parts(load_content(content_copy))
-    assert problems == ["topic heart_attack: its chunks say to call emergency services but its treatment part does not"]
+    assert problems == [
+        "topic heart_attack: its chunks say to call emergency services but its treatment part does not"
+    ]

@@ -9,6 +9,7 @@ A few facts are about the checklist or the locales, not about a topic: fact_ids.
 "@outside-topics" and OUTSIDE_TOPICS below names them, so the topic checks skip exactly those
 and a new one cannot be skipped without a change here.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,9 @@ def read_fact_ids(path: Path = FACT_IDS) -> dict[str, FactId]:
         if not line.strip() or line.startswith("#"):
             continue
         fact_id, words, note = (part.strip() for part in line.split("|"))
-        facts[fact_id] = FactId(fact_id, tuple(w.strip().lower() for w in words.split(",") if w.strip()), note)
+        facts[fact_id] = FactId(
+            fact_id, tuple(w.strip().lower() for w in words.split(",") if w.strip()), note
+        )
     return facts
 
 
@@ -51,8 +54,11 @@ OUTSIDE_MARK = ("@outside-topics",)
 # F74 the same-day route per country and 108 in India; F76 the triage order of the checklist.
 OUTSIDE_TOPICS = {"F74", "F76"}
 TOPIC_FACTS = sorted(f for f in FACTS if f not in OUTSIDE_TOPICS)
-EXPECTED_IDS = ({f"F{n:02d}" for n in range(1, 79)} | {f"R{n:02d}" for n in range(1, 16)}
-                | {f"X{n:02d}" for n in range(1, 57)})  # X: content/facts_extra.md
+EXPECTED_IDS = (
+    {f"F{n:02d}" for n in range(1, 79)}
+    | {f"R{n:02d}" for n in range(1, 16)}
+    | {f"X{n:02d}" for n in range(1, 57)}
+)  # X: content/facts_extra.md
 
 
 def topic_text(topic_id: str) -> str:
@@ -91,7 +97,11 @@ def test_the_id_list_matches_the_shared_facts_file():
     table = text.split("## Red flags", 1)[1]
     rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line][1:]
     red_flags = [f"R{n:02d}" for n in range(1, len(rows) + 1)]
-    extra = re.findall(r"^\*\*(X\d{2})\*\*|^- (X\d{2})\b|^(X\d{2}) \|", PROJECT_FACTS.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    extra = re.findall(
+        r"^\*\*(X\d{2})\*\*|^- (X\d{2})\b|^(X\d{2}) \|",
+        PROJECT_FACTS.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
     project_ids = sorted({next(i for i in groups if i) for groups in extra})
     assert sorted(f for f in FACTS if not f.startswith("X")) == sorted(fact_ids + red_flags)
     assert sorted(f for f in FACTS if f.startswith("X")) == project_ids
@@ -110,8 +120,9 @@ def test_every_fact_is_said_in_full_by_a_topic_that_lists_it(fact_id):
 def test_a_topic_lists_only_known_facts_it_actually_mentions(topic_id):
     for fact_id in CONTENT.topics[topic_id].facts:
         assert fact_id in FACTS, f"{topic_id} lists unknown fact {fact_id}"
-        assert any(says(topic_id, w) for w in FACTS[fact_id].words), \
+        assert any(says(topic_id, w) for w in FACTS[fact_id].words), (
             f"{topic_id} lists {fact_id} but says none of {FACTS[fact_id].words}"
+        )
 
 
 @pytest.mark.parametrize("locale", sorted(CONTENT.locales))
@@ -123,8 +134,16 @@ def test_the_emergency_topic_speaks_the_locales_own_number(locale):
     assert voice.locale.emergency_number_speech in spoken
 
 
-@pytest.mark.parametrize("topic_id", ["abdominal_aortic_aneurysm", "heart_attack", "spinal_epidural_abscess",
-                                      "cauda_equina_syndrome", "when_to_call_emergency"])
+@pytest.mark.parametrize(
+    "topic_id",
+    [
+        "abdominal_aortic_aneurysm",
+        "heart_attack",
+        "spinal_epidural_abscess",
+        "cauda_equina_syndrome",
+        "when_to_call_emergency",
+    ],
+)
 def test_emergency_topics_say_call_now_first(topic_id):
     topic = CONTENT.topics[topic_id]
     assert "{emergency_number}" in topic.chunks[0]
@@ -134,7 +153,9 @@ def test_emergency_topics_say_call_now_first(topic_id):
 def test_a_broken_fact_list_would_fail(tmp_path):
     """The checks above can fail: a list missing an id, and a fact no topic says in full."""
     broken = tmp_path / "fact_ids.txt"
-    broken.write_text("F01 | strain | what a strain is\nF02 | no topic says this phrase | made up\n", encoding="utf-8")
+    broken.write_text(
+        "F01 | strain | what a strain is\nF02 | no topic says this phrase | made up\n", encoding="utf-8"
+    )
     facts = read_fact_ids(broken)
     assert set(facts) != EXPECTED_IDS
     assert not any(all(says(t, w) for w in facts["F02"].words) for t in claimed_by("F02"))

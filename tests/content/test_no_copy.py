@@ -4,6 +4,7 @@ The sources are not in the repository: tests/content/source_shingles.txt holds h
 their 8-word runs (tools/source_shingles.py writes it), and each chunk's runs are hashed the
 same way and looked up.
 """
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,14 @@ def test_a_copied_run_is_caught():
 
 
 def test_words_are_compared_without_case_punctuation_or_curly_quotes():
-    assert source_shingles.words("It\u2019s a STRAIN, (or) a sprain.") == ["it's", "a", "strain", "or", "a", "sprain"]
+    assert source_shingles.words("It\u2019s a STRAIN, (or) a sprain.") == [
+        "it's",
+        "a",
+        "strain",
+        "or",
+        "a",
+        "sprain",
+    ]
 
 
 @pytest.mark.skipif(not SOURCES_PRESENT, reason="../shared sources are not beside this clone")

@@ -3,6 +3,7 @@
 "tell me about <name>" goes through the console's utterance resolver (built from the
 interaction model) to the skill, and the listener must hear that topic's first chunk.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Bad input gets a clear, kind answer and a well-formed envelope, never an exception."""
+
 from __future__ import annotations
 
 import json
@@ -25,17 +26,20 @@ def speech_of(response: dict) -> str:
     return "".join(ElementTree.fromstring(ssml).itertext())
 
 
-@pytest.mark.parametrize("name, expected_key", [
-    ("unknown_intent", "fallback"),
-    ("causes_unmatched_topic", "not_understood_question"),
-    ("question_without_query", "not_understood_question"),
-    ("empty_session_attributes", "nothing_to_continue"),
-    ("null_session_attributes", "nothing_to_repeat"),
-    ("yes_with_tampered_offer", "yes_without_question"),
-    ("more_with_tampered_reading", "nothing_to_continue"),
-    ("repeat_with_tampered_last_reply", "nothing_to_repeat"),
-    ("unknown_request_type", "fallback"),
-])
+@pytest.mark.parametrize(
+    "name, expected_key",
+    [
+        ("unknown_intent", "fallback"),
+        ("causes_unmatched_topic", "not_understood_question"),
+        ("question_without_query", "not_understood_question"),
+        ("empty_session_attributes", "nothing_to_continue"),
+        ("null_session_attributes", "nothing_to_repeat"),
+        ("yes_with_tampered_offer", "yes_without_question"),
+        ("more_with_tampered_reading", "nothing_to_continue"),
+        ("repeat_with_tampered_last_reply", "nothing_to_repeat"),
+        ("unknown_request_type", "fallback"),
+    ],
+)
 def test_bad_requests_get_a_sensible_spoken_answer(name, expected_key):
     response = lambda_handler(load(name), None)
     assert speech_of(response) == VOICE.say(expected_key)
@@ -71,10 +75,21 @@ def test_unknown_locale_is_answered_in_en_us():
     assert "nine one one" in speech_of(response)
 
 
-@pytest.mark.parametrize("event", [
-    None, "", "not an envelope", 42, [], {}, {"version": "1.0"}, {"request": "nope"},
-    {"version": "1.0", "request": {"type": 5}}, {"version": "1.0", "session": [], "request": {"type": "LaunchRequest"}},
-])
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        "",
+        "not an envelope",
+        42,
+        [],
+        {},
+        {"version": "1.0"},
+        {"request": "nope"},
+        {"version": "1.0", "request": {"type": 5}},
+        {"version": "1.0", "session": [], "request": {"type": "LaunchRequest"}},
+    ],
+)
 def test_unreadable_events_get_a_well_formed_answer(event):
     response = lambda_handler(event, None)
     assert response["version"] == "1.0"
@@ -93,9 +108,9 @@ def test_skill_id_mismatch_is_refused_without_running_handlers(monkeypatch):
 def test_foreign_and_oversized_session_attributes_are_not_carried_or_echoed():
     request = load("empty_session_attributes")
     request["session"]["attributes"] = {
-        "injected": "x" * 30000,                      # a key the skill never writes
-        "asked": ["sciatica"] * 5000,                 # a known key, far bigger than the skill writes
-        "offer": {"action": "checklist"},             # a known key of a sensible size stays
+        "injected": "x" * 30000,  # a key the skill never writes
+        "asked": ["sciatica"] * 5000,  # a known key, far bigger than the skill writes
+        "offer": {"action": "checklist"},  # a known key of a sensible size stays
     }
     response = lambda_handler(request, None)
     attrs = response.get("sessionAttributes") or {}
@@ -107,8 +122,9 @@ def test_foreign_and_oversized_session_attributes_are_not_carried_or_echoed():
 
 def test_a_value_newer_than_the_sdk_knows_does_not_stop_an_emergency_answer():
     from back_pain_guide.envelopes import Device
+
     request = Device().intent("EmergencySignIntent")
-    request["request"]["dialogState"] = "A_STATE_FROM_THE_FUTURE"   # the SDK's enum refuses it
+    request["request"]["dialogState"] = "A_STATE_FROM_THE_FUTURE"  # the SDK's enum refuses it
     response = lambda_handler(request, None)
     assert "nine one one" in speech_of(response)
     assert response["response"]["shouldEndSession"] is True
@@ -116,8 +132,11 @@ def test_a_value_newer_than_the_sdk_knows_does_not_stop_an_emergency_answer():
 
 def test_an_unknown_resolution_status_still_answers_from_the_words_heard():
     from back_pain_guide.envelopes import Device, slot
-    request = Device().intent("CausesIntent", {"topic": slot("topic", "sciatica", resolved_id="sciatica",
-                                                             slot_type="TopicType")})
-    request["request"]["intent"]["slots"]["topic"]["resolutions"]["resolutionsPerAuthority"][0]["status"]["code"] = \
-        "ER_SUCCESS_SOMETHING_NEW"
+
+    request = Device().intent(
+        "CausesIntent", {"topic": slot("topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")}
+    )
+    request["request"]["intent"]["slots"]["topic"]["resolutions"]["resolutionsPerAuthority"][0]["status"][
+        "code"
+    ] = "ER_SUCCESS_SOMETHING_NEW"
     assert "sciatic nerve" in speech_of(lambda_handler(request, None))

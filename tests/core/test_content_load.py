@@ -1,4 +1,5 @@
 """Content loading: valid content loads once; broken content fails naming the file and field."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,10 @@ def test_unknown_related_topic(content_copy):
 
 
 def test_emergency_question_after_urgent_is_rejected(content_copy):
-    edit(content_copy, lambda d: d["checklist"]["questions"].append(dict(d["checklist"]["questions"][0], id="late")))
+    edit(
+        content_copy,
+        lambda d: d["checklist"]["questions"].append(dict(d["checklist"]["questions"][0], id="late")),
+    )
     with pytest.raises(ContentError, match="questions must come in triage order"):
         load_content(content_copy)
 
@@ -67,7 +71,22 @@ def test_every_prompt_renders_in_every_locale():
     from back_pain_guide.speech import Voice
 
     content = get_content()
-    values = {"title": "x", "summary": "x", "reason": "x", "summaries": "x", "count": 1, "number": 1, "text": "x", "examples": "x", "why": "x", "tell": "x", "question": "x", "note": "", "advice": "", "degree": "x"}
+    values = {
+        "title": "x",
+        "summary": "x",
+        "reason": "x",
+        "summaries": "x",
+        "count": 1,
+        "number": 1,
+        "text": "x",
+        "examples": "x",
+        "why": "x",
+        "tell": "x",
+        "question": "x",
+        "note": "",
+        "advice": "",
+        "degree": "x",
+    }
     for locale in content.locales:
         voice = Voice(content, locale)
         for key in content.prompts:

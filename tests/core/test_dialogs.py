@@ -1,4 +1,5 @@
 """Every handler, driven through the console's resolver with real utterances."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,19 +29,22 @@ def test_launch_greets_with_disclaimer_and_options(listener):
     assert listener.card["title"] == "Back Pain Guide"
 
 
-@pytest.mark.parametrize("utterance, topic_id", [
-    ("what causes back pain", "causes"),
-    ("why does my back hurt", "causes"),
-    ("what causes sciatica", "sciatica"),
-    ("can kidney stones cause back pain", "kidney_stones"),
-    ("how is back pain diagnosed", "diagnosis"),
-    ("what will the doctor do", "diagnosis"),
-    ("when should i see a doctor", "when_to_get_help"),
-    ("tell me about a slipped disc", "herniated_disk"),
-    ("what is sciatica", "sciatica"),
-    ("what helps back pain", "home_care"),
-    ("does heat help", "heat_and_ice"),
-])
+@pytest.mark.parametrize(
+    "utterance, topic_id",
+    [
+        ("what causes back pain", "causes"),
+        ("why does my back hurt", "causes"),
+        ("what causes sciatica", "sciatica"),
+        ("can kidney stones cause back pain", "kidney_stones"),
+        ("how is back pain diagnosed", "diagnosis"),
+        ("what will the doctor do", "diagnosis"),
+        ("when should i see a doctor", "when_to_get_help"),
+        ("tell me about a slipped disc", "herniated_disk"),
+        ("what is sciatica", "sciatica"),
+        ("what helps back pain", "home_care"),
+        ("does heat help", "heat_and_ice"),
+    ],
+)
 def test_topic_questions_read_the_topic(listener, utterance, topic_id):
     listener.open()
     speech = listener.say(utterance)

@@ -1,4 +1,5 @@
 """The interaction models, every locale: valid ASK format, no duplicate samples, every topic reachable, not stale."""
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,38 @@ from back_pain_guide.content import get_content
 from back_pain_guide.nlu import resolver_for
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS = {locale: json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text()) for locale in LOCALES}
+MODELS = {
+    locale: json.loads((ROOT / "interaction_model" / f"{locale}.json").read_text()) for locale in LOCALES
+}
 HANDLED_INTENTS = {
-    "CausesIntent", "RemediesIntent", "DiagnosisIntent", "WhenToGetHelpIntent", "TopicIntent", "ChecklistIntent",
-    "UnsureIntent", "PartlyIntent", "QuestionIntent", "StatementIntent", "EmergencySignIntent", "CallForHelpIntent", "AMAZON.HelpIntent", "AMAZON.StopIntent",
-    "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent", "AMAZON.FallbackIntent", "AMAZON.RepeatIntent",
-    "AMAZON.StartOverIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
-    "ExerciseIntent", "PainIntent", "SlowerIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent",  # guided exercises (#24)
+    "CausesIntent",
+    "RemediesIntent",
+    "DiagnosisIntent",
+    "WhenToGetHelpIntent",
+    "TopicIntent",
+    "ChecklistIntent",
+    "UnsureIntent",
+    "PartlyIntent",
+    "QuestionIntent",
+    "StatementIntent",
+    "EmergencySignIntent",
+    "CallForHelpIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.MoreIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
+    "ExerciseIntent",
+    "PainIntent",
+    "SlowerIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",  # guided exercises (#24)
 }
 
 
@@ -78,12 +104,15 @@ def test_topic_slot_values_are_the_content_topic_ids(language):
 @pytest.mark.parametrize("topic_id", sorted(get_content().topics))
 def test_every_topic_is_reachable_by_a_sample_utterance(topic_id, locale):
     topic = get_content().topics[topic_id]
-    resolution = resolver_for(locale).resolve(f"tell me about {topic.synonyms[0] if topic.synonyms else topic.title}")
+    resolution = resolver_for(locale).resolve(
+        f"tell me about {topic.synonyms[0] if topic.synonyms else topic.title}"
+    )
     assert resolution.intent == "TopicIntent"
     assert resolution.slots["topic"].resolved_id == topic_id
 
 
 def test_generated_models_are_up_to_date():
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_models.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_models.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr

@@ -3,6 +3,7 @@ is an UnsureIntent sample, and also fits StatementIntent's "i'm {query}"). On a 
 decides between them by its own model, so each such pair is a place a listener may be
 misheard. The count per locale may only go down: a change that adds a collision fails here.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,11 +29,19 @@ def collisions(locale: str) -> list[tuple[str, str]]:
             continue
         for sample in intent["samples"]:
             if "{" in sample and _SLOT.sub("", sample).strip():
-                parts = ["(.+)" if _SLOT.fullmatch(t) else re.escape(normalise_utterance(t)) for t in sample.split()]
+                parts = [
+                    "(.+)" if _SLOT.fullmatch(t) else re.escape(normalise_utterance(t))
+                    for t in sample.split()
+                ]
                 carriers.append(re.compile("^" + " ".join(parts) + "$"))
-    return [(intent["name"], sample) for intent in intents if intent["name"] not in FREE_TEXT
-            for sample in intent["samples"] if "{" not in sample
-            if any(c.match(normalise_utterance(sample)) for c in carriers)]
+    return [
+        (intent["name"], sample)
+        for intent in intents
+        if intent["name"] not in FREE_TEXT
+        for sample in intent["samples"]
+        if "{" not in sample
+        if any(c.match(normalise_utterance(sample)) for c in carriers)
+    ]
 
 
 @pytest.mark.parametrize("locale", sorted(BASELINE))

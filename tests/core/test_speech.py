@@ -1,4 +1,5 @@
 """SSML escaping and length limits."""
+
 from __future__ import annotations
 
 from xml.etree import ElementTree

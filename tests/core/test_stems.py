@@ -1,4 +1,5 @@
 """The precomputed stem table (tools/build_stems.py) is current, and stemming gives the same answer with or without it."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_stem_table_is_up_to_date() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_stems.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_stems.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -1,4 +1,5 @@
 """The precompiled content validators (tools/build_validators.py) are current and actually used."""
+
 from __future__ import annotations
 
 import json
@@ -16,14 +17,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_generated_validators_are_up_to_date() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_validators.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_validators.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_loading_content_compiles_no_schema(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a schema was compiled at run time")
+
     monkeypatch.setattr(fastjsonschema, "compile", refuse)
     assert content.load_content().topics
 
@@ -52,17 +57,22 @@ def _validations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     def recording(data: object, validator: object, data_path: Path) -> None:
         seen.append(Path(data_path).name)
         real(data, validator, data_path)
+
     monkeypatch.setattr(content, "_validate", recording)
     return seen
 
 
-def test_content_validated_at_build_is_not_validated_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_content_validated_at_build_is_not_validated_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     validated = _validations(monkeypatch)
     assert content.load_content(_copy_content(tmp_path)).topics
     assert validated == []
 
 
-def test_any_edit_since_the_build_is_validated_on_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_any_edit_since_the_build_is_validated_on_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = _copy_content(tmp_path)
     data = folder / "back_pain.json"
     data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same content, other bytes
@@ -90,16 +100,26 @@ def test_an_invalid_edit_is_reported_although_the_file_was_valid_at_build(tmp_pa
 
 
 def test_a_cold_start_on_the_built_content_does_not_import_a_validator() -> None:
-    script = ("import sys; from back_pain_guide.content import get_content; get_content(); "
-              "print(sorted(m for m in sys.modules if 'validators.' in m or m == 'fastjsonschema'))")
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "lambda", capture_output=True, text=True,
-                            env={"PATH": "", "PYTHONPATH": str(ROOT / "lambda")})
+    script = (
+        "import sys; from back_pain_guide.content import get_content; get_content(); "
+        "print(sorted(m for m in sys.modules if 'validators.' in m or m == 'fastjsonschema'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT / "lambda",
+        capture_output=True,
+        text=True,
+        env={"PATH": "", "PYTHONPATH": str(ROOT / "lambda")},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
 
 
-def test_the_build_stamps_no_content_that_fails_validation(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_build_stamps_no_content_that_fails_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import build_validators
+
     folder = _copy_content(tmp_path)
     (folder / "prompts.json").write_text("[]", encoding="utf-8")
     monkeypatch.setattr(build_validators, "CONTENT", folder)

@@ -1,6 +1,7 @@
 """Hand-written hostile and malformed requests (files in this folder), each with its expected
 outcome in expected.json, sent to the web service's POST / and, when the file is JSON, to the
 Lambda handler. Oversize bodies are generated here rather than kept as files."""
+
 from __future__ import annotations
 
 import json

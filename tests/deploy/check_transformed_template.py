@@ -5,6 +5,7 @@ nothing. The SAM-level tests in test_template.py cannot see what the AlexaSkill 
 AutoPublishAlias turn into; this does: exactly one invoke permission, for Alexa, bound to the
 SkillId parameter, on the `live` alias (the skill's endpoint), which the FunctionAliasArn output names.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,9 @@ def main(template_path: Path) -> None:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")  # for pseudo parameters only
     document = yaml_parse(template_path.read_text(encoding="utf-8"))
     for resource in document["Resources"].values():
-        if resource["Type"] == "AWS::Serverless::Function":  # a local CodeUri is only valid before `sam package`
+        if (
+            resource["Type"] == "AWS::Serverless::Function"
+        ):  # a local CodeUri is only valid before `sam package`
             resource["Properties"]["CodeUri"] = "s3://bucket/function.zip"
     transformed: dict[str, Any] = transform(document, {}, NoManagedPolicies())
     resources: dict[str, Any] = transformed["Resources"]
@@ -46,7 +49,9 @@ def main(template_path: Path) -> None:
         problems.append(f"expected one alias named live, found {sorted(a['Name'] for a in aliases.values())}")
     for permission in permissions:
         if permission.get("FunctionName") not in [{"Ref": name} for name in aliases]:
-            problems.append("the Alexa permission is not on the live alias (the skill endpoint would be refused)")
+            problems.append(
+                "the Alexa permission is not on the live alias (the skill endpoint would be refused)"
+            )
     outputs = transformed.get("Outputs", {})
     if outputs.get("FunctionAliasArn", {}).get("Value") not in [{"Ref": name} for name in aliases]:
         problems.append("the FunctionAliasArn output is not the live alias")
@@ -59,9 +64,11 @@ def main(template_path: Path) -> None:
     if problems:
         print("transformed template: " + "; ".join(problems), file=sys.stderr)
         raise SystemExit(1)
-    print(f"   transformed template: {len(resources)} resources; one invoke permission, for "
-          "alexa-appkit.amazon.com with EventSourceToken = SkillId, on the live alias "
-          "(the FunctionAliasArn output); one role, no managed policies")
+    print(
+        f"   transformed template: {len(resources)} resources; one invoke permission, for "
+        "alexa-appkit.amazon.com with EventSourceToken = SkillId, on the live alias "
+        "(the FunctionAliasArn output); one role, no managed policies"
+    )
 
 
 if __name__ == "__main__":

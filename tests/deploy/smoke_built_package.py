@@ -11,6 +11,7 @@ so ``requests`` and what it imports run from the package). Finally it checks tha
 module it loaded came from the build, the standard library, or (boto3 and its own dependencies
 only) the stand-in runtime, and that what lambda/package-exclude.txt leaves out is absent.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -105,9 +106,28 @@ def start_settings_api(scratch: Path) -> str:
     """A local HTTPS Settings API with a fresh self-signed certificate, trusted through
     REQUESTS_CA_BUNDLE (as a real endpoint is trusted through certifi's bundle); its base URL."""
     cert, key = scratch / "cert.pem", scratch / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), SettingsApi)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(str(cert), str(key))
@@ -119,8 +139,14 @@ def start_settings_api(scratch: Path) -> str:
 
 def slot_values(model: dict[str, Any]) -> dict[str, tuple[str, str]]:
     """(id, spoken value) of the first value of every custom slot type."""
-    return {t["name"]: (t["values"][0].get("id") or t["values"][0]["name"]["value"], t["values"][0]["name"]["value"])
-            for t in model.get("types", []) if t.get("values")}
+    return {
+        t["name"]: (
+            t["values"][0].get("id") or t["values"][0]["name"]["value"],
+            t["values"][0]["name"]["value"],
+        )
+        for t in model.get("types", [])
+        if t.get("values")
+    }
 
 
 def every_intent(handler: Any, model: dict[str, Any], locale: str, skill_id: str, error: str) -> list[str]:
@@ -136,8 +162,9 @@ def every_intent(handler: Any, model: dict[str, Any], locale: str, skill_id: str
         for spec in intent.get("slots", []):
             if spec["type"] in values:
                 resolved_id, value = values[spec["type"]]
-                slots[spec["name"]] = slot(spec["name"], value, resolved_id=resolved_id, slot_type=spec["type"],
-                                           skill_id=skill_id)
+                slots[spec["name"]] = slot(
+                    spec["name"], value, resolved_id=resolved_id, slot_type=spec["type"], skill_id=skill_id
+                )
             else:
                 slots[spec["name"]] = slot(spec["name"], "does heat help my back", slot_type=spec["type"])
         if not device.in_session:
@@ -158,8 +185,11 @@ def every_intent(handler: Any, model: dict[str, Any], locale: str, skill_id: str
 
 def excluded_but_present(build_dir: Path, exclude_list: Path) -> list[str]:
     """Paths lambda/package-exclude.txt leaves out that are in the package anyway."""
-    patterns = [line.strip() for line in exclude_list.read_text(encoding="utf-8").splitlines()
-                if line.strip() and not line.lstrip().startswith("#")]
+    patterns = [
+        line.strip()
+        for line in exclude_list.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     return [str(path.relative_to(build_dir)) for pattern in patterns for path in build_dir.glob(pattern)]
 
 
@@ -191,52 +221,80 @@ def main() -> None:
     started = time.perf_counter()
     import lambda_function
     from back_pain_guide import paths
+
     import_ms = (time.perf_counter() - started) * 1000
-    check(Path(lambda_function.__file__).resolve().parent == build_dir, "lambda_function imported from the build")
-    check(Path(paths.content_dir()).resolve() == build_dir / "content", "content read from the package's own content/")
+    check(
+        Path(lambda_function.__file__).resolve().parent == build_dir,
+        "lambda_function imported from the build",
+    )
+    check(
+        Path(paths.content_dir()).resolve() == build_dir / "content",
+        "content read from the package's own content/",
+    )
     for source in sorted(content.rglob("*.json")):
         built = build_dir / "content" / source.relative_to(content)
-        check(built.is_file() and built.read_bytes() == source.read_bytes(),
-              f"content/{source.relative_to(content)} is an exact copy of the top-level file")
+        check(
+            built.is_file() and built.read_bytes() == source.read_bytes(),
+            f"content/{source.relative_to(content)} is an exact copy of the top-level file",
+        )
 
     prompts = json.loads((content / "prompts.json").read_text(encoding="utf-8"))
     started = time.perf_counter()
     first = lambda_function.handler(copy.deepcopy(launch), None)
     first_ms = (time.perf_counter() - started) * 1000
-    check(first_sentence(prompts["launch_first"]) in speech(first),
-          f"LaunchRequest answered with the greeting: {speech(first)[:90]!r}...")
+    check(
+        first_sentence(prompts["launch_first"]) in speech(first),
+        f"LaunchRequest answered with the greeting: {speech(first)[:90]!r}...",
+    )
     locale = launch["request"]["locale"]
     facts = json.loads((content / "back_pain.json").read_text(encoding="utf-8"))["locales"][locale]
-    check(facts["emergency_number_speech"] in speech(first),
-          f"the first greeting gives the {locale} emergency number ({facts['emergency_number_speech']})")
+    check(
+        facts["emergency_number_speech"] in speech(first),
+        f"the first greeting gives the {locale} emergency number ({facts['emergency_number_speech']})",
+    )
     check(first["response"].get("shouldEndSession") is not True, "the session stays open for a question")
 
     again = lambda_function.handler(copy.deepcopy(launch), None)
-    check(first_sentence(prompts["launch_return"]) in speech(again),
-          "a second visit is greeted as a return (the SQLite profile store works from the package)")
+    check(
+        first_sentence(prompts["launch_return"]) in speech(again),
+        "a second visit is greeted as a return (the SQLite profile store works from the package)",
+    )
 
     # A question about a named topic: content, search data and the topic handlers all load from the package.
     asked = json.loads((args.fixture.parent / "causes_named_topic.json").read_text(encoding="utf-8"))
     topic_id = asked["request"]["intent"]["slots"]["topic"]["resolutions"]["resolutionsPerAuthority"][0][
-        "values"][0]["value"]["id"]
-    topic = next(t for t in json.loads((content / "back_pain.json").read_text(encoding="utf-8"))["topics"]
-                 if t["id"] == topic_id)
+        "values"
+    ][0]["value"]["id"]
+    topic = next(
+        t
+        for t in json.loads((content / "back_pain.json").read_text(encoding="utf-8"))["topics"]
+        if t["id"] == topic_id
+    )
     answer = speech(lambda_function.handler(asked, None))
-    check(topic["title"].lower() in answer.lower() and first_sentence(prompts["error"]) not in answer,
-          f"CausesIntent about {topic_id} is answered from the content: {answer[:70]!r}...")
+    check(
+        topic["title"].lower() in answer.lower() and first_sentence(prompts["error"]) not in answer,
+        f"CausesIntent about {topic_id} is answered from the content: {answer[:70]!r}...",
+    )
 
     stranger = copy.deepcopy(launch)
     other_id = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
     stranger["session"]["application"]["applicationId"] = other_id
     stranger["context"]["System"]["application"]["applicationId"] = other_id
     refused = lambda_function.handler(stranger, None)
-    check("Welcome" not in speech(refused) and refused["response"].get("shouldEndSession") is True,
-          "a request for another skill ID is refused (SKILL_ID checked by the function)")
+    check(
+        "Welcome" not in speech(refused) and refused["response"].get("shouldEndSession") is True,
+        "a request for another skill ID is refused (SKILL_ID checked by the function)",
+    )
 
-    model = json.loads((args.models / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"]["languageModel"]
+    model = json.loads((args.models / f"{locale}.json").read_text(encoding="utf-8"))["interactionModel"][
+        "languageModel"
+    ]
     wrong = every_intent(lambda_function.handler, model, locale, skill_id, first_sentence(prompts["error"]))
-    check(not wrong, f"a session through all {len(model['intents'])} intents of {locale}.json, the APL touch event, "
-          "SessionEnded and SKILL_DISABLED is answered" + ("" if not wrong else ": " + "; ".join(wrong)))
+    check(
+        not wrong,
+        f"a session through all {len(model['intents'])} intents of {locale}.json, the APL touch event, "
+        "SessionEnded and SKILL_DISABLED is answered" + ("" if not wrong else ": " + "; ".join(wrong)),
+    )
 
     # The device's country from its time zone, over HTTPS with requests (imported from the package
     # only for this): an en-US device set to Europe/London hears the UK's number.
@@ -245,38 +303,64 @@ def main() -> None:
     abroad["context"]["System"]["apiEndpoint"] = start_settings_api(scratch)
     abroad["context"]["System"]["apiAccessToken"] = "smoke-test-token"
     abroad["context"]["System"]["device"]["deviceId"] = "amzn1.ask.device.SMOKE-ABROAD"
-    abroad["session"]["user"]["userId"] = abroad["context"]["System"]["user"]["userId"] = "amzn1.ask.account.ABROAD"
+    abroad["session"]["user"]["userId"] = abroad["context"]["System"]["user"]["userId"] = (
+        "amzn1.ask.account.ABROAD"
+    )
     greeted = speech(lambda_function.handler(abroad, None))
-    check(bool(SettingsApi.calls) and SettingsApi.calls[0][1] == "Bearer smoke-test-token",
-          f"the time zone was asked for over HTTPS with the request's token ({len(SettingsApi.calls)} call)")
-    check(gb["emergency_number_speech"] in greeted and facts["emergency_number_speech"] not in greeted,
-          f"a {locale} device in Europe/London hears {gb['emergency_number_speech']} (requests works from the package)")
+    check(
+        bool(SettingsApi.calls) and SettingsApi.calls[0][1] == "Bearer smoke-test-token",
+        f"the time zone was asked for over HTTPS with the request's token ({len(SettingsApi.calls)} call)",
+    )
+    check(
+        gb["emergency_number_speech"] in greeted and facts["emergency_number_speech"] not in greeted,
+        f"a {locale} device in Europe/London hears {gb['emergency_number_speech']} (requests works from the package)",
+    )
 
     # The DynamoDB store as configured on AWS, against an endpoint that refuses connections:
     # the adapter and boto3 must import from the right places, and the skill must still answer.
     from back_pain_guide import persistence, skill
+
     env = {"BACK_PAIN_GUIDE_TABLE": "smoke-profiles"}
-    os.environ.update({"AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{closed_port()}",
-                       "AWS_ACCESS_KEY_ID": "smoke-test-not-a-key", "AWS_SECRET_ACCESS_KEY": "smoke-test-not-a-key",
-                       "AWS_DEFAULT_REGION": "us-east-1"})
+    os.environ.update(
+        {
+            "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{closed_port()}",
+            "AWS_ACCESS_KEY_ID": "smoke-test-not-a-key",
+            "AWS_SECRET_ACCESS_KEY": "smoke-test-not-a-key",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+    )
     adapter = persistence.default_adapter(env)
-    check(type(adapter).__name__ == "DynamoDbProfileAdapter", "BACK_PAIN_GUIDE_TABLE selects the DynamoDB store")
+    check(
+        type(adapter).__name__ == "DynamoDbProfileAdapter", "BACK_PAIN_GUIDE_TABLE selects the DynamoDB store"
+    )
     started = time.perf_counter()
     stored = skill.invoke(skill.build_skill(adapter, skill_id), copy.deepcopy(launch))
     dynamo_ms = (time.perf_counter() - started) * 1000
-    check(first_sentence(prompts["launch_first"]) in speech(stored),
-          f"with DynamoDB unreachable the skill still greets ({dynamo_ms:.0f} ms)")
+    check(
+        first_sentence(prompts["launch_first"]) in speech(stored),
+        f"with DynamoDB unreachable the skill still greets ({dynamo_ms:.0f} ms)",
+    )
 
     wrong = module_origins(build_dir, runtime_site)
-    check(not wrong, "every module came from the package, the standard library or the runtime's boto3"
-          + ("" if not wrong else ": " + ", ".join(wrong)))
-    check("botocore" in sys.modules and "boto3" not in sys.modules,
-          "the DynamoDB store used a botocore client (boto3's resource layer not loaded)")
-    check("requests" in sys.modules and "charset_normalizer" not in sys.modules,
-          "requests was loaded without charset_normalizer")
+    check(
+        not wrong,
+        "every module came from the package, the standard library or the runtime's boto3"
+        + ("" if not wrong else ": " + ", ".join(wrong)),
+    )
+    check(
+        "botocore" in sys.modules and "boto3" not in sys.modules,
+        "the DynamoDB store used a botocore client (boto3's resource layer not loaded)",
+    )
+    check(
+        "requests" in sys.modules and "charset_normalizer" not in sys.modules,
+        "requests was loaded without charset_normalizer",
+    )
     present = excluded_but_present(build_dir, args.exclude_list)
-    check(not present, "nothing lambda/package-exclude.txt leaves out is in the package"
-          + ("" if not present else ": " + ", ".join(present)))
+    check(
+        not present,
+        "nothing lambda/package-exclude.txt leaves out is in the package"
+        + ("" if not present else ": " + ", ".join(present)),
+    )
     print(f"SMOKE OK: import {import_ms:.0f} ms, first LaunchRequest {first_ms:.0f} ms")
 
 

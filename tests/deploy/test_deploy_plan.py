@@ -1,6 +1,7 @@
 """tools/deploy.py's plan, offline: what `make deploy` would upload and run, and that it is what
 `make deploy-check` builds and checks. (`make deploy-check` also runs `make deploy DRY_RUN=1`
 whole, with cfn-lint.)"""
+
 from __future__ import annotations
 
 import importlib.util
@@ -20,13 +21,17 @@ deploy = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(deploy)
 
 URL = "https://github.com/example-owner/back-pain-guide/blob/main/docs/privacy.md"
-ENDPOINTS = {region: f"arn:aws:lambda:{aws}:123456789012:function:bpg-BackPainGuideFunction-AbC123:live"
-             for region, aws in deploy.ENDPOINT_REGIONS.items()}
+ENDPOINTS = {
+    region: f"arn:aws:lambda:{aws}:123456789012:function:bpg-BackPainGuideFunction-AbC123:live"
+    for region, aws in deploy.ENDPOINT_REGIONS.items()
+}
 
 
 def settings(**changes: Any) -> Any:
-    return deploy.parse(["--dry-run", "--regions", "NA,EU,FE", "--privacy-policy-url", URL]
-                        + [item for key, value in changes.items() for item in (f"--{key}", value)])
+    return deploy.parse(
+        ["--dry-run", "--regions", "NA,EU,FE", "--privacy-policy-url", URL]
+        + [item for key, value in changes.items() for item in (f"--{key}", value)]
+    )
 
 
 def test_ask_resources_point_at_the_staged_package_in_an_ignored_folder() -> None:
@@ -45,8 +50,10 @@ def test_the_staged_package_holds_the_generated_models_and_the_manifest(tmp_path
     source = json.loads((ROOT / "skill-package" / "skill.json").read_text(encoding="utf-8"))
     manifest = staged["manifest"]
     assert manifest["apis"]["custom"]["endpoint"] == {"uri": ENDPOINTS["NA"]}
-    assert manifest["apis"]["custom"]["regions"] == {"EU": {"endpoint": {"uri": ENDPOINTS["EU"]}},
-                                                     "FE": {"endpoint": {"uri": ENDPOINTS["FE"]}}}
+    assert manifest["apis"]["custom"]["regions"] == {
+        "EU": {"endpoint": {"uri": ENDPOINTS["EU"]}},
+        "FE": {"endpoint": {"uri": ENDPOINTS["FE"]}},
+    }
     assert manifest["events"]["endpoint"] == {"uri": ENDPOINTS["NA"]}
     assert manifest["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
     assert {v["privacyPolicyUrl"] for v in manifest["privacyAndCompliance"]["locales"].values()} == {URL}
@@ -56,8 +63,9 @@ def test_the_staged_package_holds_the_generated_models_and_the_manifest(tmp_path
     manifest["privacyAndCompliance"].pop("locales")
     assert staged == source
     for icon in ("icon_108.png", "icon_512.png"):
-        assert (package / "assets" / "images" / icon).read_bytes() == \
-            (ROOT / "skill-package" / "assets" / "images" / icon).read_bytes()
+        assert (package / "assets" / "images" / icon).read_bytes() == (
+            ROOT / "skill-package" / "assets" / "images" / icon
+        ).read_bytes()
 
 
 def test_the_first_upload_has_no_endpoint_and_no_event(tmp_path: Path) -> None:
@@ -69,8 +77,9 @@ def test_the_first_upload_has_no_endpoint_and_no_event(tmp_path: Path) -> None:
 
 
 def test_validation_finds_what_smapi_would_refuse(tmp_path: Path) -> None:
-    package = deploy.stage(settings(), {**ENDPOINTS, "EU": ENDPOINTS["EU"].removesuffix(":live")},
-                           tmp_path / "bad")
+    package = deploy.stage(
+        settings(), {**ENDPOINTS, "EU": ENDPOINTS["EU"].removesuffix(":live")}, tmp_path / "bad"
+    )
     (package / "assets" / "images" / "icon_108.png").unlink()
     document = json.loads((package / "skill.json").read_text(encoding="utf-8"))
     document["manifest"]["publishingInformation"]["distributionCountrys"] = ["US"]
@@ -105,20 +114,25 @@ def test_the_makefile_runs_it_in_the_deploy_venv_with_dry_run() -> None:
     assert "deploy.sh" in (ROOT / "tools" / "deploy_check.sh").read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("arguments, message", [
-    (["--regions", "NA,XX"], "--regions"),
-    (["--regions", "NA,NA"], "--regions"),
-    (["--privacy-policy-url", "http://insecure.example/privacy"], "public https:// URL"),
-])
-def test_bad_settings_are_refused_clearly(arguments: list[str], message: str,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "arguments, message",
+    [
+        (["--regions", "NA,XX"], "--regions"),
+        (["--regions", "NA,NA"], "--regions"),
+        (["--privacy-policy-url", "http://insecure.example/privacy"], "public https:// URL"),
+    ],
+)
+def test_bad_settings_are_refused_clearly(
+    arguments: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         deploy.parse(arguments)
     assert message in capsys.readouterr().err
 
 
-def test_without_credentials_a_real_deploy_stops_before_sending_anything(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_credentials_a_real_deploy_stops_before_sending_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No ASK profile: the deploy says what to run and calls neither ASK nor AWS."""
     monkeypatch.setenv("ASK_CONFIG_FILE", str(tmp_path / "no-such-config"))
     if subprocess.run(deploy.ask("--version"), cwd=ROOT, capture_output=True).returncode != 0:

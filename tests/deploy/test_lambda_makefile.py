@@ -6,6 +6,7 @@ short forms a Mac lacks (``sed -i`` without a suffix, ``grep -P``, ``find -print
 ``readlink -f``, ``cp -t``, ``xargs -r``), then runs the real tool. The dependency install
 (pip from PyPI) is left to `make deploy-check`.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,21 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 MAKEFILE = ROOT / "lambda" / "Makefile"
 EXCLUDE_LIST = ROOT / "lambda" / "package-exclude.txt"
-TOOLS = ("cp", "find", "grep", "mkdir", "rm", "sed", "cat", "echo", "test", "touch", "xargs", "readlink", "tar")
+TOOLS = (
+    "cp",
+    "find",
+    "grep",
+    "mkdir",
+    "rm",
+    "sed",
+    "cat",
+    "echo",
+    "test",
+    "touch",
+    "xargs",
+    "readlink",
+    "tar",
+)
 
 SHIM = """#!/bin/sh
 # {tool} without GNU extensions: refuse them, then run {real}
@@ -38,8 +53,11 @@ exec {real} "$@"
 
 
 def unmatched_excludes() -> list[str]:
-    return [line.strip() for line in EXCLUDE_LIST.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    return [
+        line.strip()
+        for line in EXCLUDE_LIST.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -57,19 +75,31 @@ def posix_path(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def make(target: str, artifacts: Path, path: str, **variables: str) -> subprocess.CompletedProcess[str]:
-    arguments = [f"{name}={value}" for name, value in {"ARTIFACTS_DIR": str(artifacts),
-                                                       "PYTHON": sys.executable, **variables}.items()]
+    arguments = [
+        f"{name}={value}"
+        for name, value in {"ARTIFACTS_DIR": str(artifacts), "PYTHON": sys.executable, **variables}.items()
+    ]
     # -o install-dependencies: take the pip step as done (it needs PyPI; deploy-check runs it).
-    return subprocess.run(["make", "-s", "-f", str(MAKEFILE), "-o", "install-dependencies", target, *arguments],
-                          env={**os.environ, "PATH": path}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["make", "-s", "-f", str(MAKEFILE), "-o", "install-dependencies", target, *arguments],
+        env={**os.environ, "PATH": path},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_shims_refuse_gnu_extensions(posix_path: str, tmp_path: Path) -> None:
     """The check can fail: cp --parents, the line this Makefile used to have, is refused."""
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "f").write_text("x")
-    refused = subprocess.run(["cp", "--parents", "a/f", str(tmp_path / "out")], cwd=tmp_path,
-                             env={**os.environ, "PATH": posix_path}, capture_output=True, text=True)
+    refused = subprocess.run(
+        ["cp", "--parents", "a/f", str(tmp_path / "out")],
+        cwd=tmp_path,
+        env={**os.environ, "PATH": posix_path},
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode == 97 and "GNU-only option --parents" in refused.stderr
     allowed = subprocess.run(["cp", "a/f", "g"], cwd=tmp_path, env={**os.environ, "PATH": posix_path})
     assert allowed.returncode == 0 and (tmp_path / "g").read_text() == "x"
@@ -80,16 +110,22 @@ def test_copy_sources_with_posix_tools(posix_path: str, tmp_path: Path) -> None:
     result = make("copy-sources", built, posix_path)
     assert result.returncode == 0, result.stderr
     source = ROOT / "lambda" / "back_pain_guide"
-    expected = {p.relative_to(source.parent) for p in source.rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")}
+    expected = {
+        p.relative_to(source.parent)
+        for p in source.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    }
     copied = {p.relative_to(built) for p in (built / "back_pain_guide").rglob("*") if p.is_file()}
     assert copied == expected
     for relative in expected:
         assert (built / relative).read_bytes() == (ROOT / "lambda" / relative).read_bytes(), relative
     content = ROOT / "content"
-    assert {p.relative_to(content) for p in content.rglob("*.json")} == \
-        {p.relative_to(built / "content") for p in (built / "content").rglob("*") if p.is_file()}
-    assert (built / "lambda_function.py").read_bytes() == (ROOT / "lambda" / "lambda_function.py").read_bytes()
+    assert {p.relative_to(content) for p in content.rglob("*.json")} == {
+        p.relative_to(built / "content") for p in (built / "content").rglob("*") if p.is_file()
+    }
+    assert (built / "lambda_function.py").read_bytes() == (
+        ROOT / "lambda" / "lambda_function.py"
+    ).read_bytes()
 
 
 def fake_package(built: Path) -> None:

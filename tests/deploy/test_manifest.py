@@ -4,6 +4,7 @@ Certification rejects example phrases that are not sample utterances, so every p
 "Alexa, open/ask back pain guide") must equal a sample of every locale's interaction model,
 with custom slots filled only by their values or synonyms.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ def language_model(path: Path) -> dict[str, Any]:
 class Sample:
     """One sample utterance; a custom slot matches only its type's values and synonyms."""
 
-    def __init__(self, intent: str, sample: str, slot_types: dict[str, str],
-                 values: dict[str, frozenset[str]]) -> None:
+    def __init__(
+        self, intent: str, sample: str, slot_types: dict[str, str], values: dict[str, frozenset[str]]
+    ) -> None:
         self.intent = intent
         self.slot_values: list[frozenset[str]] = []
         parts = []
@@ -61,7 +63,9 @@ class Sample:
 
     def matches(self, request: str) -> bool:
         found = self.pattern.fullmatch(request)
-        return found is not None and all(value in allowed for value, allowed in zip(found.groups(), self.slot_values, strict=False))
+        return found is not None and all(
+            value in allowed for value, allowed in zip(found.groups(), self.slot_values, strict=False)
+        )
 
 
 def samples_of(model: dict[str, Any]) -> list[Sample]:
@@ -72,8 +76,13 @@ def samples_of(model: dict[str, Any]) -> list[Sample]:
             words.append(value["name"]["value"])
             words.extend(value["name"].get("synonyms", []))
         values[slot_type["name"]] = frozenset(normalise(word) for word in words)
-    return [Sample(intent["name"], sample, {slot["name"]: slot["type"] for slot in intent.get("slots", [])}, values)
-            for intent in model["intents"] for sample in intent.get("samples", [])]
+    return [
+        Sample(
+            intent["name"], sample, {slot["name"]: slot["type"] for slot in intent.get("slots", [])}, values
+        )
+        for intent in model["intents"]
+        for sample in intent.get("samples", [])
+    ]
 
 
 def request_after_name(phrase: str, invocation_name: str) -> tuple[str, str]:
@@ -82,7 +91,7 @@ def request_after_name(phrase: str, invocation_name: str) -> tuple[str, str]:
     for verb in ("open", "start", "launch", "ask", "tell"):
         prefix = f"alexa, {verb} {invocation_name}"
         if text == prefix or text.startswith(prefix + " "):
-            return ("open" if verb in ("open", "start", "launch") else "ask"), text[len(prefix):].strip()
+            return ("open" if verb in ("open", "start", "launch") else "ask"), text[len(prefix) :].strip()
     raise AssertionError(f"{phrase!r} does not start with 'Alexa, open/ask {invocation_name}'")
 
 
@@ -171,8 +180,9 @@ def test_example_phrases_are_sample_utterances(manifest: dict[str, Any], model_p
     samples = samples_of(model)
     for locale, published in manifest["publishingInformation"]["locales"].items():
         phrases = published["examplePhrases"]
-        assert request_after_name(phrases[0], invocation_name)[1] == "", \
+        assert request_after_name(phrases[0], invocation_name)[1] == "", (
             f"{locale}: the first example phrase must open the skill"
+        )
         for phrase in phrases:
             verb, request = request_after_name(phrase, invocation_name)
             if verb == "open" and not request:
@@ -191,7 +201,7 @@ def test_the_matcher_rejects_what_alexa_would_not_hear() -> None:
         return any(sample.matches(normalise(request)) for sample in samples)
 
     assert heard("what causes back pain")
-    assert heard("what causes sciatica")           # {topic} filled with a TopicType value
+    assert heard("what causes sciatica")  # {topic} filled with a TopicType value
     assert not heard("what causes back pain please")
     assert not heard("what causes purple elephants")  # not a TopicType value or synonym
-    assert not heard("why is the sky blue")          # only AMAZON.SearchQuery would take it
+    assert not heard("why is the sky blue")  # only AMAZON.SearchQuery would take it

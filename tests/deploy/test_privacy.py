@@ -1,4 +1,5 @@
 """docs/privacy.md stays true: it lists every field the profile store keeps and the real time limits."""
+
 from __future__ import annotations
 
 import re

@@ -3,6 +3,7 @@
 cfn-lint and `sam validate --lint` check the template's form (tools/deploy_check.sh); these
 tests check what only this project knows.
 """
+
 from __future__ import annotations
 
 import re
@@ -93,8 +94,9 @@ def test_makefile_has_the_functions_build_target(function: tuple[str, dict[str, 
     assert re.search(rf"^build-{logical_id}:", makefile, re.MULTILINE)
 
 
-def test_env_vars_are_the_ones_the_code_reads(function: tuple[str, dict[str, Any]],
-                                              table: tuple[str, dict[str, Any]]) -> None:
+def test_env_vars_are_the_ones_the_code_reads(
+    function: tuple[str, dict[str, Any]], table: tuple[str, dict[str, Any]]
+) -> None:
     variables = function[1]["Properties"]["Environment"]["Variables"]
     read_by_skill = env_names_read_by_skill()
     assert {"SKILL_ID", "LOG_LEVEL"} <= read_by_skill
@@ -115,8 +117,12 @@ def test_parameters(template: dict[str, Any]) -> None:
     assert "Default" not in skill_id
     pattern = re.compile(skill_id["AllowedPattern"])
     assert pattern.fullmatch("amzn1.ask.skill.12345678-90ab-cdef-1234-567890abcdef")
-    for wrong in ("", "amzn1.ask.skill.", "arn:aws:lambda:us-east-1:1:function:x",
-                  "amzn1.echo-sdk-ams.app.12345678-90ab-cdef-1234-567890abcdef"):
+    for wrong in (
+        "",
+        "amzn1.ask.skill.",
+        "arn:aws:lambda:us-east-1:1:function:x",
+        "amzn1.echo-sdk-ams.app.12345678-90ab-cdef-1234-567890abcdef",
+    ):
         assert not pattern.fullmatch(wrong), wrong
     level = template["Parameters"]["LogLevel"]
     assert level["Default"] in level["AllowedValues"]
@@ -126,7 +132,9 @@ def test_parameters(template: dict[str, Any]) -> None:
 def test_table_matches_the_persistence_layer(table: tuple[str, dict[str, Any]]) -> None:
     props = table[1]["Properties"]
     assert props["KeySchema"] == [{"AttributeName": persistence.PARTITION_KEY, "KeyType": "HASH"}]
-    assert props["AttributeDefinitions"] == [{"AttributeName": persistence.PARTITION_KEY, "AttributeType": "S"}]
+    assert props["AttributeDefinitions"] == [
+        {"AttributeName": persistence.PARTITION_KEY, "AttributeType": "S"}
+    ]
     assert props["TimeToLiveSpecification"] == {"AttributeName": persistence.TTL_ATTRIBUTE, "Enabled": True}
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["SSESpecification"] == {"SSEEnabled": True}
@@ -156,8 +164,9 @@ def dynamodb_calls_in_code() -> set[str]:
     return {f"dynamodb:{call.capitalize()}Item" for call in calls}
 
 
-def test_least_privilege(template: dict[str, Any], function: tuple[str, dict[str, Any]],
-                         table: tuple[str, dict[str, Any]]) -> None:
+def test_least_privilege(
+    template: dict[str, Any], function: tuple[str, dict[str, Any]], table: tuple[str, dict[str, Any]]
+) -> None:
     props = function[1]["Properties"]
     assert "Policies" not in props, "SAM policy templates are broader than the function needs"
     role_name, role = only(resources_of_type(template, "AWS::IAM::Role"))
@@ -181,12 +190,17 @@ def test_least_privilege(template: dict[str, Any], function: tuple[str, dict[str
     assert by_service["logs"] == {"logs:CreateLogStream", "logs:PutLogEvents"}
     # every call the store makes is allowed, and only item calls (no Scan, no table operations)
     assert dynamodb_calls_in_code() <= by_service["dynamodb"]
-    assert by_service["dynamodb"] <= {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
-                                      "dynamodb:DeleteItem"}
+    assert by_service["dynamodb"] <= {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+    }
 
 
-def test_the_function_is_published_behind_the_live_alias(function: tuple[str, dict[str, Any]],
-                                                         template: dict[str, Any]) -> None:
+def test_the_function_is_published_behind_the_live_alias(
+    function: tuple[str, dict[str, Any]], template: dict[str, Any]
+) -> None:
     """The skill's endpoint is the alias, so a deploy or a rollback moves listeners in one step."""
     logical_id, res = function
     assert res["Properties"]["AutoPublishAlias"] == "live"
@@ -195,8 +209,9 @@ def test_the_function_is_published_behind_the_live_alias(function: tuple[str, di
     assert outputs["FunctionVersion"]["Value"] == {"Ref": f"{logical_id}.Version"}
 
 
-def test_log_group_is_the_functions_and_expires(template: dict[str, Any],
-                                                function: tuple[str, dict[str, Any]]) -> None:
+def test_log_group_is_the_functions_and_expires(
+    template: dict[str, Any], function: tuple[str, dict[str, Any]]
+) -> None:
     name, group = only(resources_of_type(template, "AWS::Logs::LogGroup"))
     assert function[1]["Properties"]["LoggingConfig"]["LogGroup"] == {"Ref": name}
     assert group["Properties"]["LogGroupName"]["Fn::Sub"].startswith("/aws/lambda/")
@@ -206,8 +221,9 @@ def test_log_group_is_the_functions_and_expires(template: dict[str, Any],
     assert 1 <= int(retention) <= 365
 
 
-def test_outputs_give_the_function_arn_and_table(template: dict[str, Any], function: tuple[str, dict[str, Any]],
-                                                 table: tuple[str, dict[str, Any]]) -> None:
+def test_outputs_give_the_function_arn_and_table(
+    template: dict[str, Any], function: tuple[str, dict[str, Any]], table: tuple[str, dict[str, Any]]
+) -> None:
     values = [output["Value"] for output in template["Outputs"].values()]
     assert {"Fn::GetAtt": [function[0], "Arn"]} in values
     assert {"Ref": table[0]} in values

@@ -1,4 +1,5 @@
 """Fixtures: the real service on a free port, with and without request verification."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

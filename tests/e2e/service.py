@@ -1,4 +1,5 @@
 """Starts the real web service on 127.0.0.1 (a free port) for end-to-end tests and benchmarks."""
+
 from __future__ import annotations
 
 import os
@@ -42,7 +43,11 @@ def running_service(*args: str, env: dict[str, str] | None = None) -> Iterator[s
     with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
             [sys.executable, "-m", "back_pain_guide.web", "--host", "127.0.0.1", "--port", str(port), *args],
-            cwd=ROOT / "lambda", env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT / "lambda",
+            env={**os.environ, **(env or {})},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}/"
         try:
             try:

@@ -1,4 +1,5 @@
 """The real service over real HTTP with verification on (the test CA trusted via the test hooks)."""
+
 from __future__ import annotations
 
 import http.client
@@ -25,8 +26,11 @@ def signed_service(ca, tmp_path_factory):
     folder = tmp_path_factory.mktemp("trust")
     (folder / "root.pem").write_bytes(ca.root_pem)
     (folder / "chain.pem").write_bytes(ca.chain_pem)
-    env = {"BACK_PAIN_GUIDE_TEST_ROOT_CA": str(folder / "root.pem"),
-           "BACK_PAIN_GUIDE_TEST_CERT_CHAIN": str(folder / "chain.pem"), "SKILL_ID": SKILL_ID}
+    env = {
+        "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(folder / "root.pem"),
+        "BACK_PAIN_GUIDE_TEST_CERT_CHAIN": str(folder / "chain.pem"),
+        "SKILL_ID": SKILL_ID,
+    }
     with running_service(env=env) as url:
         yield url
 
@@ -54,7 +58,7 @@ def test_signed_requests_are_answered(ca, signed_service):
 def test_refusals_over_http_are_400_json(ca, signed_service):
     body = body_of(envelope())
     headers = ca.headers(body)
-    assert send(signed_service, body + b" ", headers)[0] == 400               # tampered
+    assert send(signed_service, body + b" ", headers)[0] == 400  # tampered
     stale = body_of(envelope(timestamp=datetime.now(UTC) - timedelta(minutes=5)))
     status, payload = send(signed_service, stale, ca.headers(stale))
     assert status == 400 and "timestamp" in payload["reason"]
@@ -67,15 +71,29 @@ def test_refusals_over_http_are_400_json(ca, signed_service):
 
 
 def test_no_verify_is_refused_in_production():
-    done = subprocess.run([sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
-                          cwd=ROOT / "lambda", capture_output=True, text=True, timeout=30,
-                          env={**os.environ, "BACK_PAIN_GUIDE_ENV": "production"})
+    done = subprocess.run(
+        [sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
+        cwd=ROOT / "lambda",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={**os.environ, "BACK_PAIN_GUIDE_ENV": "production"},
+    )
     assert done.returncode == 2 and "refusing --no-verify" in done.stderr
 
 
 def test_test_hooks_are_refused_in_production(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "back_pain_guide.web", "--port", "1"],
-                          cwd=ROOT / "lambda", capture_output=True, text=True, timeout=30,
-                          env={**os.environ, "BACK_PAIN_GUIDE_ENV": "production", "SKILL_ID": SKILL_ID,
-                               "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(Path(tmp_path) / "root.pem")})
+    done = subprocess.run(
+        [sys.executable, "-m", "back_pain_guide.web", "--port", "1"],
+        cwd=ROOT / "lambda",
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={
+            **os.environ,
+            "BACK_PAIN_GUIDE_ENV": "production",
+            "SKILL_ID": SKILL_ID,
+            "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(Path(tmp_path) / "root.pem"),
+        },
+    )
     assert done.returncode == 2 and "refused in production" in done.stderr

@@ -4,6 +4,7 @@ virtual-alexa resolves utterances with the project's interaction model and posts
 unsigned envelopes, so the service runs with --no-verify here; a verifying service
 must refuse the very same client.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,19 +21,23 @@ MODEL = ROOT / "interaction_model" / "en-US.json"
 if shutil.which("node") is None:
     pytestmark = pytest.mark.skip(reason="node is not installed")
 elif not (ROOT / "node_modules" / "virtual-alexa").is_dir():
-    pytestmark = pytest.mark.skip(reason="node_modules/virtual-alexa missing: run `npm ci` at the repository root")
+    pytestmark = pytest.mark.skip(
+        reason="node_modules/virtual-alexa missing: run `npm ci` at the repository root"
+    )
 
 
 def converse(url: str, *turns: str) -> list[dict]:
-    done = subprocess.run(["node", str(DRIVER), url, str(MODEL), *turns], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["node", str(DRIVER), url, str(MODEL), *turns], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_launch_cause_question_and_checklist_to_emergency(unverified_service):
     launch, cause, checklist, emergency = converse(
-        unverified_service, "launch", "what causes back pain", "check my symptoms", "yes")
+        unverified_service, "launch", "what causes back pain", "check my symptoms", "yes"
+    )
     assert all(turn["status"] == "ok" for turn in (launch, cause, checklist, emergency))
 
     assert "Welcome to Back Pain Guide" in launch["ssml"] and not launch["endSession"]

@@ -5,6 +5,7 @@ tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eig
 and the eighth question round, each written by a fresh helper and split the same way, at the
 commits that added round8_*) and are only ever run.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,7 +26,9 @@ FROZEN = {
 
 @pytest.mark.parametrize("name, digest", sorted(FROZEN.items()))
 def test_frozen_test_part_is_unchanged(name, digest):
-    assert hashlib.sha256((HERE / name).read_bytes()).hexdigest() == digest, f"{name} was edited after it was frozen"
+    assert hashlib.sha256((HERE / name).read_bytes()).hexdigest() == digest, (
+        f"{name} was edited after it was frozen"
+    )
 
 
 def test_no_other_test_part_appears_unfrozen():

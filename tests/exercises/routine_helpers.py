@@ -1,4 +1,5 @@
 """Helpers for the guided-exercise tests: response limits, and a listener taken through the safety questions."""
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ from back_pain_guide.content import get_content
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 DATA = ex.get_exercises()
 CONTENT = get_content()
-MAX_SSML_CHARS = 8000        # Alexa's limit on output speech, SSML included
+MAX_SSML_CHARS = 8000  # Alexa's limit on output speech, SSML included
 MAX_RESPONSE_BYTES = 24_576  # Alexa's limit on a whole response
 BREAK = re.compile(r'<break time="([0-9.]+)s"/>')
 
@@ -47,4 +48,3 @@ def started(make_listener, routine: str = "gentle", locale: str = "en-US", scree
 
 def state(listener) -> dict | None:
     return listener.console.device.attributes.get("routine")
-

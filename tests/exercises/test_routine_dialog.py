@@ -1,4 +1,5 @@
 """Whole routines end to end through the console resolver, with every control word at every step."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,8 +29,9 @@ def test_a_whole_routine_runs_end_to_end(make_listener, routine, locale):
     assert state(listener)["part"] == 0
     first = listener.speech
     # The warning comes before any exercise, and the first exercise's position lines follow.
-    assert first.index("Stop at once if the pain gets much worse, or if you feel it down your leg") \
-        < first.index(DATA.routines[routine].doses[0].exercise.position[0])
+    assert first.index(
+        "Stop at once if the pain gets much worse, or if you feel it down your leg"
+    ) < first.index(DATA.routines[routine].doses[0].exercise.position[0])
     heard = run_to_end(listener, routine)
     names = [dose.exercise.name for dose in DATA.routines[routine].doses]
     spoken = " ".join(heard)
@@ -53,8 +55,18 @@ def test_every_repetition_is_counted_in_order(make_listener, routine):
             assert spoken.count(f"That's {DATA.numbers[n - 1]}.") >= sides
 
 
-CONTROLS = ["pause", "resume", "next", "repeat that", "slower", "stop", "help", "start over", "purple monkey dishwasher",
-            "what causes sciatica"]
+CONTROLS = [
+    "pause",
+    "resume",
+    "next",
+    "repeat that",
+    "slower",
+    "stop",
+    "help",
+    "start over",
+    "purple monkey dishwasher",
+    "what causes sciatica",
+]
 
 
 def expect(listener, word: str, before: dict, heard: str, voice: Voice) -> None:
@@ -75,7 +87,11 @@ def expect(listener, word: str, before: dict, heard: str, voice: Voice) -> None:
         else:
             assert after is None and heard.startswith("That's the")
     elif word == "slower":
-        assert after["slow"] and after["part"] == before["part"] and heard.startswith(voice.say("exercise_slower"))
+        assert (
+            after["slow"]
+            and after["part"] == before["part"]
+            and heard.startswith(voice.say("exercise_slower"))
+        )
     elif word == "help":
         assert heard.startswith(voice.say("exercise_help")) and after["paused"]
     elif word == "start over":
@@ -152,7 +168,9 @@ def test_a_question_mid_routine_is_answered_and_the_routine_taken_up_again(make_
     listener = started(make_listener)
     listener.say("next")
     heard = listener.say("what causes sciatica")
-    assert "sciatic nerve" in heard and heard.endswith("Shall we go back to the exercises? We were on knee to chest.")
+    assert "sciatic nerve" in heard and heard.endswith(
+        "Shall we go back to the exercises? We were on knee to chest."
+    )
     assert listener.card["title"] == "Sciatica"
     heard = listener.say("yes")
     assert DATA.exercises["knee_to_chest"].position[0] in heard and state(listener)["part"] == 1
@@ -179,8 +197,17 @@ def test_a_routine_can_be_named_at_the_start(make_listener):
     assert heard.startswith("Okay, the fuller routine") and state(listener)["routine"] == "fuller"
 
 
-@pytest.mark.parametrize("said, routine", [("gentle", "gentle"), ("the short one", "gentle"), ("five minutes", "gentle"),
-                                           ("fuller", "fuller"), ("the longer one", "fuller"), ("ten minutes", "fuller")])
+@pytest.mark.parametrize(
+    "said, routine",
+    [
+        ("gentle", "gentle"),
+        ("the short one", "gentle"),
+        ("five minutes", "gentle"),
+        ("fuller", "fuller"),
+        ("the longer one", "fuller"),
+        ("ten minutes", "fuller"),
+    ],
+)
 def test_choosing_a_routine(make_listener, said, routine):
     listener = make_listener()
     listener.open()
@@ -206,10 +233,17 @@ def test_nothing_about_the_routine_is_kept_between_sessions(make_listener):
     assert not any(word in stored for word in ("routine", "gentle", "knee", "exercise"))
 
 
-@pytest.mark.parametrize("raw", [{"phase": "run", "routine": "gentle", "part": 99, "slow": False, "paused": False, "aside": False},
-                                 {"phase": "run", "routine": "nope", "part": 0, "slow": False, "paused": False, "aside": False},
-                                 {"phase": "fly"}, "run", [], {"phase": "run", "routine": "gentle", "part": "0",
-                                                                "slow": False, "paused": False, "aside": False}])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"phase": "run", "routine": "gentle", "part": 99, "slow": False, "paused": False, "aside": False},
+        {"phase": "run", "routine": "nope", "part": 0, "slow": False, "paused": False, "aside": False},
+        {"phase": "fly"},
+        "run",
+        [],
+        {"phase": "run", "routine": "gentle", "part": "0", "slow": False, "paused": False, "aside": False},
+    ],
+)
 def test_tampered_state_starts_again_at_the_safety_questions(make_listener, raw):
     listener = make_listener()
     listener.open()
@@ -232,5 +266,7 @@ def test_every_turn_fits_the_limits_at_both_paces():
         for index in range(len(ex.parts(DATA, routine))):
             for slow in (False, True):
                 text = ex.part_speech(voice, DATA, ex.State(ex.RUN, routine, index, slow), position=True)
-                assert ex.speech_seconds(DATA, text) <= DATA.max_turn + 15  # the opening of a routine, at most
+                assert (
+                    ex.speech_seconds(DATA, text) <= DATA.max_turn + 15
+                )  # the opening of a routine, at most
                 assert len(ex.with_breaks(text)) < 7000

@@ -1,4 +1,5 @@
 """The safety gate before a routine, and what stops one: pain, a leg, emergency words."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,8 +8,13 @@ from routine_helpers import CONTENT, DATA, LOCALES, check_limits, started, state
 from back_pain_guide import exercises as ex
 from back_pain_guide.speech import Voice
 
-NUMBERS = {"en-US": "nine one one", "en-GB": "nine nine nine", "en-CA": "nine one one", "en-AU": "triple zero",
-           "en-IN": "one one two, or one oh eight for an ambulance"}
+NUMBERS = {
+    "en-US": "nine one one",
+    "en-GB": "nine nine nine",
+    "en-CA": "nine one one",
+    "en-AU": "triple zero",
+    "en-IN": "one one two, or one oh eight for an ambulance",
+}
 
 
 def at_gate(make_listener, locale: str = "en-US"):
@@ -49,7 +55,9 @@ def test_a_serious_injury_gives_the_emergency_advice(make_listener, answer):
     assert heard.startswith("Call nine nine nine now.") and not listener.session_open
 
 
-@pytest.mark.parametrize("locale, route", [("en-GB", "NHS one one one"), ("en-AU", "healthdirect"), ("en-US", "")])
+@pytest.mark.parametrize(
+    "locale, route", [("en-GB", "NHS one one one"), ("en-AU", "healthdirect"), ("en-US", "")]
+)
 def test_a_minor_injury_means_no_exercises_and_a_check_first(make_listener, locale, route):
     listener, _ = at_gate(make_listener, locale)
     listener.say("no")
@@ -71,7 +79,10 @@ def test_free_words_at_the_gate_reach_the_emergency_detector(make_listener):
 def test_words_that_name_no_sign_at_the_gate_ask_for_yes_or_no(make_listener):
     listener, _ = at_gate(make_listener)
     heard = listener.say("purple monkey dishwasher")
-    assert heard.startswith(Voice(CONTENT, "en-US").say("exercise_gate_need_answer")) and state(listener)["phase"] == "signs"
+    assert (
+        heard.startswith(Voice(CONTENT, "en-US").say("exercise_gate_need_answer"))
+        and state(listener)["phase"] == "signs"
+    )
     assert listener.say("next").startswith(Voice(CONTENT, "en-US").say("exercise_gate_need_answer"))
 
 
@@ -82,8 +93,16 @@ def test_the_gate_is_asked_again_for_every_routine_started(make_listener):
     assert "two quick safety questions" in listener.say("stretches for my back")
 
 
-PAIN = ["that hurts", "ouch", "my leg is tingling", "i can feel it down my leg", "it's really sore", "that's painful",
-        "my back is hurting more", "i have pins and needles in my foot"]
+PAIN = [
+    "that hurts",
+    "ouch",
+    "my leg is tingling",
+    "i can feel it down my leg",
+    "it's really sore",
+    "that's painful",
+    "my back is hurting more",
+    "i have pins and needles in my foot",
+]
 
 
 @pytest.mark.parametrize("said", PAIN)
@@ -109,8 +128,15 @@ def test_pain_stops_the_routine_at_every_step(make_listener, step, said):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("said", ["i can't feel my legs", "call an ambulance", "i've wet myself and can't feel down below",
-                                  "my chest is tight and i can't breathe"])
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i can't feel my legs",
+        "call an ambulance",
+        "i've wet myself and can't feel down below",
+        "my chest is tight and i can't breathe",
+    ],
+)
 def test_emergency_words_mid_routine_win(make_listener, locale, said):
     listener = started(make_listener, "fuller", locale)
     listener.say("next")

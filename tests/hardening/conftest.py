@@ -1,5 +1,6 @@
 """Hardening suites: the shared support module on sys.path, a log watcher, and a summary of
 how many generated cases each property ran (printed at the end of the pytest run)."""
+
 from __future__ import annotations
 
 import hardening_support

@@ -2,6 +2,7 @@
 this process's environment, as on a Lambda cold start): sends a short conversation to
 ``lambda_function.handler`` and prints one JSON line per turn (speech, session end, seconds).
 The skill's log goes to stderr."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "lambda"))
 
 TURNS = {
     "launch": lambda d: d.launch(),
-    "question": lambda d: d.intent("QuestionIntent", {"query": {"name": "query", "value": "does heat help my back"}}),
+    "question": lambda d: d.intent(
+        "QuestionIntent", {"query": {"name": "query", "value": "does heat help my back"}}
+    ),
     "checklist": lambda d: d.intent("ChecklistIntent"),
     "yes": lambda d: d.intent("AMAZON.YesIntent"),
     "emergency": lambda d: d.intent("EmergencySignIntent"),
@@ -24,7 +27,9 @@ TURNS = {
 
 
 def main(turns: list[str]) -> None:
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
+    )
     import lambda_function
     from back_pain_guide.envelopes import Device
 
@@ -37,9 +42,18 @@ def main(turns: list[str]) -> None:
         device.receive(response)
         ssml = (response.get("response", {}).get("outputSpeech") or {}).get("ssml", "")
         speech = "".join(ElementTree.fromstring(ssml).itertext()) if ssml else ""
-        print(json.dumps({"turn": turn, "seconds": round(seconds, 3), "speech": speech,
-                          "end_session": response.get("response", {}).get("shouldEndSession"),
-                          "version": response.get("version")}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "turn": turn,
+                    "seconds": round(seconds, 3),
+                    "speech": speech,
+                    "end_session": response.get("response", {}).get("shouldEndSession"),
+                    "version": response.get("version"),
+                }
+            ),
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ that points to emergency help, and the log names the file and the problem. A pro
 that is down or hung (SQLite locked by another writer, a dynalite server paused with SIGSTOP):
 every turn still answers normally, each well inside Alexa's 8-second limit.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,16 +30,25 @@ ALEXA_LIMIT = 8.0
 CONVERSATION = ["launch", "question", "checklist", "yes"]
 
 
-def run_client(turns: list[str], env: dict[str, str], timeout: float = 60) -> tuple[list[dict[str, Any]], str]:
+def run_client(
+    turns: list[str], env: dict[str, str], timeout: float = 60
+) -> tuple[list[dict[str, Any]], str]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("BACK_PAIN_GUIDE_", "AWS_"))}
     environ.update(env)
-    done = subprocess.run([sys.executable, str(HERE / "fault_client.py"), *turns], env=environ, cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "fault_client.py"), *turns],
+        env=environ,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines()], done.stderr
 
 
 # --- content --------------------------------------------------------------------------------
+
 
 def _drop_chunks(folder: Path) -> None:
     data = json.loads((folder / "back_pain.json").read_text())
@@ -54,7 +64,10 @@ def _unknown_related(folder: Path) -> None:
 
 BREAKAGES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "content file missing": (lambda f: (f / "back_pain.json").unlink(), ["back_pain.json", "file not found"]),
-    "prompts not JSON": (lambda f: (f / "prompts.json").write_text("{ not json"), ["prompts.json", "not valid JSON"]),
+    "prompts not JSON": (
+        lambda f: (f / "prompts.json").write_text("{ not json"),
+        ["prompts.json", "not valid JSON"],
+    ),
     "field missing": (_drop_chunks, ["back_pain.json", "$.topics[1]", "chunks"]),
     "unknown reference": (_unknown_related, ["back_pain.json", "$.topics[0].related", "no_such_topic"]),
     "empty file": (lambda f: (f / "back_pain.json").write_text(""), ["back_pain.json", "not valid JSON"]),
@@ -67,13 +80,19 @@ def test_broken_content_at_start_up_is_named_in_the_log_and_still_answered(tmp_p
     shutil.copytree(paths.content_dir(), folder)
     breaking, named = BREAKAGES[breakage]
     breaking(folder)
-    turns, log = run_client(["launch", "emergency"], {
-        "BACK_PAIN_GUIDE_CONTENT_DIR": str(folder), "BACK_PAIN_GUIDE_DB": str(tmp_path / "state.sqlite3")})
+    turns, log = run_client(
+        ["launch", "emergency"],
+        {"BACK_PAIN_GUIDE_CONTENT_DIR": str(folder), "BACK_PAIN_GUIDE_DB": str(tmp_path / "state.sqlite3")},
+    )
     for turn in turns:
         assert turn["version"] == "1.0"
         assert turn["speech"] == CONTENT_UNAVAILABLE and "emergency" in turn["speech"]
         assert turn["end_session"] is True
-    problem_lines = [line for line in log.splitlines() if line.startswith("CRITICAL") and "content could not be loaded" in line]
+    problem_lines = [
+        line
+        for line in log.splitlines()
+        if line.startswith("CRITICAL") and "content could not be loaded" in line
+    ]
     assert problem_lines, log
     for part in named:
         assert part in problem_lines[0], problem_lines[0]
@@ -82,6 +101,7 @@ def test_broken_content_at_start_up_is_named_in_the_log_and_still_answered(tmp_p
 
 
 # --- profile store ------------------------------------------------------------------------------
+
 
 def check_conversation(turns: list[dict[str, Any]]) -> None:
     """The same answers as with a healthy store, each within Alexa's limit."""
@@ -106,7 +126,9 @@ def test_sqlite_store_locked_by_another_writer(tmp_path):
         holder.close()
     check_conversation(turns)
     # In WAL mode a writer's lock leaves the profile readable; the write is what fails and is dropped.
-    assert "profile not saved: PersistenceException" in log or "profile not loaded: PersistenceException" in log
+    assert (
+        "profile not saved: PersistenceException" in log or "profile not loaded: PersistenceException" in log
+    )
     print("locked SQLite, seconds per turn:", {t["turn"]: t["seconds"] for t in turns})
 
 
@@ -128,11 +150,19 @@ def dynalite_table():
     except DynaliteMissing as exc:
         pytest.fail(str(exc))
     table = new_table_name()
-    server.resource().create_table(TableName=table, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                                   AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-                                   BillingMode="PAY_PER_REQUEST")
-    env = {"BACK_PAIN_GUIDE_TABLE": table, "AWS_ENDPOINT_URL_DYNAMODB": server.endpoint_url,
-           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1"}
+    server.resource().create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    env = {
+        "BACK_PAIN_GUIDE_TABLE": table,
+        "AWS_ENDPOINT_URL_DYNAMODB": server.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     yield server, env
     if server.process is not None:
         server.process.send_signal(signal.SIGCONT)
@@ -160,9 +190,17 @@ def test_the_web_service_refuses_to_start_on_broken_content_naming_the_problem(t
     breaking, named = BREAKAGES[breakage]
     breaking(folder)
     environ = {k: v for k, v in os.environ.items() if not k.startswith("BACK_PAIN_GUIDE_")}
-    environ.update(BACK_PAIN_GUIDE_CONTENT_DIR=str(folder), BACK_PAIN_GUIDE_DB=str(tmp_path / "state.sqlite3"))
-    done = subprocess.run([sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
-                          env=environ, cwd=ROOT / "lambda", capture_output=True, text=True, timeout=60)
+    environ.update(
+        BACK_PAIN_GUIDE_CONTENT_DIR=str(folder), BACK_PAIN_GUIDE_DB=str(tmp_path / "state.sqlite3")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
+        env=environ,
+        cwd=ROOT / "lambda",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     refusal = done.stderr.strip().splitlines()[-1]
     assert refusal.startswith("refusing to start: ") and str(folder) in refusal

@@ -4,6 +4,7 @@ Whatever arrives, ``lambda_function.handler`` returns a well-formed response env
 speech is valid SSML inside <speak>, never a stack trace or anything it was sent; emergency
 words and a "yes" to an emergency checklist question always lead to the emergency advice.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,9 +64,13 @@ def test_state_written_by_the_skill_never_breaks_the_next_turn(watcher, event, d
     if response["response"].get("shouldEndSession") is not False or not attrs:
         return
     follow = data.draw(hs.envelope(shaped=True))
-    follow["session"] = {"new": False, "sessionId": "amzn1.echo-api.session.fuzz",
-                         "application": {"applicationId": hs.SKILL_ID},
-                         "user": {"userId": "amzn1.ask.account.fuzz"}, "attributes": attrs}
+    follow["session"] = {
+        "new": False,
+        "sessionId": "amzn1.echo-api.session.fuzz",
+        "application": {"applicationId": hs.SKILL_ID},
+        "user": {"userId": "amzn1.ask.account.fuzz"},
+        "attributes": attrs,
+    }
     _, _, kind = run(watcher, "handler: next turn after a fuzzed one", follow)
     assert kind not in ("catch-all error", "refused"), kind
 
@@ -73,7 +78,9 @@ def test_state_written_by_the_skill_never_breaks_the_next_turn(watcher, event, d
 @HARDENING
 @given(event=hs.envelope(shaped=True))
 def test_emergency_sign_intent_always_gets_the_emergency_advice(watcher, event):
-    event["request"].update(type="IntentRequest", intent={"name": "EmergencySignIntent", "confirmationStatus": "NONE"})
+    event["request"].update(
+        type="IntentRequest", intent={"name": "EmergencySignIntent", "confirmationStatus": "NONE"}
+    )
     response, text, _ = run(watcher, "handler: emergency intent with any state", event)
     assert text is not None and emergency_call(event) in text
     assert response["response"]["shouldEndSession"] is True
@@ -90,9 +97,13 @@ def test_yes_to_an_emergency_question_always_gets_the_emergency_advice(watcher, 
     attrs["checklist"] = {"index": position, "answers": [[qid, "no"] for qid in hs.EMERGENCY_IDS[:position]]}
     attrs["checklist_active"] = True
     event["request"].update(type="IntentRequest", intent={"name": answer, "confirmationStatus": "NONE"})
-    event["session"] = {"new": False, "sessionId": "amzn1.echo-api.session.fuzz",
-                        "application": {"applicationId": hs.SKILL_ID},
-                        "user": {"userId": "amzn1.ask.account.fuzz"}, "attributes": attrs}
+    event["session"] = {
+        "new": False,
+        "sessionId": "amzn1.echo-api.session.fuzz",
+        "application": {"applicationId": hs.SKILL_ID},
+        "user": {"userId": "amzn1.ask.account.fuzz"},
+        "attributes": attrs,
+    }
     response, text, _ = run(watcher, "handler: yes to an emergency question", event)
     assert text is not None and emergency_call(event) in text, text
     assert response["response"]["shouldEndSession"] is True
@@ -103,10 +114,16 @@ def test_yes_to_an_emergency_question_always_gets_the_emergency_advice(watcher, 
 def test_repeat_replays_a_tampered_last_reply_only_as_escaped_ssml(watcher, event, body):
     """The one place stored text is spoken again: whatever it holds, the SSML stays valid and
     the session stays open."""
-    event["request"].update(type="IntentRequest", intent={"name": "AMAZON.RepeatIntent", "confirmationStatus": "NONE"})
-    event["session"] = {"new": False, "sessionId": "amzn1.echo-api.session.fuzz",
-                        "application": {"applicationId": hs.SKILL_ID},
-                        "user": {"userId": "amzn1.ask.account.fuzz"}, "attributes": {"last_reply": {"body": body}}}
+    event["request"].update(
+        type="IntentRequest", intent={"name": "AMAZON.RepeatIntent", "confirmationStatus": "NONE"}
+    )
+    event["session"] = {
+        "new": False,
+        "sessionId": "amzn1.echo-api.session.fuzz",
+        "application": {"applicationId": hs.SKILL_ID},
+        "user": {"userId": "amzn1.ask.account.fuzz"},
+        "attributes": {"last_reply": {"body": body}},
+    }
     response, text, kind = run(watcher, "handler: repeat of a tampered last reply", event)
     assert kind == "answered" and text
     assert response["response"]["shouldEndSession"] is False

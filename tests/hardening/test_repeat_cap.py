@@ -4,6 +4,7 @@ Session attributes come back from the client; before, a forged ``last_reply`` ma
 answer 89 KB. The cap must also never refuse a reply the skill really gave: every topic's
 reply (and the reading onward) is replayed word for word.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,16 +19,33 @@ from back_pain_guide.handlers.builtins import MAX_REPLAYED_CHARS, MAX_REPLAYED_F
 def turn(name: str, attributes: dict | None = None, slots: dict | None = None) -> dict:
     application = {"applicationId": hs.SKILL_ID}
     user = {"userId": "amzn1.ask.account.repeat"}
-    return lambda_function.handler({
-        "version": "1.0",
-        "session": {"new": False, "sessionId": "amzn1.echo-api.session.repeat", "application": application,
-                    "user": user, "attributes": attributes or {}},
-        "context": {"System": {"application": application, "user": user, "device": {"supportedInterfaces": {}}}},
-        "request": {"type": "IntentRequest", "requestId": "amzn1.echo-api.request.repeat", "locale": "en-US",
-                    "timestamp": "2026-01-01T00:00:00Z",
-                    "intent": {"name": name, "confirmationStatus": "NONE", "slots": {
-                        k: {"name": k, "value": v} for k, v in (slots or {}).items()}}},
-    }, None)
+    return lambda_function.handler(
+        {
+            "version": "1.0",
+            "session": {
+                "new": False,
+                "sessionId": "amzn1.echo-api.session.repeat",
+                "application": application,
+                "user": user,
+                "attributes": attributes or {},
+            },
+            "context": {
+                "System": {"application": application, "user": user, "device": {"supportedInterfaces": {}}}
+            },
+            "request": {
+                "type": "IntentRequest",
+                "requestId": "amzn1.echo-api.request.repeat",
+                "locale": "en-US",
+                "timestamp": "2026-01-01T00:00:00Z",
+                "intent": {
+                    "name": name,
+                    "confirmationStatus": "NONE",
+                    "slots": {k: {"name": k, "value": v} for k, v in (slots or {}).items()},
+                },
+            },
+        },
+        None,
+    )
 
 
 @pytest.mark.parametrize("field", ["body", "follow_up", "card_text", "display"])

@@ -1,4 +1,5 @@
 """Every locale through the console, end to end: its words understood, its spellings and number spoken."""
+
 from __future__ import annotations
 
 import re
@@ -59,12 +60,22 @@ def test_local_words_never_turn_urgent_care_into_a_gp_appointment(locale):
 
 def test_en_gb_checklist_results_name_the_gp_and_nhs_111():
     voice = Voice(CONTENT, "en-GB")
-    assert "see a GP or other doctor soon, within a week or two" in voice.say("checklist_soon", summaries="x", advice="")
+    assert "see a GP or other doctor soon, within a week or two" in voice.say(
+        "checklist_soon", summaries="x", advice=""
+    )
     assert "call NHS one one one" in voice.say("checklist_same_day", summaries="x", advice="")
 
 
-@pytest.mark.parametrize("locale, word", [("en-GB", "trolley"), ("en-AU", "trolley"), ("en-IN", "trolley"),
-                                          ("en-US", "shopping cart"), ("en-CA", "shopping cart")])
+@pytest.mark.parametrize(
+    "locale, word",
+    [
+        ("en-GB", "trolley"),
+        ("en-AU", "trolley"),
+        ("en-IN", "trolley"),
+        ("en-US", "shopping cart"),
+        ("en-CA", "shopping cart"),
+    ],
+)
 def test_shopping_cart_is_a_trolley_where_people_say_so(locale, word):
     spoken = " ".join(everything_spoken(Voice(CONTENT, locale)))
     assert word in spoken and ("shopping cart" in spoken) == (word == "shopping cart")
@@ -72,7 +83,10 @@ def test_shopping_cart_is_a_trolley_where_people_say_so(locale, word):
 
 def test_en_in_gives_108_alongside_112():
     voice = Voice(CONTENT, "en-IN")
-    assert voice.say("safety_line") == "If this is an emergency, call one one two, or one oh eight for an ambulance."
+    assert (
+        voice.say("safety_line")
+        == "If this is an emergency, call one one two, or one oh eight for an ambulance."
+    )
     assert voice.write("safety_line") == "If this is an emergency, call 112, or 108 for an ambulance."
 
 
@@ -94,12 +108,18 @@ def test_slipped_disc_in_every_locale(make_listener, locale):
     assert listener.session_open
 
 
-@pytest.mark.parametrize("locale, utterance", [
-    ("en-GB", "should I go to A&E"), ("en-GB", "do I need to go to A and E"),
-    ("en-AU", "should I go to the emergency department"), ("en-AU", "do I need to go to hospital"),
-    ("en-IN", "should I go to casualty"), ("en-CA", "should I go to emerg"),
-    ("en-US", "do I need to go to the emergency room"),
-])
+@pytest.mark.parametrize(
+    "locale, utterance",
+    [
+        ("en-GB", "should I go to A&E"),
+        ("en-GB", "do I need to go to A and E"),
+        ("en-AU", "should I go to the emergency department"),
+        ("en-AU", "do I need to go to hospital"),
+        ("en-IN", "should I go to casualty"),
+        ("en-CA", "should I go to emerg"),
+        ("en-US", "do I need to go to the emergency room"),
+    ],
+)
 def test_should_i_go_to_the_local_emergency_department(make_listener, locale, utterance):
     listener = make_listener(locale=locale)
     listener.open()
@@ -110,8 +130,16 @@ def test_should_i_go_to_the_local_emergency_department(make_listener, locale, ut
     assert f"call {NUMBER_SPEECH[locale]} now" in listener.speech.lower() and not listener.session_open
 
 
-@pytest.mark.parametrize("locale, word", [("en-GB", "paracetamol"), ("en-AU", "paracetamol"), ("en-IN", "paracetamol"),
-                                          ("en-US", "acetaminophen"), ("en-CA", "acetaminophen")])
+@pytest.mark.parametrize(
+    "locale, word",
+    [
+        ("en-GB", "paracetamol"),
+        ("en-AU", "paracetamol"),
+        ("en-IN", "paracetamol"),
+        ("en-US", "acetaminophen"),
+        ("en-CA", "acetaminophen"),
+    ],
+)
 def test_can_i_take_paracetamol(make_listener, locale, word):
     listener = make_listener(locale=locale)
     listener.open()
@@ -125,7 +153,15 @@ def test_can_i_take_paracetamol(make_listener, locale, word):
 def test_whole_session_in_every_locale(make_listener, locale):
     listener = make_listener(locale=locale)
     listener.open()
-    for utterance in ("what causes back pain", "tell me more", "help", "check my symptoms", "no", "repeat", "stop"):
+    for utterance in (
+        "what causes back pain",
+        "tell me more",
+        "help",
+        "check my symptoms",
+        "no",
+        "repeat",
+        "stop",
+    ):
         speech = listener.say(utterance)
         assert speech and "{" not in speech, utterance
     assert NUMBER_SPEECH[locale] in listener.speech

@@ -1,4 +1,5 @@
 """The generator: one source, five locales, local words added where they differ, stale files caught."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,11 @@ def resolver(locale: str) -> UtteranceResolver:
 
 
 def run_check(directory: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "tools" / "build_models.py"), "--check", "--dir", str(directory)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_models.py"), "--check", "--dir", str(directory)],
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture
@@ -63,7 +67,11 @@ def test_check_fails_when_a_locale_is_missing(model_copy):
 def test_check_fails_when_content_changes_a_topic_synonym(model_copy, monkeypatch):
     content = json.loads(json.dumps(CONTENT))
     content["topics"][0]["synonyms"].append("a brand new way to say it")
-    monkeypatch.setattr(build_models, "_read", lambda path: content if path == build_models.CONTENT else json.loads(path.read_text()))
+    monkeypatch.setattr(
+        build_models,
+        "_read",
+        lambda path: content if path == build_models.CONTENT else json.loads(path.read_text()),
+    )
     assert set(build_models.stale_models(model_copy)) == {f"{locale}.json" for locale in LOCALES}
 
 
@@ -82,23 +90,26 @@ def test_every_locale_keeps_every_source_sample(locale):
         assert set(samples) <= set(local[name]), name
 
 
-@pytest.mark.parametrize("locale, utterance, intent, topic", [
-    ("en-GB", "should i go to a and e", "ChecklistIntent", None),
-    ("en-GB", "when should i call nine nine nine", "WhenToGetHelpIntent", None),
-    ("en-GB", "should i see a g. p.", "ChecklistIntent", None),
-    ("en-GB", "what will the g. p. do", "DiagnosisIntent", None),
-    ("en-GB", "tell me about physiotherapy", "TopicIntent", "physical_therapy"),
-    ("en-GB", "tell me about a and e", "TopicIntent", "when_to_get_help"),
-    ("en-GB", "what painkillers can i take", "RemediesIntent", None),
-    ("en-AU", "when should i call triple zero", "WhenToGetHelpIntent", None),
-    ("en-AU", "should i go to the emergency department", "ChecklistIntent", None),
-    ("en-AU", "should i go to hospital", "ChecklistIntent", None),
-    ("en-IN", "when should i call one one two", "WhenToGetHelpIntent", None),
-    ("en-IN", "should i go to casualty", "ChecklistIntent", None),
-    ("en-CA", "should i go to emerg", "ChecklistIntent", None),
-    ("en-CA", "should i see my family doctor", "ChecklistIntent", None),
-    ("en-CA", "tell me about physiotherapist", "TopicIntent", "physical_therapy"),
-])
+@pytest.mark.parametrize(
+    "locale, utterance, intent, topic",
+    [
+        ("en-GB", "should i go to a and e", "ChecklistIntent", None),
+        ("en-GB", "when should i call nine nine nine", "WhenToGetHelpIntent", None),
+        ("en-GB", "should i see a g. p.", "ChecklistIntent", None),
+        ("en-GB", "what will the g. p. do", "DiagnosisIntent", None),
+        ("en-GB", "tell me about physiotherapy", "TopicIntent", "physical_therapy"),
+        ("en-GB", "tell me about a and e", "TopicIntent", "when_to_get_help"),
+        ("en-GB", "what painkillers can i take", "RemediesIntent", None),
+        ("en-AU", "when should i call triple zero", "WhenToGetHelpIntent", None),
+        ("en-AU", "should i go to the emergency department", "ChecklistIntent", None),
+        ("en-AU", "should i go to hospital", "ChecklistIntent", None),
+        ("en-IN", "when should i call one one two", "WhenToGetHelpIntent", None),
+        ("en-IN", "should i go to casualty", "ChecklistIntent", None),
+        ("en-CA", "should i go to emerg", "ChecklistIntent", None),
+        ("en-CA", "should i see my family doctor", "ChecklistIntent", None),
+        ("en-CA", "tell me about physiotherapist", "TopicIntent", "physical_therapy"),
+    ],
+)
 def test_locale_words_reach_the_right_intent(locale, utterance, intent, topic):
     resolution = resolver(locale).resolve(utterance)
     assert resolution.intent == intent
@@ -106,7 +117,9 @@ def test_locale_words_reach_the_right_intent(locale, utterance, intent, topic):
         assert resolution.slots["topic"].resolved_id == topic
 
 
-@pytest.mark.parametrize("utterance", ["should i go to a and e", "when should i call nine nine nine", "should i go to emerg"])
+@pytest.mark.parametrize(
+    "utterance", ["should i go to a and e", "when should i call nine nine nine", "should i go to emerg"]
+)
 def test_other_locales_words_stay_out_of_en_us(utterance):
     assert utterance not in {s for samples in intents_of(build_model("en-US")).values() for s in samples}
 
@@ -128,11 +141,14 @@ def test_a_locale_synonym_never_takes_another_topics_word():
     assert "only mine" in values[0]["name"]["synonyms"]
 
 
-@pytest.mark.parametrize("additions, message", [
-    ({"samples": {"ChecklistIntent": ["what causes back pain"]}}, "already a sample of CausesIntent"),
-    ({"samples": {"NoSuchIntent": ["hello there"]}}, "unknown intent"),
-    ({"synonyms": {"no_such_topic": ["thing"]}}, "unknown topic id"),
-])
+@pytest.mark.parametrize(
+    "additions, message",
+    [
+        ({"samples": {"ChecklistIntent": ["what causes back pain"]}}, "already a sample of CausesIntent"),
+        ({"samples": {"NoSuchIntent": ["hello there"]}}, "unknown intent"),
+        ({"synonyms": {"no_such_topic": ["thing"]}}, "unknown topic id"),
+    ],
+)
 def test_contradicting_locale_source_is_refused(additions, message):
     with pytest.raises(ModelSourceError, match=message):
         build_model("en-GB", locales={"en-GB": additions})

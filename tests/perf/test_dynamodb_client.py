@@ -2,6 +2,7 @@
 service skips listing every service folder botocore ships, and the client it builds is the
 stock one (same model, endpoint rules and signing), working against dynalite, the local
 DynamoDB-compatible server (no mock)."""
+
 from __future__ import annotations
 
 import json
@@ -75,10 +76,12 @@ def test_the_client_has_botocores_own_model_and_endpoint_rules() -> None:
 
 def test_the_client_stores_and_reads_a_profile_on_dynalite(server: Dynalite) -> None:
     table = new_table_name()
-    store = DynamoDbProfileAdapter(table, dynamodb_client(endpoint_url=server.endpoint_url, **DUMMY_CREDENTIALS),
-                                   create_table=True)
+    store = DynamoDbProfileAdapter(
+        table, dynamodb_client(endpoint_url=server.endpoint_url, **DUMMY_CREDENTIALS), create_table=True
+    )
     envelope = Device(user_id="amzn1.ask.account.loader").launch()
     from ask_sdk_core.serialize import DefaultSerializer
+
     request = DefaultSerializer().deserialize(json.dumps(envelope), "ask_sdk_model.RequestEnvelope")
     store.record_visit(request, "2026-01-02T03:04:05Z")
     store.record_visit(request, "2026-01-03T03:04:05Z")
@@ -89,18 +92,35 @@ def test_the_client_stores_and_reads_a_profile_on_dynalite(server: Dynalite) -> 
 def test_a_cold_start_launch_with_dynamodb_configured_greets_and_counts_the_visit(server: Dynalite) -> None:
     """A fresh interpreter, as on Lambda: the handler with the table configured, first request a launch."""
     table = new_table_name()
-    _ = DynamoDbProfileAdapter(table, dynamodb_client(endpoint_url=server.endpoint_url, **DUMMY_CREDENTIALS),
-                           create_table=True).client
-    env = dict(os.environ, BACK_PAIN_GUIDE_TABLE=table, AWS_ENDPOINT_URL_DYNAMODB=server.endpoint_url,
-               AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test", AWS_DEFAULT_REGION="us-east-1")
+    _ = DynamoDbProfileAdapter(
+        table, dynamodb_client(endpoint_url=server.endpoint_url, **DUMMY_CREDENTIALS), create_table=True
+    ).client
+    env = dict(
+        os.environ,
+        BACK_PAIN_GUIDE_TABLE=table,
+        AWS_ENDPOINT_URL_DYNAMODB=server.endpoint_url,
+        AWS_ACCESS_KEY_ID="test",
+        AWS_SECRET_ACCESS_KEY="test",
+        AWS_DEFAULT_REGION="us-east-1",
+    )
     env.pop("BACK_PAIN_GUIDE_DB", None)
     launch = json.dumps(Device(user_id="amzn1.ask.account.cold-loader").launch())
-    script = ("import json, sys; sys.path.insert(0, sys.argv[1]); import lambda_function; "
-              "print(json.dumps(lambda_function.handler(json.loads(sys.argv[2]), None)))")
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import lambda_function; "
+        "print(json.dumps(lambda_function.handler(json.loads(sys.argv[2]), None)))"
+    )
     for _ in range(2):
-        answer = json.loads(subprocess.run([sys.executable, "-c", script, str(ROOT / "lambda"), launch], env=env,
-                                           check=True, capture_output=True, text=True).stdout)
+        answer = json.loads(
+            subprocess.run(
+                [sys.executable, "-c", script, str(ROOT / "lambda"), launch],
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
         assert "<speak>" in answer["response"]["outputSpeech"]["ssml"]
     item = stock_client(endpoint_url=server.endpoint_url).get_item(
-        TableName=table, Key={"id": {"S": "amzn1.ask.account.cold-loader"}}, ConsistentRead=True)["Item"]
+        TableName=table, Key={"id": {"S": "amzn1.ask.account.cold-loader"}}, ConsistentRead=True
+    )["Item"]
     assert item["visits"] == {"N": "2"}  # both cold starts read and wrote through the client

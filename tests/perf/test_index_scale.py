@@ -2,6 +2,7 @@
 header, a question decodes only its own terms and its best topic, and a cold-start process that
 answers a free-form question stays under 40 MB. The timings are `make bench`'s; here, what makes
 them hold whatever the content's size."""
+
 from __future__ import annotations
 
 import json
@@ -53,14 +54,19 @@ def test_the_synthetic_content_is_ten_times_as_big_with_new_words() -> None:
 
 
 def test_at_ten_times_the_content_a_question_decodes_only_what_it_needs(staged_10x: Path) -> None:
-    result = subprocess.run([sys.executable, "-c", DECODED_SCRIPT, str(staged_10x), QUESTION],
-                            env=bench_index_scale._env(), check=True, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", DECODED_SCRIPT, str(staged_10x), QUESTION],
+        env=bench_index_scale._env(),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     decoded = json.loads(result.stdout)
     assert decoded["file"], "the index was built, not loaded from its file"
     assert decoded["before"] == [0, 0]  # loading decodes no term and no topic
     assert decoded["all_terms"] > 40_000 and decoded["all_topics"] == 1030
     assert 0 < decoded["terms"] < 60  # the question's stems, pairs and lexicon terms
-    assert decoded["topics"] == 1     # the passages of the topic it reads
+    assert decoded["topics"] == 1  # the passages of the topic it reads
     assert decoded["top"] is not None
 
 

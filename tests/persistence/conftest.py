@@ -6,6 +6,7 @@ Each ``Store`` can show what is really stored (read back by a separate connectio
 adapter) and can be broken: ``down()`` (server killed / file gone) or ``hang()`` (a server
 that accepts and never answers / a file locked by another writer).
 """
+
 from __future__ import annotations
 
 import socket
@@ -70,10 +71,17 @@ class CountingAdapter(AbstractPersistenceAdapter):
 class Store:
     """One real store, its adapter (counted), and ways to look inside and to break it."""
 
-    def __init__(self, kind: str, adapter: AbstractPersistenceAdapter, clock: Clock,
-                 items: Callable[[], list[dict[str, Any]]], down: Callable[[], None],
-                 hang: Callable[[], None], back: Callable[[], None],
-                 set_expiry: Callable[[str, int], None]) -> None:
+    def __init__(
+        self,
+        kind: str,
+        adapter: AbstractPersistenceAdapter,
+        clock: Clock,
+        items: Callable[[], list[dict[str, Any]]],
+        down: Callable[[], None],
+        hang: Callable[[], None],
+        back: Callable[[], None],
+        set_expiry: Callable[[str, int], None],
+    ) -> None:
         self.kind, self.clock = kind, clock
         self.adapter = CountingAdapter(adapter)
         self._items, self._down, self._hang, self._back = items, down, hang, back
@@ -142,6 +150,7 @@ class Listener:
 
 # --- SQLite ---------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def sqlite_store(tmp_path: Path) -> Iterator[Store]:
     path = tmp_path / "state" / "state.sqlite3"
@@ -165,13 +174,22 @@ def sqlite_store(tmp_path: Path) -> Iterator[Store]:
         with closing(sqlite3.connect(path)) as db, db:
             db.execute("UPDATE profile SET expires_at = ? WHERE id = ?", (expires_at, user_id))
 
-    yield Store("sqlite", SqliteAdapter(path, clock=clock), clock, partial(sqlite_items, path), down, hang, back,
-                set_expiry)
+    yield Store(
+        "sqlite",
+        SqliteAdapter(path, clock=clock),
+        clock,
+        partial(sqlite_items, path),
+        down,
+        hang,
+        back,
+        set_expiry,
+    )
     for holder in holders:
         holder.close()
 
 
 # --- DynamoDB (dynalite) -----------------------------------------------------------------------
+
 
 class Blackhole:
     """Accepts TCP connections on a port and never answers (a store that hangs)."""
@@ -209,8 +227,12 @@ def dynalite() -> Iterator[Dynalite]:
 def dynamodb_store(dynalite: Dynalite) -> Iterator[Store]:
     table = new_table_name()
     clock = Clock()
-    client = dynamodb_client(endpoint_url=dynalite.endpoint_url, aws_access_key_id="test",
-                             aws_secret_access_key="test", region_name="us-east-1")
+    client = dynamodb_client(
+        endpoint_url=dynalite.endpoint_url,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
     adapter = DynamoDbProfileAdapter(table, client, create_table=True, clock=clock)
     inspector = dynalite.resource()  # boto3's resource: read back independently of the adapter
     blackholes: list[Blackhole] = []
@@ -226,19 +248,34 @@ def dynamodb_store(dynalite: Dynalite) -> Iterator[Store]:
     def back() -> None:  # a new server on the same port (in memory: the table is made again, empty)
         dynalite.start(port=dynalite.port)
         dynalite.resource().create_table(
-            TableName=table, BillingMode="PAY_PER_REQUEST", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
+            TableName=table,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        )
 
     def set_expiry(user_id: str, expires_at: int) -> None:
-        inspector.Table(table).update_item(Key={"id": user_id}, UpdateExpression="SET expires_at = :e",
-                                           ExpressionAttributeValues={":e": expires_at})
+        inspector.Table(table).update_item(
+            Key={"id": user_id},
+            UpdateExpression="SET expires_at = :e",
+            ExpressionAttributeValues={":e": expires_at},
+        )
 
     store = Store("dynamodb", adapter, clock, items, dynalite.kill, hang, back, set_expiry)
     # dynalite is one Node process on a busy 2-core machine: under 64 requests at once it can
     # take longer than the half second the skill allows a call.
-    store.patient_adapter = DynamoDbProfileAdapter(table, dynamodb_client(
-        endpoint_url=dynalite.endpoint_url, aws_access_key_id="test", aws_secret_access_key="test",
-        region_name="us-east-1", timeout=30, max_pool_connections=64), clock=clock)
+    store.patient_adapter = DynamoDbProfileAdapter(
+        table,
+        dynamodb_client(
+            endpoint_url=dynalite.endpoint_url,
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            region_name="us-east-1",
+            timeout=30,
+            max_pool_connections=64,
+        ),
+        clock=clock,
+    )
     yield store
     for blackhole in blackholes:
         blackhole.close()

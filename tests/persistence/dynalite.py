@@ -3,6 +3,7 @@
 Started from ``node_modules/.bin/dynalite`` (``npm ci`` installs it) on a free 127.0.0.1
 port, in memory, with table creation instant; stopped (or killed) by the test that owns it.
 """
+
 from __future__ import annotations
 
 import socket
@@ -47,9 +48,23 @@ class Dynalite:
         for _ in range(1 if port else 3):
             self.port = port or free_port()
             self.process = subprocess.Popen(
-                [str(EXECUTABLE), "--host", "127.0.0.1", "--port", str(self.port),
-                 "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+                [
+                    str(EXECUTABLE),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--createTableMs",
+                    "0",
+                    "--deleteTableMs",
+                    "0",
+                    "--updateTableMs",
+                    "0",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                cwd=ROOT,
+            )
             if self._wait_listening(timeout):
                 return self
             self.stop()

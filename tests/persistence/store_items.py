@@ -3,6 +3,7 @@
 Both views are ``{"id", "attributes": {profile fields that are set}, "expires_at"}`` plus any
 other column or attribute the store holds, so a test sees anything a store keeps beyond them.
 """
+
 from __future__ import annotations
 
 import sqlite3

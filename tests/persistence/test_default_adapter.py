@@ -1,4 +1,5 @@
 """Choosing the store, bounding its time, and what happens when there is none."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,12 @@ def test_sqlite_default_path_is_private_under_home(tmp_path, monkeypatch):
 
 def test_dynamodb_when_the_table_is_named(dynalite: Dynalite, monkeypatch):
     table = new_table_name()
-    for name, value in {"AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint_url, "AWS_ACCESS_KEY_ID": "test",
-                        "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+    for name, value in {
+        "AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "eu-west-1",
+    }.items():
         monkeypatch.setenv(name, value)
     _ = DynamoDbProfileAdapter(table, create_table=True).client  # creates the table
     adapter = default_adapter({"BACK_PAIN_GUIDE_TABLE": table, "BACK_PAIN_GUIDE_DB": "/nonexistent/x"})
@@ -63,13 +68,16 @@ def test_dynamodb_store_costs_nothing_until_first_use_and_needs_no_aws_configura
     boto3) with a fallback region when none is configured."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
-    code = ("import sys, back_pain_guide.persistence as p; "
-            "a = p.default_adapter({'BACK_PAIN_GUIDE_TABLE': 't'}); "
-            "print('botocore' in sys.modules, 'boto3' in sys.modules, 'ask_sdk_dynamodb' in sys.modules); "
-            "c = a.client; "
-            "print('botocore' in sys.modules, 'boto3' in sys.modules, c.meta.region_name, type(c).__name__)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=LAMBDA_DIR, env=env, capture_output=True,
-                            text=True, timeout=60)
+    code = (
+        "import sys, back_pain_guide.persistence as p; "
+        "a = p.default_adapter({'BACK_PAIN_GUIDE_TABLE': 't'}); "
+        "print('botocore' in sys.modules, 'boto3' in sys.modules, 'ask_sdk_dynamodb' in sys.modules); "
+        "c = a.client; "
+        "print('botocore' in sys.modules, 'boto3' in sys.modules, c.meta.region_name, type(c).__name__)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=LAMBDA_DIR, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False", "False", "True", "False", "us-east-1", "DynamoDB"]
 
@@ -91,6 +99,7 @@ def test_skill_answers_when_no_store_can_be_made(monkeypatch):
 
 
 # --- retries within a time budget ---------------------------------------------------------------
+
 
 def test_quick_failure_is_retried_once():
     calls = []
@@ -120,15 +129,21 @@ def test_slow_failure_is_not_retried_past_the_budget(caplog):
 
 # --- a throttled DynamoDB ---------------------------------------------------------------------------
 
+
 class _Throttling(BaseHTTPRequestHandler):
     """Answers every DynamoDB call as DynamoDB does when a table's throughput is exceeded."""
+
     hits: ClassVar[list[str]] = []
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.hits.append(self.headers.get("X-Amz-Target", ""))
-        body = json.dumps({"__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-                           "message": "The level of configured provisioned throughput for the table was exceeded."})
+        body = json.dumps(
+            {
+                "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+                "message": "The level of configured provisioned throughput for the table was exceeded.",
+            }
+        )
         self.send_response(400)
         self.send_header("Content-Type", "application/x-amz-json-1.0")
         self.send_header("Content-Length", str(len(body)))
@@ -150,10 +165,16 @@ def throttling_endpoint() -> Iterator[str]:
 
 
 def test_throttled_store_is_retried_briefly_and_the_skill_answers(throttling_endpoint, caplog):
-    client = dynamodb_client(endpoint_url=throttling_endpoint, aws_access_key_id="test",
-                             aws_secret_access_key="test", region_name="us-east-1")
+    client = dynamodb_client(
+        endpoint_url=throttling_endpoint,
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        region_name="us-east-1",
+    )
     built = skill.build_skill(DynamoDbProfileAdapter("throttled-table", client))
-    console = Console(lambda event, context: skill.invoke(built, event, context), user_id="amzn1.ask.account.T")
+    console = Console(
+        lambda event, context: skill.invoke(built, event, context), user_id="amzn1.ask.account.T"
+    )
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
         _, response = console.say("open back pain guide")
@@ -165,13 +186,20 @@ def test_throttled_store_is_retried_briefly_and_the_skill_answers(throttling_end
     assert speech_text(response["response"]["outputSpeech"]).startswith("Welcome to Back Pain Guide")
     assert response["response"]["shouldEndSession"] is False
     # One read retried once (no write of an unread profile); the delete retried in three rounds.
-    assert _Throttling.hits == ["DynamoDB_20120810.GetItem"] * 2 + ["DynamoDB_20120810.DeleteItem"] * 2 * DELETE_ROUNDS
+    assert (
+        _Throttling.hits
+        == ["DynamoDB_20120810.GetItem"] * 2 + ["DynamoDB_20120810.DeleteItem"] * 2 * DELETE_ROUNDS
+    )
     assert elapsed < 1.0
-    assert "ProvisionedThroughputExceededException" in caplog.text and "amzn1.ask.account.T" not in caplog.text
+    assert (
+        "ProvisionedThroughputExceededException" in caplog.text and "amzn1.ask.account.T" not in caplog.text
+    )
 
 
 def _envelope(user_id: str):
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model import RequestEnvelope
-    return DefaultSerializer().deserialize(payload=json.dumps(Device(user_id=user_id).launch()),
-                                           obj_type=RequestEnvelope)
+
+    return DefaultSerializer().deserialize(
+        payload=json.dumps(Device(user_id=user_id).launch()), obj_type=RequestEnvelope
+    )

@@ -4,6 +4,7 @@ A full checklist (answered every way) and a set of questions go through ``lambda
 the real entry point, with the store ``default_adapter()`` picks from the environment; then
 every stored item is read back and checked field by field, and for SQLite the whole file too.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -23,18 +24,43 @@ from back_pain_guide.skill import default_skill, lambda_handler
 CONTENT = get_content()
 QUESTIONS = CONTENT.questions
 SESSIONS = [
-    ["check my symptoms"] + ["no"] * len(QUESTIONS) + ["yes"],         # whole checklist, all clear
-    ["check my symptoms", "no", "no", "i'm not sure"],                  # stopped by an unsure answer
-    ["check my symptoms"] + ["no"] * (len(QUESTIONS) - 1) + ["yes"],    # flagged on the last question
-    ["what causes sciatica", "tell me more", "does heat help", "how long does a herniated disk take to heal",
-     "should i get an mri", "check my symptoms", "no", "what helps back pain", "yes"],
+    ["check my symptoms"] + ["no"] * len(QUESTIONS) + ["yes"],  # whole checklist, all clear
+    ["check my symptoms", "no", "no", "i'm not sure"],  # stopped by an unsure answer
+    ["check my symptoms"] + ["no"] * (len(QUESTIONS) - 1) + ["yes"],  # flagged on the last question
+    [
+        "what causes sciatica",
+        "tell me more",
+        "does heat help",
+        "how long does a herniated disk take to heal",
+        "should i get an mri",
+        "check my symptoms",
+        "no",
+        "what helps back pain",
+        "yes",
+    ],
     ["i can't control my bladder"],
     ["is it bad that my leg tingles when i sit", "my groin is numb"],
 ]
 # Words that would only be in a store if something said in a session leaked into it.
-LEAK_MARKERS = ({q.id for q in QUESTIONS} | set(CONTENT.topics) |
-                {"sciatica", "bladder", "groin", "tingles", "heat", "mri", "checklist", "asked", "answers",
-                 "reading", "offer", "last_reply", "query"})
+LEAK_MARKERS = (
+    {q.id for q in QUESTIONS}
+    | set(CONTENT.topics)
+    | {
+        "sciatica",
+        "bladder",
+        "groin",
+        "tingles",
+        "heat",
+        "mri",
+        "checklist",
+        "asked",
+        "answers",
+        "reading",
+        "offer",
+        "last_reply",
+        "query",
+    }
+)
 
 
 @pytest.fixture
@@ -57,12 +83,18 @@ def sqlite_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_defaul
 def dynamodb_default(dynalite: Dynalite, monkeypatch: pytest.MonkeyPatch, fresh_default_skill: None):
     table = new_table_name()
     dynalite.resource().create_table(
-        TableName=table, BillingMode="PAY_PER_REQUEST",
+        TableName=table,
+        BillingMode="PAY_PER_REQUEST",
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}])
-    for name, value in {"BACK_PAIN_GUIDE_TABLE": table, "AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint_url,
-                        "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+    )
+    for name, value in {
+        "BACK_PAIN_GUIDE_TABLE": table,
+        "AWS_ENDPOINT_URL_DYNAMODB": dynalite.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     inspector = dynalite.resource().Table(table)

@@ -1,5 +1,6 @@
 """The SQLite store's own promises: one kept connection per thread, a replaced or removed file
 noticed, private file modes, expired rows purged now and then through an index, old files migrated."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,9 @@ class Clock:
 
 
 def envelope(user_id: str = "amzn1.ask.account.A") -> RequestEnvelope:
-    return DefaultSerializer().deserialize(payload=json.dumps(Device(user_id=user_id).launch()),
-                                           obj_type=RequestEnvelope)
+    return DefaultSerializer().deserialize(
+        payload=json.dumps(Device(user_id=user_id).launch()), obj_type=RequestEnvelope
+    )
 
 
 def open_descriptors(path: Path) -> int:
@@ -54,12 +56,12 @@ def test_one_connection_is_kept_per_thread(tmp_path):
     for visit in range(50):
         adapter.record_visit(envelope(), "2026-09-01T08:30:00+00:00")
         assert adapter.get_attributes(envelope())["visits"] == visit + 1
-    assert open_descriptors(path) == 1          # not reopened per call, and still open
+    assert open_descriptors(path) == 1  # not reopened per call, and still open
     assert (tmp_path / "s.sqlite3-wal").exists()  # nor closed (a close removes the write-ahead log)
 
     def in_another_thread() -> None:
         adapter.record_visit(envelope(), "2026-09-01T08:30:00+00:00")
-        assert open_descriptors(path) == 2      # that thread's own connection
+        assert open_descriptors(path) == 2  # that thread's own connection
 
     worker = threading.Thread(target=in_another_thread)
     worker.start()
@@ -109,18 +111,22 @@ def test_expired_rows_are_purged_at_most_once_an_interval_through_an_index(tmp_p
     clock = Clock()
     adapter = SqliteAdapter(path, clock=clock)
     adapter.save_attributes(envelope("amzn1.ask.account.first"), {"visits": 1})  # the first write purges
-    old = "2020-01-01T00:00:00+00:00"   # a visit long ago: expired at once
+    old = "2020-01-01T00:00:00+00:00"  # a visit long ago: expired at once
     adapter.save_attributes(envelope("amzn1.ask.account.old"), {"visits": 1, "last_visit": old})
     adapter.save_attributes(envelope("amzn1.ask.account.B"), {"visits": 1})
     ids = {item["id"] for item in sqlite_items(path)}
-    assert "amzn1.ask.account.old" in ids                              # not purged on every write
+    assert "amzn1.ask.account.old" in ids  # not purged on every write
     assert adapter.get_attributes(envelope("amzn1.ask.account.old")) == {}  # but reads as absent
     clock.advance(PURGE_INTERVAL_SECONDS)
     adapter.save_attributes(envelope("amzn1.ask.account.B"), {"visits": 2})
     assert {item["id"] for item in sqlite_items(path)} == {"amzn1.ask.account.first", "amzn1.ask.account.B"}
     with closing(sqlite3.connect(path)) as db:
-        plan = " ".join(row[-1] for row in db.execute(
-            "EXPLAIN QUERY PLAN DELETE FROM profile WHERE expires_at <= ?", (int(START),)))
+        plan = " ".join(
+            row[-1]
+            for row in db.execute(
+                "EXPLAIN QUERY PLAN DELETE FROM profile WHERE expires_at <= ?", (int(START),)
+            )
+        )
     assert "USING COVERING INDEX profile_expires_at" in plan or "USING INDEX profile_expires_at" in plan, plan
 
 
@@ -128,14 +134,29 @@ def test_a_file_from_the_earlier_layout_is_carried_over(tmp_path):
     path = tmp_path / "s.sqlite3"
     later = int(START) + TTL_SECONDS
     with closing(sqlite3.connect(path)) as db, db:
-        db.execute("CREATE TABLE profiles (id TEXT PRIMARY KEY, attributes TEXT NOT NULL, expires_at INTEGER NOT NULL)")
-        db.execute("INSERT INTO profiles VALUES (?, ?, ?)", ("amzn1.ask.account.A", json.dumps(
-            {"heard_disclaimer": True, "visits": 4, "last_visit": "2026-09-01T08:30:00+00:00"}), later))
+        db.execute(
+            "CREATE TABLE profiles (id TEXT PRIMARY KEY, attributes TEXT NOT NULL, expires_at INTEGER NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO profiles VALUES (?, ?, ?)",
+            (
+                "amzn1.ask.account.A",
+                json.dumps(
+                    {"heard_disclaimer": True, "visits": 4, "last_visit": "2026-09-01T08:30:00+00:00"}
+                ),
+                later,
+            ),
+        )
         db.execute("INSERT INTO profiles VALUES (?, ?, ?)", ("amzn1.ask.account.B", "not json", later))
     adapter = SqliteAdapter(path, clock=Clock())
-    assert adapter.get_attributes(envelope()) == {"heard_disclaimer": True, "visits": 4,
-                                                   "last_visit": "2026-09-01T08:30:00+00:00"}
+    assert adapter.get_attributes(envelope()) == {
+        "heard_disclaimer": True,
+        "visits": 4,
+        "last_visit": "2026-09-01T08:30:00+00:00",
+    }
     adapter.record_visit(envelope(), "2026-09-21T08:30:00+00:00")
     assert adapter.get_attributes(envelope())["visits"] == 5
     with closing(sqlite3.connect(path)) as db:
-        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["profile"]
+        assert [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == [
+            "profile"
+        ]

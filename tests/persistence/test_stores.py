@@ -1,4 +1,5 @@
 """The behavioural suite every store must pass (run once against SQLite, once against dynalite)."""
+
 from __future__ import annotations
 
 import json
@@ -21,18 +22,25 @@ from back_pain_guide.persistence import PROFILE_FIELDS, TTL_ATTRIBUTE, TTL_SECON
 from back_pain_guide.profile import Profile, SaveProfileInterceptor, get_profile
 from back_pain_guide.skill import build_skill, invoke
 
-PROFILE = {"heard_disclaimer": True, "visits": 3, "last_visit": "2026-09-01T08:30:00+00:00", "prefers_short": True}
+PROFILE = {
+    "heard_disclaimer": True,
+    "visits": 3,
+    "last_visit": "2026-09-01T08:30:00+00:00",
+    "prefers_short": True,
+}
 FIRST_WELCOME = "Welcome to Back Pain Guide"
 WELCOME_BACK = "Welcome back to Back Pain Guide"
 SERIALIZER = DefaultSerializer()
 
 
 def envelope_for(user_id: str) -> RequestEnvelope:
-    return SERIALIZER.deserialize(payload=json.dumps(Device(user_id=user_id).launch()),
-                                  obj_type=RequestEnvelope)
+    return SERIALIZER.deserialize(
+        payload=json.dumps(Device(user_id=user_id).launch()), obj_type=RequestEnvelope
+    )
 
 
 # --- the adapter on its own -------------------------------------------------------------------
+
 
 def test_save_then_load_gives_the_same_profile(store):
     envelope = envelope_for("amzn1.ask.account.A")
@@ -70,15 +78,21 @@ def test_expired_item_reads_as_absent(store):
     now = datetime.fromtimestamp(store.clock(), UTC).isoformat()
     store.adapter.save_attributes(envelope, {**PROFILE, "last_visit": now})
     store.clock.advance(TTL_SECONDS - 60)
-    assert store.adapter.get_attributes(envelope)["visits"] == 3   # a day short of a year: still there
+    assert store.adapter.get_attributes(envelope)["visits"] == 3  # a day short of a year: still there
     store.clock.advance(120)
-    assert store.adapter.get_attributes(envelope) == {}             # a year and a minute: gone
+    assert store.adapter.get_attributes(envelope) == {}  # a year and a minute: gone
 
 
 def test_fields_outside_the_profile_are_never_written(store):
     envelope = envelope_for("amzn1.ask.account.A")
-    leaky = {**PROFILE, "checklist": {"answers": ["yes"]}, "asked": ["sciatica"], "query": "my leg is numb",
-             "visits_note": "x", "heard_disclaimer_at": 1}
+    leaky = {
+        **PROFILE,
+        "checklist": {"answers": ["yes"]},
+        "asked": ["sciatica"],
+        "query": "my leg is numb",
+        "visits_note": "x",
+        "heard_disclaimer_at": 1,
+    }
     store.adapter.save_attributes(envelope, leaky)
     [item] = store.items()
     assert item["attributes"] == PROFILE
@@ -87,8 +101,9 @@ def test_fields_outside_the_profile_are_never_written(store):
 
 def test_wrongly_typed_fields_are_dropped(store):
     envelope = envelope_for("amzn1.ask.account.A")
-    store.adapter.save_attributes(envelope, {"heard_disclaimer": "yes", "visits": True, "last_visit": 5,
-                                             "prefers_short": False})
+    store.adapter.save_attributes(
+        envelope, {"heard_disclaimer": "yes", "visits": True, "last_visit": 5, "prefers_short": False}
+    )
     assert store.adapter.get_attributes(envelope) == {"prefers_short": False}
 
 
@@ -111,6 +126,7 @@ def test_request_without_user_id_is_refused(store):
 
 
 # --- through the skill --------------------------------------------------------------------------
+
 
 def test_returning_user_hears_the_short_welcome(store):
     user = store.listener()
@@ -158,8 +174,18 @@ def test_skill_disabled_deletes_only_that_users_item(store):
 def test_at_most_one_write_per_turn_and_only_on_change(store):
     user = store.listener()
     writes_per_turn, reads_per_turn = [], []
-    for utterance in ["open back pain guide", "what causes sciatica", "tell me more", "check my symptoms",
-                      "no", "help", "repeat", "stop", "open back pain guide", "does heat help"]:
+    for utterance in [
+        "open back pain guide",
+        "what causes sciatica",
+        "tell me more",
+        "check my symptoms",
+        "no",
+        "help",
+        "repeat",
+        "stop",
+        "open back pain guide",
+        "does heat help",
+    ]:
         reads, writes = store.adapter.reads, store.adapter.writes
         user.say(utterance)
         reads_per_turn.append(store.adapter.reads - reads)
@@ -183,7 +209,7 @@ def test_no_write_when_the_handler_left_the_profile_unchanged(store):
     builder.add_request_handler(ReadOnly())
     builder.add_global_response_interceptor(SaveProfileInterceptor())
     skill = builder.create()
-    store.listener().open()                       # the real skill: one read, one write
+    store.listener().open()  # the real skill: one read, one write
     assert (store.adapter.reads, store.adapter.writes) == (1, 1)
     response = invoke(skill, Device(user_id="amzn1.ask.account.A").launch())
     assert "hello" in response["response"]["outputSpeech"]["ssml"]
@@ -191,6 +217,7 @@ def test_no_write_when_the_handler_left_the_profile_unchanged(store):
 
 
 # --- a store that fails -------------------------------------------------------------------------
+
 
 def _normal_answer(user) -> None:
     assert user.speech and user.session_open, user.response
@@ -200,7 +227,7 @@ def test_store_down_before_the_session_still_answers(store, caplog):
     store.down()
     user = store.listener()
     with caplog.at_level(logging.WARNING):
-        assert user.open().startswith(FIRST_WELCOME)   # fresh state: the full disclaimer
+        assert user.open().startswith(FIRST_WELCOME)  # fresh state: the full disclaimer
         _normal_answer(user)
         assert "sciatica" in user.say("what causes sciatica").lower()
         _normal_answer(user)
@@ -214,16 +241,16 @@ def test_store_killed_mid_session_the_skill_still_answers(store, caplog):
     user = store.listener()
     user.open()
     user.say("stop")
-    assert user.open().startswith(WELCOME_BACK)       # the store was working
+    assert user.open().startswith(WELCOME_BACK)  # the store was working
     store.down()
     with caplog.at_level(logging.WARNING):
         assert "sciatica" in user.say("what causes sciatica").lower()
         _normal_answer(user)
         user.say("check my symptoms")
         _normal_answer(user)
-        assert user.open()                             # a new session: the read fails, still an answer
+        assert user.open()  # a new session: the read fails, still an answer
         _normal_answer(user)
-        with pytest.raises(ProfileNotDeleted):         # loudly, so that Alexa delivers the event again
+        with pytest.raises(ProfileNotDeleted):  # loudly, so that Alexa delivers the event again
             user.disable_skill()
     assert store.adapter.deletes == DELETE_ROUNDS
     assert not any(user.user_id in r.getMessage() for r in caplog.records)
@@ -238,7 +265,7 @@ def test_write_fails_after_a_good_read_is_dropped_with_a_warning(store, caplog):
 
     def read_then_break(envelope):
         attributes = real_get(envelope)
-        store.down()            # dies between this turn's read and its write
+        store.down()  # dies between this turn's read and its write
         return attributes
 
     store.adapter.inner.get_attributes = read_then_break
@@ -283,6 +310,7 @@ def test_a_deletion_that_fails_at_first_is_retried_until_the_store_is_back(store
 
 # --- visits counted by the store ------------------------------------------------------------------
 
+
 def test_concurrent_launches_of_one_user_are_all_counted(store):
     """64 launches at once: each reads, then the store adds one; none is lost to another's write."""
     user = store.listener()
@@ -290,7 +318,9 @@ def test_concurrent_launches_of_one_user_are_all_counted(store):
     launches = 64
     skill = build_skill(store.patient_adapter)
     with ThreadPoolExecutor(max_workers=launches) as pool:
-        responses = list(pool.map(lambda _: invoke(skill, Device(user_id=user.user_id).launch()), range(launches)))
+        responses = list(
+            pool.map(lambda _: invoke(skill, Device(user_id=user.user_id).launch()), range(launches))
+        )
     assert all(r["response"]["outputSpeech"]["ssml"].startswith("<speak>Welcome back") for r in responses)
     assert store.item(user.user_id)["attributes"]["visits"] == 1 + launches
 

@@ -1,6 +1,7 @@
 """Emergencies end to end, through the console's resolver as on a device: the number first,
 "Alexa can't make the call", in every locale, in session, one-shot and mid-checklist; the safety
 line wherever the skill falls back or declines; nothing the listener said in the card."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,22 +26,40 @@ def assert_emergency_advice(listener, speech: str, locale: str = "en-US") -> Non
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("utterance", [
-    "i can't wee", "my legs have gone", "i got hit by a car", "i'm numb down below",
-    "so um both my legs are weak and wobbly", "there's a crushing pain in my chest",
-    "call an ambulance", "it's an emergency", "help me i can't move", "i've fallen and i can't get up",
-])
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "i can't wee",
+        "my legs have gone",
+        "i got hit by a car",
+        "i'm numb down below",
+        "so um both my legs are weak and wobbly",
+        "there's a crushing pain in my chest",
+        "call an ambulance",
+        "it's an emergency",
+        "help me i can't move",
+        "i've fallen and i can't get up",
+    ],
+)
 def test_everyday_emergency_words_get_the_number_first_in_every_locale(make_listener, locale, utterance):
     listener = make_listener(locale=locale)
     listener.open()
     assert_emergency_advice(listener, listener.say(utterance), locale)
 
 
-@pytest.mark.parametrize("locale, utterance", [
-    ("en-GB", "call nine nine nine for me"), ("en-AU", "ring triple zero"), ("en-IN", "please call one one two"),
-    ("en-US", "can you call nine one one"), ("en-CA", "i need an ambulance"),
-])
-def test_calls_for_help_are_answered_with_the_number_and_that_alexa_cannot_call(make_listener, locale, utterance):
+@pytest.mark.parametrize(
+    "locale, utterance",
+    [
+        ("en-GB", "call nine nine nine for me"),
+        ("en-AU", "ring triple zero"),
+        ("en-IN", "please call one one two"),
+        ("en-US", "can you call nine one one"),
+        ("en-CA", "i need an ambulance"),
+    ],
+)
+def test_calls_for_help_are_answered_with_the_number_and_that_alexa_cannot_call(
+    make_listener, locale, utterance
+):
     listener = make_listener(locale=locale)
     listener.open()
     speech = listener.say(utterance)
@@ -49,7 +68,9 @@ def test_calls_for_help_are_answered_with_the_number_and_that_alexa_cannot_call(
     assert_emergency_advice(listener, speech, locale)
 
 
-@pytest.mark.parametrize("utterance", ["ask back pain guide my legs have gone", "ask back pain guide i can't pee"])
+@pytest.mark.parametrize(
+    "utterance", ["ask back pain guide my legs have gone", "ask back pain guide i can't pee"]
+)
 def test_one_shot_emergencies(listener, utterance):
     assert_emergency_advice(listener, listener.say(utterance))
 
@@ -113,12 +134,19 @@ def test_a_negation_is_not_an_alarm(listener):
     assert listener.session_open and not speech.startswith("Call")
 
 
-@pytest.mark.parametrize("locale, utterance", [
-    ("en-GB", "please call for help"), ("en-US", "send someone please"), ("en-AU", "call my mum"),
-    ("en-IN", "call my son please"), ("en-CA", "i need to go to the hospital right now"),
-    ("en-GB", "ring my husband and tell him i need him here"), ("en-US", "please help me i'm in trouble"),
-    ("en-AU", "can someone take me to emergency"),
-])
+@pytest.mark.parametrize(
+    "locale, utterance",
+    [
+        ("en-GB", "please call for help"),
+        ("en-US", "send someone please"),
+        ("en-AU", "call my mum"),
+        ("en-IN", "call my son please"),
+        ("en-CA", "i need to go to the hospital right now"),
+        ("en-GB", "ring my husband and tell him i need him here"),
+        ("en-US", "please help me i'm in trouble"),
+        ("en-AU", "can someone take me to emergency"),
+    ],
+)
 def test_who_or_where_to_call_after_a_call_carrier_is_a_call_for_help(make_listener, locale, utterance):
     """The intent takes the call verb away ("call {details}"); who or where is left is enough."""
     listener = make_listener(locale=locale)
@@ -126,8 +154,10 @@ def test_who_or_where_to_call_after_a_call_carrier_is_a_call_for_help(make_liste
     assert_emergency_advice(listener, listener.say(utterance), locale)
 
 
-@pytest.mark.parametrize("utterance", ["help me understand sciatica", "i need help with my posture",
-                                       "help me find a good stretch for my back"])
+@pytest.mark.parametrize(
+    "utterance",
+    ["help me understand sciatica", "i need help with my posture", "help me find a good stretch for my back"],
+)
 def test_help_with_a_topic_after_a_call_carrier_is_still_a_question(listener, utterance):
     listener.open()
     speech = listener.say(utterance)

@@ -4,6 +4,7 @@ The dev parts (tuned on) are held to the issue's dev bar; the frozen test part (
 to a floor under the figure it reached, so a change that loses emergencies fails here. The full
 per-sign, per-locale report, through the console's resolver too: `make bench-emergency`.
 """
+
 from __future__ import annotations
 
 import bench_emergency as bench
@@ -27,8 +28,15 @@ def figures(cases, route="handler"):
 def test_the_sets_are_big_enough_and_cover_every_sign_and_locale():
     for cases in (DEV, TEST):
         assert {c.label for c in cases if c.emergency} == {
-            "bladder_bowel", "saddle_numbness", "leg_weakness", "major_injury", "sudden_severe",
-            "chest_symptoms", "high_fever", "call_for_help"}
+            "bladder_bowel",
+            "saddle_numbness",
+            "leg_weakness",
+            "major_injury",
+            "sudden_severe",
+            "chest_symptoms",
+            "high_fever",
+            "call_for_help",
+        }
         assert {c.locale for c in cases} == {"en-US", "en-GB", "en-CA", "en-AU", "en-IN"}
     assert sum(c.emergency for c in DEV + TEST) >= 250 and sum(not c.emergency for c in DEV + TEST) >= 150
 

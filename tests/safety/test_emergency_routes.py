@@ -1,5 +1,6 @@
 """The routes that carry a listener's words to the emergency detector on a device, and the
 answers of the checklist that must keep routing as before."""
+
 from __future__ import annotations
 
 import json
@@ -29,16 +30,19 @@ def test_checklist_answers_keep_their_intent_beside_the_emergency_carriers(local
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-@pytest.mark.parametrize("utterance, intents", [
-    ("the pain is tearing through to my back", {"EmergencySignIntent"}),
-    ("both my legs have gone to jelly", {"EmergencySignIntent", "StatementIntent"}),
-    ("um so i can't wee", {"StatementIntent"}),
-    ("okay so there's no feeling down below", {"StatementIntent"}),
-    ("call an ambulance", {"CallForHelpIntent"}),
-    ("help me i can't get up", {"CallForHelpIntent"}),
-    ("it's an emergency", {"CallForHelpIntent"}),
-    ("urine is not coming since morning", {"EmergencySignIntent"}),
-])
+@pytest.mark.parametrize(
+    "utterance, intents",
+    [
+        ("the pain is tearing through to my back", {"EmergencySignIntent"}),
+        ("both my legs have gone to jelly", {"EmergencySignIntent", "StatementIntent"}),
+        ("um so i can't wee", {"StatementIntent"}),
+        ("okay so there's no feeling down below", {"StatementIntent"}),
+        ("call an ambulance", {"CallForHelpIntent"}),
+        ("help me i can't get up", {"CallForHelpIntent"}),
+        ("it's an emergency", {"CallForHelpIntent"}),
+        ("urine is not coming since morning", {"EmergencySignIntent"}),
+    ],
+)
 def test_emergency_words_reach_an_intent_that_carries_them(locale, utterance, intents):
     resolution = resolver_for(locale).resolve(utterance)
     assert resolution.intent in intents, resolution
@@ -52,10 +56,25 @@ def test_speech_with_no_symptom_words_still_falls_back(locale):
 def test_a_carrier_never_takes_away_the_words_that_name_a_sign():
     """A carrier's own words are lost on a device: none may be a word the detector needs ("no but"
     answers the checklist's question and is cut off by the "but" anyway)."""
-    forbidden = {"legs", "leg", "bladder", "bum", "chest", "can't", "cannot", "not", "no", "numb", "wee", "pee"}
+    forbidden = {
+        "legs",
+        "leg",
+        "bladder",
+        "bum",
+        "chest",
+        "can't",
+        "cannot",
+        "not",
+        "no",
+        "numb",
+        "wee",
+        "pee",
+    }
     for intent in SOURCE["intents"]:
         if intent["name"] not in ("EmergencySignIntent", "CallForHelpIntent"):
             continue
         for sample in (s for s in intent["samples"] if "{" in s):  # a whole sample loses nothing
-            carrier = set(sample.replace("{symptom}", "").replace("{details}", "").replace("no but", "").split())
+            carrier = set(
+                sample.replace("{symptom}", "").replace("{details}", "").replace("no but", "").split()
+            )
             assert not carrier & forbidden, (intent["name"], sample)

@@ -1,4 +1,5 @@
 """content/emergency_lexicon.json: valid against its schema, and consistent with the skill."""
+
 from __future__ import annotations
 
 import json

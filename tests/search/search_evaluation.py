@@ -1,4 +1,5 @@
 """The evaluation set and bench/bench_questions.py's scoring, shared by the search tests."""
+
 from __future__ import annotations
 
 import importlib.util

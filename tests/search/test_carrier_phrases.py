@@ -1,5 +1,6 @@
 """Free speech reaches QuestionIntent only through a carrier phrase, as on a device, and no
 carrier phrase takes the words that make a question an emergency out of the slot."""
+
 from __future__ import annotations
 
 import json
@@ -19,16 +20,34 @@ CONTENT = get_content()
 
 
 def model(samples: list[str]) -> dict:
-    return {"interactionModel": {"languageModel": {"invocationName": "back pain guide", "types": [], "intents": [
-        {"name": "QuestionIntent", "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}], "samples": samples},
-        {"name": "OtherIntent", "slots": [{"name": "topic", "type": "TopicType"}], "samples": ["{topic}"]},
-    ]}}}
+    return {
+        "interactionModel": {
+            "languageModel": {
+                "invocationName": "back pain guide",
+                "types": [],
+                "intents": [
+                    {
+                        "name": "QuestionIntent",
+                        "slots": [{"name": "query", "type": "AMAZON.SearchQuery"}],
+                        "samples": samples,
+                    },
+                    {
+                        "name": "OtherIntent",
+                        "slots": [{"name": "topic", "type": "TopicType"}],
+                        "samples": ["{topic}"],
+                    },
+                ],
+            }
+        }
+    }
 
 
 @pytest.mark.parametrize("sample", ["{query}", " {query} ", "{query} {other}"])
 def test_a_search_query_sample_without_a_carrier_phrase_is_refused_like_alexa_refuses_it(sample):
     bad = model([sample])
-    bad["interactionModel"]["languageModel"]["intents"][0]["slots"].append({"name": "other", "type": "TopicType"})
+    bad["interactionModel"]["languageModel"]["intents"][0]["slots"].append(
+        {"name": "other", "type": "TopicType"}
+    )
     with pytest.raises(ModelError):
         UtteranceResolver(bad)
 
@@ -53,10 +72,14 @@ def test_the_question_intent_has_many_carrier_phrases_and_none_is_bare():
     assert {"why", "how", "is", "can", "what", "does", "should", "will", "when", "i", "my"} <= starts
 
 
-@pytest.mark.parametrize("utterance", [u for sign in load_lexicon()["signs"] if sign["id"] != "call_for_help"
-                                       for u in sign["samples"][:4]])
+@pytest.mark.parametrize(
+    "utterance",
+    [u for sign in load_lexicon()["signs"] if sign["id"] != "call_for_help" for u in sign["samples"][:4]],
+)
 @pytest.mark.parametrize("frame", ["{}", "my back hurts and {}", "i think {}", "is it bad that {}"])
-def test_emergency_words_reach_the_detector_whatever_carrier_phrase_takes_them(make_listener, utterance, frame):
+def test_emergency_words_reach_the_detector_whatever_carrier_phrase_takes_them(
+    make_listener, utterance, frame
+):
     listener = make_listener()
     listener.open()
     speech = listener.say(frame.format(utterance))

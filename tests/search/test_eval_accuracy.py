@@ -1,5 +1,6 @@
 """The accuracy targets on the evaluation set, through find_answer (the QuestionIntent path)
 and through the console end to end. These fail when the ranker or the content regresses."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,8 +9,11 @@ from search_evaluation import CASES, DECLINE_CASES, EMERGENCY_CASES, TOPIC_CASES
 from back_pain_guide.content import get_content
 
 ISSUE_EXAMPLES = {
-    "why does my lower back hurt when I bend over", "is it bad to lie in bed all day",
-    "does heat or ice work better", "can my period cause back pain", "what will the doctor do",
+    "why does my lower back hurt when I bend over",
+    "is it bad to lie in bed all day",
+    "does heat or ice work better",
+    "can my period cause back pain",
+    "what will the doctor do",
 }
 
 

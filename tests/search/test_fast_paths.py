@@ -4,6 +4,7 @@ The ranker sorts only the topics over the score bar, and picks the
 passage from the terms some passage has; find_answer splits the question into words once for
 both. Each is checked here against the plain version on the real content.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,7 +70,8 @@ def test_ranking_agrees_with_every_topic_scored():
                 continue
             over = [(score, position) for score, position in ranked[:3] if score >= ranker.min_score]
             assert [(h.score, h.topic.id) for h in hits] == [
-                (score, ranker._topics[position].id) for score, position in over], question
+                (score, ranker._topics[position].id) for score, position in over
+            ], question
 
 
 def test_the_passage_read_is_the_one_every_asked_term_picks():
@@ -82,8 +84,10 @@ def test_the_passage_read_is_the_one_every_asked_term_picks():
         position = ranker._position[hits[0].topic.id]
         weights = ranker._query(words(question), []).weights
         record = ranker._stored.topic(position)
-        values = [sum(w * passage_values.get(t, 0.0) for t, w in weights.items() if t not in record.name_terms)
-                  for _, _, passage_values in record.passages]
+        values = [
+            sum(w * passage_values.get(t, 0.0) for t, w in weights.items() if t not in record.name_terms)
+            for _, _, passage_values in record.passages
+        ]
         values[0] += FIRST_CHUNK_EDGE
         part, chunk, _ = record.passages[values.index(max(values))]
         assert (hits[0].part, hits[0].chunk) == (part, chunk), question

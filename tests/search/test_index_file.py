@@ -1,6 +1,7 @@
 """The precomputed search index (tools/build_index.py -> search_index.bin): current, used when
 it was built from these very inputs, never when anything it was built from has changed, and
 ranking exactly (bit for bit) as the index built from the content does."""
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,19 @@ from back_pain_guide.search import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-QUESTION_FILES = (ROOT / "tests" / "search" / "eval_questions.json", ROOT / "tests" / "search" / "holdout_questions.json")
+QUESTION_FILES = (
+    ROOT / "tests" / "search" / "eval_questions.json",
+    ROOT / "tests" / "search" / "holdout_questions.json",
+)
 
 
 def questions() -> list[str]:
     """Every question of the evaluation and holdout sets."""
-    return [case["q"] for path in QUESTION_FILES for case in json.loads(path.read_text(encoding="utf-8"))["questions"]]
+    return [
+        case["q"]
+        for path in QUESTION_FILES
+        for case in json.loads(path.read_text(encoding="utf-8"))["questions"]
+    ]
 
 
 def contexts(content: Content) -> list[tuple[str, ...]]:
@@ -71,13 +79,19 @@ def test_index_file_is_up_to_date_whatever_the_hash_seed(hash_seed: str | None) 
     environment = {key: value for key, value in os.environ.items() if key != "PYTHONHASHSEED"}
     if hash_seed is not None:
         environment["PYTHONHASHSEED"] = hash_seed
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "build_index.py"), "--check"],
-                            capture_output=True, text=True, env=environment)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "build_index.py"), "--check"],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_index_file_is_a_reasonable_size() -> None:
-    assert Path(search.INDEX_PATH).stat().st_size < 650_000  # grew with issue #17 wording and the topics of #18
+    assert (
+        Path(search.INDEX_PATH).stat().st_size < 650_000
+    )  # grew with issue #17 wording and the topics of #18
 
 
 def test_loaded_tables_equal_the_computed_ones() -> None:

@@ -2,6 +2,7 @@
 hold, and so every question of every question set ranks and scores bit for bit the same as with
 the index computed from the content: tests/eval/questions/*.jsonl (the emergency and question
 dev and test rounds) and tests/search/*.json, with no session and with recent topics."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def all_questions() -> list[str]:
     asked = []
     for path in sorted((ROOT / "tests" / "eval" / "questions").glob("*.jsonl")):
-        asked += [json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        asked += [
+            json.loads(line)["q"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
     for path in sorted((ROOT / "tests" / "search").glob("*_questions.json")):
         asked += [case["q"] for case in json.loads(path.read_text(encoding="utf-8"))["questions"]]
     return asked

@@ -1,5 +1,6 @@
 """Free-form questions through the console, as a listener hears them: the best chunk, "more",
 the next-best topic, the session, honest declines and emergency advice first."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,13 +18,16 @@ def chunk_text(topic_id: str, part: str, index: int) -> str:
     return VOICE.speak_text((topic.treatment if part == "treatment" else topic.chunks)[index])
 
 
-@pytest.mark.parametrize("utterance, topic_id", [
-    ("is it bad to lie in bed all day", "stay_active"),
-    ("does heat or ice work better", "heat_and_ice"),
-    ("can my period cause back pain", "menstrual_cramps"),
-    ("what will the doctor do", "diagnosis"),
-    ("why does my lower back hurt when i bend over", "strains_sprains"),
-])
+@pytest.mark.parametrize(
+    "utterance, topic_id",
+    [
+        ("is it bad to lie in bed all day", "stay_active"),
+        ("does heat or ice work better", "heat_and_ice"),
+        ("can my period cause back pain", "menstrual_cramps"),
+        ("what will the doctor do", "diagnosis"),
+        ("why does my lower back hurt when i bend over", "strains_sprains"),
+    ],
+)
 @pytest.mark.parametrize("locale", ["en-US", "en-GB", "en-CA", "en-AU", "en-IN"])
 def test_the_issue_examples_are_answered_from_the_right_topic(make_listener, locale, utterance, topic_id):
     listener = make_listener(locale=locale)
@@ -33,14 +37,19 @@ def test_the_issue_examples_are_answered_from_the_right_topic(make_listener, loc
     assert listener.session_open and speech.rstrip().endswith("?")
 
 
-@pytest.mark.parametrize("utterance, intent, query", [
-    ("why does my back hurt when i sneeze", "QuestionIntent", "my back hurt when i sneeze"),
-    ("is it bad to sit all day at work", "QuestionIntent", "sit all day at work"),
-    ("can you tell me what sciatica is", "QuestionIntent", "what sciatica is"),
-    ("should i sleep on a firm mattress", "QuestionIntent", "sleep on a firm mattress"),
-    ("my legs tingle after walking", "StatementIntent", "legs tingle after walking"),
-])
-def test_free_speech_reaches_the_question_intent_through_its_carrier_phrase(listener, utterance, intent, query):
+@pytest.mark.parametrize(
+    "utterance, intent, query",
+    [
+        ("why does my back hurt when i sneeze", "QuestionIntent", "my back hurt when i sneeze"),
+        ("is it bad to sit all day at work", "QuestionIntent", "sit all day at work"),
+        ("can you tell me what sciatica is", "QuestionIntent", "what sciatica is"),
+        ("should i sleep on a firm mattress", "QuestionIntent", "sleep on a firm mattress"),
+        ("my legs tingle after walking", "StatementIntent", "legs tingle after walking"),
+    ],
+)
+def test_free_speech_reaches_the_question_intent_through_its_carrier_phrase(
+    listener, utterance, intent, query
+):
     """Questions and descriptions each have their carrier phrases (the detector reads them apart)."""
     listener.open()
     listener.say(utterance)
@@ -77,7 +86,11 @@ def test_yes_after_an_answer_reads_on_and_then_offers_the_next_best_topic(listen
     speech = listener.say("yes")
     assert chunk_text(topic.id, "chunks", 1) in speech
     # At the end of the topic, a related topic is offered (the runner-up or the first related one).
-    then = [t for t in CONTENT.topics.values() if speech.endswith(VOICE.say("related_offer", title=t.title.lower()))]
+    then = [
+        t
+        for t in CONTENT.topics.values()
+        if speech.endswith(VOICE.say("related_offer", title=t.title.lower()))
+    ]
     assert len(then) == 1
     listener.say("yes")
     assert listener.card["title"] == then[0].title
@@ -104,10 +117,15 @@ def test_a_follow_up_never_repeats_the_chunk_just_read(listener):
     assert chunk_text("sciatica", "chunks", 0) in first and chunk_text("sciatica", "chunks", 0) not in second
 
 
-@pytest.mark.parametrize("utterance", [
-    "can you tell me the weather tomorrow", "how do i make banana bread", "what is the capital of australia",
-    "why does my knee click when i climb stairs",
-])
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "can you tell me the weather tomorrow",
+        "how do i make banana bread",
+        "what is the capital of australia",
+        "why does my knee click when i climb stairs",
+    ],
+)
 def test_a_question_without_an_answer_is_declined_honestly(listener, utterance):
     listener.open()
     speech = listener.say(utterance)
@@ -117,10 +135,15 @@ def test_a_question_without_an_answer_is_declined_honestly(listener, utterance):
     assert listener.session_open and not listener.card
 
 
-@pytest.mark.parametrize("utterance", [
-    "i fell off a ladder and now my back hurts", "my legs keep giving out when i stand up",
-    "i think i fell badly yesterday", "i can't pee and my lower back hurts",
-])
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "i fell off a ladder and now my back hurts",
+        "my legs keep giving out when i stand up",
+        "i think i fell badly yesterday",
+        "i can't pee and my lower back hurts",
+    ],
+)
 def test_emergency_words_in_a_question_get_the_emergency_advice_even_mid_topic(listener, utterance):
     listener.open()
     listener.say("can you tell me what sciatica is")
@@ -183,4 +206,5 @@ def test_a_real_question_during_the_checklist_is_answered_then_offers_to_go_back
 
 def test_the_index_is_built_once_per_process():
     from back_pain_guide.handlers import questions
+
     assert questions.index() is questions.index()

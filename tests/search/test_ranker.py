@@ -1,5 +1,6 @@
 """The ranker on a small made-up content set: stems, synonyms, spellings, the best chunk,
 the session, and honest declines. Independent of the real content, so each case is exact."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,42 +10,106 @@ from back_pain_guide.search import Hit, TopicIndex
 
 
 def topic(id: str, title: str, synonyms=(), related=(), chunks=(), treatment=()) -> Topic:
-    return Topic(id=id, title=title, kind="cause", synonyms=tuple(synonyms), related=tuple(related), sources=(),
-                 facts=(), chunks=tuple(chunks), treatment=tuple(treatment))
+    return Topic(
+        id=id,
+        title=title,
+        kind="cause",
+        synonyms=tuple(synonyms),
+        related=tuple(related),
+        sources=(),
+        facts=(),
+        chunks=tuple(chunks),
+        treatment=tuple(treatment),
+    )
 
 
 TOPICS = [
-    topic("sciatica", "Sciatica", ["sciatic nerve", "pinched nerve"], ["nerve_pain_medicines"], [
-        "Sciatica is pain that runs along the sciatic nerve, from the lower back down through the buttock and leg.",
-        "It often goes away on its own within a few weeks, as the irritated nerve settles.",
-        "Long spells of sitting can make the leg pain worse for some people.",
-    ], ["Gentle walking, heat and simple pain relievers ease sciatica while it settles."]),
-    topic("nerve_pain_medicines", "Nerve pain medicines", ["gabapentin", "pregabalin"], [], [
-        "Some medicines calm irritated nerves; a provider decides whether they suit you.",
-    ]),
-    topic("herniated_disk", "Herniated disk", ["slipped disk", "bulging disk"], ["discectomy"], [
-        "A herniated disk bulges out between two vertebrae and can press on a nerve.",
-    ]),
-    topic("discectomy", "Discectomy", ["disk removal operation"], [], [
-        "In a discectomy a surgeon takes out the part of the disk pressing on a nerve.",
-        "Recovery takes a few weeks.",
-    ]),
-    topic("surgery", "Back surgery", ["spine surgery"], [], [
-        "Surgery is rarely needed. Recovery takes weeks, and recovery after some operations takes months.",
-    ]),
-    topic("stay_active", "Staying active", ["bed rest", "keep moving"], [], [
-        "Lying in bed for days tends to slow recovery; gentle activity helps most people.",
-    ]),
-    topic("heat_and_ice", "Heat and ice", ["heating pad", "ice pack"], [], [
-        "Cold packs help in the first days, warmth afterwards.",
-    ]),
-    topic("when_to_get_help", "When to get help", ["warning signs"], [], [
-        "Some signs are serious: numbness, weakness or fever with back pain need a provider soon.",
-    ]),
+    topic(
+        "sciatica",
+        "Sciatica",
+        ["sciatic nerve", "pinched nerve"],
+        ["nerve_pain_medicines"],
+        [
+            "Sciatica is pain that runs along the sciatic nerve, from the lower back down through the buttock and leg.",
+            "It often goes away on its own within a few weeks, as the irritated nerve settles.",
+            "Long spells of sitting can make the leg pain worse for some people.",
+        ],
+        ["Gentle walking, heat and simple pain relievers ease sciatica while it settles."],
+    ),
+    topic(
+        "nerve_pain_medicines",
+        "Nerve pain medicines",
+        ["gabapentin", "pregabalin"],
+        [],
+        [
+            "Some medicines calm irritated nerves; a provider decides whether they suit you.",
+        ],
+    ),
+    topic(
+        "herniated_disk",
+        "Herniated disk",
+        ["slipped disk", "bulging disk"],
+        ["discectomy"],
+        [
+            "A herniated disk bulges out between two vertebrae and can press on a nerve.",
+        ],
+    ),
+    topic(
+        "discectomy",
+        "Discectomy",
+        ["disk removal operation"],
+        [],
+        [
+            "In a discectomy a surgeon takes out the part of the disk pressing on a nerve.",
+            "Recovery takes a few weeks.",
+        ],
+    ),
+    topic(
+        "surgery",
+        "Back surgery",
+        ["spine surgery"],
+        [],
+        [
+            "Surgery is rarely needed. Recovery takes weeks, and recovery after some operations takes months.",
+        ],
+    ),
+    topic(
+        "stay_active",
+        "Staying active",
+        ["bed rest", "keep moving"],
+        [],
+        [
+            "Lying in bed for days tends to slow recovery; gentle activity helps most people.",
+        ],
+    ),
+    topic(
+        "heat_and_ice",
+        "Heat and ice",
+        ["heating pad", "ice pack"],
+        [],
+        [
+            "Cold packs help in the first days, warmth afterwards.",
+        ],
+    ),
+    topic(
+        "when_to_get_help",
+        "When to get help",
+        ["warning signs"],
+        [],
+        [
+            "Some signs are serious: numbness, weakness or fever with back pain need a provider soon.",
+        ],
+    ),
 ]
-CONTENT = Content(review_date="2026-01-01", sources={}, topics={t.id: t for t in TOPICS}, questions=(),
-                  locales={"en-GB": LocaleInfo("en-GB", "UK", "999", "nine nine nine", {"disk": "disc"})},
-                  default_locale="en-GB", prompts={})
+CONTENT = Content(
+    review_date="2026-01-01",
+    sources={},
+    topics={t.id: t for t in TOPICS},
+    questions=(),
+    locales={"en-GB": LocaleInfo("en-GB", "UK", "999", "nine nine nine", {"disk": "disc"})},
+    default_locale="en-GB",
+    prompts={},
+)
 INDEX = TopicIndex(CONTENT)
 
 
@@ -54,15 +119,18 @@ def top(question: str, context=()) -> Hit:
     return hits[0]
 
 
-@pytest.mark.parametrize("question, topic_id", [
-    ("is it bad to lie in bed all day", "stay_active"),        # stems: lie/lying, bed
-    ("is gabapentin any use", "nerve_pain_medicines"),          # a synonym
-    ("what is a herniated disc", "herniated_disk"),             # the British spelling, made one
-    ("does physio help a slipped disc", "herniated_disk"),
-    ("should I use a hot water bottle", "heat_and_ice"),        # the lexicon: hot water bottle -> heat
-    ("would I see a surgeon", "surgery"),                       # the lexicon: surgeon -> surgery
-    ("why does pain shoot down my leg from my buttock", "sciatica"),
-])
+@pytest.mark.parametrize(
+    "question, topic_id",
+    [
+        ("is it bad to lie in bed all day", "stay_active"),  # stems: lie/lying, bed
+        ("is gabapentin any use", "nerve_pain_medicines"),  # a synonym
+        ("what is a herniated disc", "herniated_disk"),  # the British spelling, made one
+        ("does physio help a slipped disc", "herniated_disk"),
+        ("should I use a hot water bottle", "heat_and_ice"),  # the lexicon: hot water bottle -> heat
+        ("would I see a surgeon", "surgery"),  # the lexicon: surgeon -> surgery
+        ("why does pain shoot down my leg from my buttock", "sciatica"),
+    ],
+)
 def test_questions_find_their_topic_through_stems_synonyms_spellings_and_lexicon(question, topic_id):
     assert top(question).topic.id == topic_id
 
@@ -77,10 +145,17 @@ def test_the_answer_is_the_chunk_that_matches_not_always_the_first():
     assert (hit.part, hit.chunk) == ("treatment", 0)
 
 
-@pytest.mark.parametrize("question", [
-    "what's the weather like tomorrow", "how do I bake banana bread", "who won the game last night",
-    "my cat keeps sitting on my keyboard all afternoon", "", "the and of",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather like tomorrow",
+        "how do I bake banana bread",
+        "who won the game last night",
+        "my cat keeps sitting on my keyboard all afternoon",
+        "",
+        "the and of",
+    ],
+)
 def test_questions_the_content_cannot_answer_are_declined(question):
     assert INDEX.rank(question) == []
 

@@ -1,5 +1,6 @@
 """Two questions the ranker does not rank: a first cry for help gets the self-care essentials,
 and a question outside the skill (another body part, a service) is declined honestly."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,25 +8,41 @@ import pytest
 from back_pain_guide.handlers.questions import find_answer
 
 
-@pytest.mark.parametrize("question", [
-    "my back hurts what should i do", "i've done my back in", "what should i do",
-    "my back is killing me what do i do now", "how do i make it stop", "i hurt my back",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my back hurts what should i do",
+        "i've done my back in",
+        "what should i do",
+        "my back is killing me what do i do now",
+        "how do i make it stop",
+        "i hurt my back",
+    ],
+)
 def test_a_first_cry_for_help_gets_the_self_care_essentials(question):
     found = find_answer(question)
     assert found.emergency is None and found.hits and found.hits[0].topic.id == "home_care"
 
 
-@pytest.mark.parametrize("question", [
-    "what's good for knee pain", "how much does an m r i cost", "can you find me a chiropractor near me",
-    "how long does a cold last", "set a timer for twenty minutes", "my neck hurts",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's good for knee pain",
+        "how much does an m r i cost",
+        "can you find me a chiropractor near me",
+        "how long does a cold last",
+        "set a timer for twenty minutes",
+        "my neck hurts",
+    ],
+)
 def test_a_question_outside_the_skill_is_declined(question):
     found = find_answer(question)
     assert found.emergency is None and found.hits == ()
 
 
-@pytest.mark.parametrize("question", ["does a cold make back pain worse", "can a knee injury cause back pain"])
+@pytest.mark.parametrize(
+    "question", ["does a cold make back pain worse", "can a knee injury cause back pain"]
+)
 def test_another_body_part_beside_the_back_is_still_answered(question):
     assert find_answer(question).hits
 

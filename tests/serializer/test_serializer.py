@@ -1,6 +1,7 @@
 """The fast serializer gives what the ASK SDK's own gives, byte for byte, on every request the
 suite has (the hostile corpus, the fixtures and hypothesis's envelopes), and only differs where
 the stock one would refuse a request for its timestamp."""
+
 from __future__ import annotations
 
 import contextlib
@@ -36,7 +37,8 @@ def corpus() -> list[tuple[str, Any]]:
     """Every JSON request envelope in the corpus and the fixtures."""
     found = []
     for path in sorted((ROOT / "tests" / "corpus").glob("*.json")) + sorted(
-            (ROOT / "tests" / "fixtures").rglob("*.json")):
+        (ROOT / "tests" / "fixtures").rglob("*.json")
+    ):
         if path.name == "expected.json":
             continue
         with contextlib.suppress(ValueError):
@@ -58,13 +60,17 @@ def read_back(serializer: DefaultSerializer, event: Any) -> str:
 
 def answers(event: Any) -> tuple[str, str]:
     """What each skill answers (stock serializer, fast serializer), as bytes on the wire."""
-    return (json.dumps(invoke(STOCK_SKILL, copy.deepcopy(event))),
-            json.dumps(invoke(FAST_SKILL, copy.deepcopy(event))))
+    return (
+        json.dumps(invoke(STOCK_SKILL, copy.deepcopy(event))),
+        json.dumps(invoke(FAST_SKILL, copy.deepcopy(event))),
+    )
 
 
 def test_installed_sdk_is_the_one_the_fast_path_was_checked_against():
     requirements = (ROOT / "lambda" / "requirements.txt").read_text()
-    assert installed_sdk == PINNED_SDK_VERSION, "re-check serializer.py against the new ask-sdk-core, then re-pin"
+    assert installed_sdk == PINNED_SDK_VERSION, (
+        "re-check serializer.py against the new ask-sdk-core, then re-pin"
+    )
     assert f"ask-sdk-core=={PINNED_SDK_VERSION}" in requirements
 
 
@@ -105,8 +111,16 @@ def test_responses_serialize_identically():
         return written[-1][1]
 
     console = Console(handler, screen=True)
-    for utterance in ["open back pain guide", "what causes sciatica", "tell me more", "check my symptoms", "no",
-                      "help", "i can't feel my legs", "stop"]:
+    for utterance in [
+        "open back pain guide",
+        "what causes sciatica",
+        "tell me more",
+        "check my symptoms",
+        "no",
+        "help",
+        "i can't feel my legs",
+        "stop",
+    ]:
         console.say(utterance)
     assert len(written) == 8
     for fast, stock in written:
@@ -115,15 +129,28 @@ def test_responses_serialize_identically():
 
 # --- timestamps -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("text", ["2026-09-21T08:30:00Z", "2026-09-21T08:30:00.123Z", "2026-09-21T08:30:00+05:30",
-                                  "2026-09-21T08:30:00", "2026-09-21", "Sep 21 2026 8:30"])
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-09-21T08:30:00Z",
+        "2026-09-21T08:30:00.123Z",
+        "2026-09-21T08:30:00+05:30",
+        "2026-09-21T08:30:00",
+        "2026-09-21",
+        "Sep 21 2026 8:30",
+    ],
+)
 def test_timestamps_read_as_dateutil_reads_them(text):
     assert parse_timestamp(text) == dateutil_parse(text)
     assert parse_timestamp(text).isoformat() == dateutil_parse(text).isoformat()
     assert parse_timestamp(text, date) == dateutil_parse(text).date()
 
 
-@pytest.mark.parametrize("timestamp", ["not a time", "", "2026-13-45T99:99:99Z", "2026-09-21T24:00:00", 12345, True, ["2026"], {"a": 1}])
+@pytest.mark.parametrize(
+    "timestamp",
+    ["not a time", "", "2026-13-45T99:99:99Z", "2026-09-21T24:00:00", 12345, True, ["2026"], {"a": 1}],
+)
 def test_a_malformed_timestamp_never_stops_an_emergency_answer(timestamp):
     device = Device(user_id="amzn1.ask.account.ts")
     event = device.intent("EmergencySignIntent", {"symptom": slot("symptom", "i can't feel my legs")})
@@ -139,7 +166,8 @@ def test_a_malformed_timestamp_never_stops_an_emergency_answer(timestamp):
 def test_stock_serializer_refuses_what_the_fast_one_answers():
     """Why the timestamp is read differently: the stock code refuses the whole request."""
     event = Device(user_id="amzn1.ask.account.ts").intent(
-        "EmergencySignIntent", {"symptom": slot("symptom", "i can't feel my legs")})
+        "EmergencySignIntent", {"symptom": slot("symptom", "i can't feel my legs")}
+    )
     event["request"]["timestamp"] = 12345
     with pytest.raises(SerializationException):
         STOCK.deserialize(json.dumps(event), RequestEnvelope)

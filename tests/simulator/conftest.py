@@ -1,4 +1,5 @@
 """The test page's fixtures: the web service with the page (verification off, as `make simulator` runs it)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -1,5 +1,6 @@
 """Helpers for the test page's tests: the app as `make simulator` builds it, and a client that sends
 turns as the page does."""
+
 from __future__ import annotations
 
 import uuid
@@ -19,7 +20,9 @@ def simulator_app(user_id: str | None = None) -> Flask:
     """The service as `make simulator` builds it, with a user of its own so greetings do not depend on
     what other tests stored (create_app registers the page with the default local user)."""
     app = create_app(verify=False, environ={}, handler=lambda_handler)
-    app.register_blueprint(create_blueprint(lambda_handler, user_id=user_id or f"amzn1.ask.account.sim-{uuid.uuid4()}"))
+    app.register_blueprint(
+        create_blueprint(lambda_handler, user_id=user_id or f"amzn1.ask.account.sim-{uuid.uuid4()}")
+    )
     return app
 
 

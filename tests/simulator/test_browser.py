@@ -3,6 +3,7 @@
 The page is served by a real server on 127.0.0.1 (the web service with the page, as `make
 simulator` runs it). In CI a missing browser fails these tests; elsewhere they skip.
 """
+
 from __future__ import annotations
 
 import json
@@ -67,8 +68,16 @@ def driver() -> Iterator[webdriver.Chrome]:
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager look for a browser online
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                     "--window-size=1400,1000", "--lang=en-US", "--no-first-run", "--disable-extensions"):
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1400,1000",
+        "--lang=en-US",
+        "--no-first-run",
+        "--disable-extensions",
+    ):
         options.add_argument(argument)
     try:
         browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -141,8 +150,9 @@ def test_a_question_shows_the_reply_the_intent_and_the_real_envelopes(tab):
     more = say(tab, "tell me more")
     assert text_of(more, ".resolved .intent") == "AMAZON.MoreIntent"
     assert "buttock" in text_of(more, ".alexa .speech")
-    wait(tab).until(lambda d: "buttock" in (d.execute_script("return window.__spoken") or [{}])[-1]
-                                   .get("text", ""))
+    wait(tab).until(
+        lambda d: "buttock" in (d.execute_script("return window.__spoken") or [{}])[-1].get("text", "")
+    )
     spoken = tab.execute_script("return window.__spoken")
     assert spoken[-1]["lang"] == "en-US" and "buttock" in spoken[-1]["text"]
     assert not any("<" in s["text"] for s in spoken)  # SSML stripped before it is spoken
@@ -256,8 +266,10 @@ def test_new_session_starts_over_and_the_tab_keeps_its_session(tab):
 def test_errors_show_on_the_page(tab):
     unmatched = say(tab, "zork wibble blah")
     assert "No sample utterance" in text_of(unmatched, ".note")
-    tab.execute_script("document.querySelector('#locale option').value = 'xx-XX';"
-                       "document.getElementById('locale').dispatchEvent(new Event('change'));")
+    tab.execute_script(
+        "document.querySelector('#locale option').value = 'xx-XX';"
+        "document.getElementById('locale').dispatchEvent(new Event('change'));"
+    )
     tab.find_element(By.ID, "utterance").send_keys("hello" + Keys.ENTER)
     error = tab.find_element(By.ID, "error")
     wait(tab).until(lambda d: error.is_displayed())
@@ -266,13 +278,17 @@ def test_errors_show_on_the_page(tab):
 
 
 def test_copy_skill_io(tab, base_url):
-    tab.execute_cdp_cmd("Browser.grantPermissions", {"origin": base_url,
-                                                     "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    tab.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": base_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
     say(tab, "open back pain guide")
     say(tab, "what helps back pain")
     tab.find_element(By.ID, "copy").click()
     wait(tab).until(lambda d: "Copied" in d.find_element(By.ID, "copy-status").text)
-    copied = tab.execute_async_script("navigator.clipboard.readText().then(arguments[0], e => arguments[0](String(e)))")
+    copied = tab.execute_async_script(
+        "navigator.clipboard.readText().then(arguments[0], e => arguments[0](String(e)))"
+    )
     io = json.loads(copied)
     assert io["request"] == pane(tab, "request") and io["response"] == pane(tab, "response")
     assert io["request"]["request"]["type"] == "IntentRequest"

@@ -1,5 +1,6 @@
 """POST /simulator/turn through Flask's test client: bad input is a 4xx with a reason; turns go
 through the console's resolver and the skill's handler, with the session carried by the page."""
+
 from __future__ import annotations
 
 import json
@@ -30,31 +31,49 @@ def test_the_page_is_served_with_every_locale_and_both_devices(client):
         assert client.get(f"/simulator/static/{name}").status_code == 200
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"locale": "fr-FR"}, "locale must be one of en-US, en-CA, en-GB, en-AU, en-IN"),
-    ({"locale": None}, "locale must be one of"),
-    ({"locale": ["en-US"]}, "locale must be one of"),  # unhashable: found by test_endpoint_fuzz
-    ({"device": {"screen": 1}}, "device must be one of"),
-    ({"device": "echo"}, "device must be one of voice, screen"),
-    ({"utterance": ""}, "utterance must be text with at least one word"),
-    ({"utterance": "   "}, "utterance must be text with at least one word"),
-    ({"utterance": 42}, "utterance must be text"),
-    ({"utterance": "x" * 501}, "utterance is longer than 500 characters"),
-    ({"utterance": None}, "send either an utterance or an event"),
-    ({"event": ["answer", "yes"]}, "send either an utterance or an event"),
-    ({"utterance": None, "event": ["answer", "yes"]}, "a voice-only device has no screen to touch"),
-    ({"utterance": None, "device": "screen", "event": "yes"}, "event must be a list of 1 to 10 arguments"),
-    ({"utterance": None, "device": "screen", "event": []}, "event must be a list of 1 to 10 arguments"),
-    ({"utterance": None, "device": "screen", "event": ["a"] * 11}, "event must be a list of 1 to 10 arguments"),
-    ({"utterance": None, "device": "screen", "event": [{"a": 1}]}, "event arguments must be text, numbers"),
-    ({"utterance": None, "device": "screen", "event": ["x" * 201]}, "an event argument is longer than 200"),
-    ({"session": "abc"}, "session must be null or an object"),
-    ({"session": {"sessionId": "x", "attributes": {}, "user": "me"}}, "session must be null or an object"),
-    ({"session": {"sessionId": "<script>", "attributes": {}}}, "session.sessionId must be the ID"),
-    ({"session": {"sessionId": "", "attributes": {}}}, "session.sessionId must be the ID"),
-    ({"session": {"sessionId": "amzn1.s", "attributes": []}}, "session.attributes must be an object"),
-    ({"extra": 1}, "unknown field 'extra'"),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"locale": "fr-FR"}, "locale must be one of en-US, en-CA, en-GB, en-AU, en-IN"),
+        ({"locale": None}, "locale must be one of"),
+        ({"locale": ["en-US"]}, "locale must be one of"),  # unhashable: found by test_endpoint_fuzz
+        ({"device": {"screen": 1}}, "device must be one of"),
+        ({"device": "echo"}, "device must be one of voice, screen"),
+        ({"utterance": ""}, "utterance must be text with at least one word"),
+        ({"utterance": "   "}, "utterance must be text with at least one word"),
+        ({"utterance": 42}, "utterance must be text"),
+        ({"utterance": "x" * 501}, "utterance is longer than 500 characters"),
+        ({"utterance": None}, "send either an utterance or an event"),
+        ({"event": ["answer", "yes"]}, "send either an utterance or an event"),
+        ({"utterance": None, "event": ["answer", "yes"]}, "a voice-only device has no screen to touch"),
+        (
+            {"utterance": None, "device": "screen", "event": "yes"},
+            "event must be a list of 1 to 10 arguments",
+        ),
+        ({"utterance": None, "device": "screen", "event": []}, "event must be a list of 1 to 10 arguments"),
+        (
+            {"utterance": None, "device": "screen", "event": ["a"] * 11},
+            "event must be a list of 1 to 10 arguments",
+        ),
+        (
+            {"utterance": None, "device": "screen", "event": [{"a": 1}]},
+            "event arguments must be text, numbers",
+        ),
+        (
+            {"utterance": None, "device": "screen", "event": ["x" * 201]},
+            "an event argument is longer than 200",
+        ),
+        ({"session": "abc"}, "session must be null or an object"),
+        (
+            {"session": {"sessionId": "x", "attributes": {}, "user": "me"}},
+            "session must be null or an object",
+        ),
+        ({"session": {"sessionId": "<script>", "attributes": {}}}, "session.sessionId must be the ID"),
+        ({"session": {"sessionId": "", "attributes": {}}}, "session.sessionId must be the ID"),
+        ({"session": {"sessionId": "amzn1.s", "attributes": []}}, "session.attributes must be an object"),
+        ({"extra": 1}, "unknown field 'extra'"),
+    ],
+)
 def test_bad_turns_get_a_400_with_the_reason(client, change, reason):
     reply = client.post(TURN_URL, json={**GOOD, **change})
     assert reply.status_code == 400
@@ -62,16 +81,23 @@ def test_bad_turns_get_a_400_with_the_reason(client, change, reason):
     assert reply.get_json()["reason"].startswith(reason)
 
 
-@pytest.mark.parametrize("body, content_type, status, reason", [
-    ("[1, 2]", "application/json", 400, "the body must be a JSON object"),
-    ("{", "application/json", 400, "the body is not JSON"),
-    ('{"locale": NaN}', "application/json", 400, "the body is not JSON"),
-    ("", "application/json", 400, "the body is not JSON"),
-    (json.dumps(GOOD), "text/plain", 415, "send the turn as application/json"),
-    (json.dumps(GOOD), "application/x-www-form-urlencoded", 415, "send the turn as application/json"),
-    (json.dumps({**GOOD, "session": {"sessionId": "a", "attributes": {"x": "y" * 300_000}}}),
-     "application/json", 413, "the body is over"),
-])
+@pytest.mark.parametrize(
+    "body, content_type, status, reason",
+    [
+        ("[1, 2]", "application/json", 400, "the body must be a JSON object"),
+        ("{", "application/json", 400, "the body is not JSON"),
+        ('{"locale": NaN}', "application/json", 400, "the body is not JSON"),
+        ("", "application/json", 400, "the body is not JSON"),
+        (json.dumps(GOOD), "text/plain", 415, "send the turn as application/json"),
+        (json.dumps(GOOD), "application/x-www-form-urlencoded", 415, "send the turn as application/json"),
+        (
+            json.dumps({**GOOD, "session": {"sessionId": "a", "attributes": {"x": "y" * 300_000}}}),
+            "application/json",
+            413,
+            "the body is over",
+        ),
+    ],
+)
 def test_unreadable_bodies_get_a_4xx_with_the_reason(client, body, content_type, status, reason):
     reply = client.post(TURN_URL, data=body, content_type=content_type)
     assert reply.status_code == status
@@ -93,10 +119,15 @@ def test_a_conversation_carries_the_session_between_turns(page):
     tab.say("what causes sciatica")
     asked = tab.last
     assert asked["turn"]["intent"] == "CausesIntent"
-    assert asked["turn"]["slots"] == [{"name": "topic", "value": "sciatica",
-                                       "resolved": {"name": "sciatica", "id": "sciatica"}}]
-    assert asked["request"]["session"] == {**asked["request"]["session"], "new": False, "sessionId": session_id,
-                                           "attributes": launch["response"]["sessionAttributes"]}
+    assert asked["turn"]["slots"] == [
+        {"name": "topic", "value": "sciatica", "resolved": {"name": "sciatica", "id": "sciatica"}}
+    ]
+    assert asked["request"]["session"] == {
+        **asked["request"]["session"],
+        "new": False,
+        "sessionId": session_id,
+        "attributes": launch["response"]["sessionAttributes"],
+    }
     assert asked["card"]["title"] == "Sciatica"
 
     more = tab.say("tell me more")
@@ -108,8 +139,17 @@ def test_a_conversation_carries_the_session_between_turns(page):
 
 def test_the_page_says_what_make_chat_says(page):
     """The same script through the page and through the console: the same speech, turn by turn."""
-    script = ["open back pain guide", "what causes sciatica", "tell me more", "what helps back pain",
-              "check my symptoms", "no", "no", "blah zork", "stop"]
+    script = [
+        "open back pain guide",
+        "what causes sciatica",
+        "tell me more",
+        "what helps back pain",
+        "check my symptoms",
+        "no",
+        "no",
+        "blah zork",
+        "stop",
+    ]
     tab = page(locale="en-GB")
     console = Console(lambda_handler, locale="en-GB", user_id=f"amzn1.ask.account.sim-{uuid.uuid4()}")
     console.say("open back pain guide")  # both users have now heard the first-visit disclaimer
@@ -144,7 +184,11 @@ def test_a_touch_on_the_screen_answers_the_checklist(page):
     tab.say("open back pain guide")
     tab.say("check my symptoms")
     screen = tab.last["screen"]
-    assert [b["arguments"] for b in screen["buttons"]] == [["answer", "yes"], ["answer", "no"], ["answer", "unsure"]]
+    assert [b["arguments"] for b in screen["buttons"]] == [
+        ["answer", "yes"],
+        ["answer", "no"],
+        ["answer", "unsure"],
+    ]
     assert "question 1 of" in screen["html"] and screen["warnings"] == []
     assert tab.last["request"]["context"]["Viewport"]["pixelWidth"] == 960
 
@@ -170,7 +214,10 @@ def test_a_voice_only_device_gets_no_screen(page):
 def test_a_tampered_session_is_answered_not_crashed(page):
     tab = page()
     tab.say("open back pain guide")
-    tab.session = {"sessionId": tab.session["sessionId"], "attributes": {"checklist": {"index": 999}, "junk": [1] * 50}}
+    tab.session = {
+        "sessionId": tab.session["sessionId"],
+        "attributes": {"checklist": {"index": 999}, "junk": [1] * 50},
+    }
     assert tab.say("yes")  # the skill re-validates its attributes; the page gets an answer
     assert tab.last["speech"]["segments"]
 
@@ -179,8 +226,12 @@ def test_the_page_needs_verification_off_and_is_refused_in_production(monkeypatc
     with pytest.raises(ConfigurationError):
         create_app(verify=True, simulator=True, environ={}, handler=lambda_handler)
     with pytest.raises(ConfigurationError):
-        create_app(verify=False, simulator=True, environ={"BACK_PAIN_GUIDE_ENV": "production", "SKILL_ID": "x"},
-                   handler=lambda_handler)
+        create_app(
+            verify=False,
+            simulator=True,
+            environ={"BACK_PAIN_GUIDE_ENV": "production", "SKILL_ID": "x"},
+            handler=lambda_handler,
+        )
     plain = create_app(verify=False, environ={}, handler=lambda_handler).test_client()
     assert plain.get("/").status_code == 405 and plain.post(TURN_URL, json=GOOD).status_code == 404
     with_page = create_app(verify=False, simulator=True, environ={}, handler=lambda_handler).test_client()
@@ -195,6 +246,7 @@ def test_a_skill_failure_is_a_500_with_the_reason():
         raise RuntimeError("boom")
 
     from back_pain_simulator import create_blueprint
+
     app = create_app(verify=False, environ={}, handler=broken)
     app.register_blueprint(create_blueprint(broken))
     reply = app.test_client().post(TURN_URL, json=GOOD)

@@ -1,4 +1,5 @@
 """Whatever a client posts to the page's endpoint, it gets a 200 or a 4xx with a reason, never a 500."""
+
 from __future__ import annotations
 
 import json
@@ -8,19 +9,36 @@ from hypothesis import strategies as st
 from simpage import TURN_URL, simulator_app
 
 CLIENT = simulator_app().test_client()
-SCALARS = st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.floats(allow_nan=False) | st.text(max_size=40)
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                           max_size=4), max_leaves=12)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**40), 2**40)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=40)
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 FIELDS = st.sampled_from(["locale", "device", "utterance", "event", "session", "other"])
-LIKELY = st.fixed_dictionaries({
-    "locale": st.sampled_from(["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", ""]),
-    "device": st.sampled_from(["voice", "screen", "tv"]),
-    "session": st.none() | st.fixed_dictionaries({"sessionId": st.sampled_from(["amzn1.s.1", "x y", ""]),
-                                                  "attributes": st.dictionaries(st.text(max_size=12), VALUES,
-                                                                                max_size=4)}),
-}, optional={"utterance": st.text(max_size=120), "event": st.lists(SCALARS, max_size=4)})
-SETTINGS = settings(max_examples=150, derandomize=True, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+LIKELY = st.fixed_dictionaries(
+    {
+        "locale": st.sampled_from(["en-US", "en-GB", "en-CA", "en-AU", "en-IN", "de-DE", ""]),
+        "device": st.sampled_from(["voice", "screen", "tv"]),
+        "session": st.none()
+        | st.fixed_dictionaries(
+            {
+                "sessionId": st.sampled_from(["amzn1.s.1", "x y", ""]),
+                "attributes": st.dictionaries(st.text(max_size=12), VALUES, max_size=4),
+            }
+        ),
+    },
+    optional={"utterance": st.text(max_size=120), "event": st.lists(SCALARS, max_size=4)},
+)
+SETTINGS = settings(
+    max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def check(body: object) -> None:

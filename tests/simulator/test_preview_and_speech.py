@@ -1,4 +1,5 @@
 """The screen preview (APL document + datasource -> HTML) and the speech the page says aloud."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,26 +9,32 @@ from back_pain_simulator.apl_expr import ExpressionError, bind, evaluate, truthy
 from back_pain_simulator.apl_preview import Viewport, render, render_directives
 from back_pain_simulator.ssml import SsmlError, display_text, segments
 
-SCOPE = {"screen": {"title": "Sciatica", "hints": ["a", "b"], "prompt": "", "n": 3},
-         "viewport": {"width": 960, "shape": "rectangle"}, "data": {"value": "yes"}}
+SCOPE = {
+    "screen": {"title": "Sciatica", "hints": ["a", "b"], "prompt": "", "n": 3},
+    "viewport": {"width": 960, "shape": "rectangle"},
+    "data": {"value": "yes"},
+}
 
 
-@pytest.mark.parametrize("expression, value", [
-    ("screen.title", "Sciatica"),
-    ("screen.hints.length > 0", True),
-    ("screen.hints[1]", "b"),
-    ("screen.prompt != ''", False),
-    ("viewport.shape == 'round' || viewport.width < 600", False),
-    ("viewport.width >= 960 && screen.n == 3", True),
-    ("!screen.prompt", True),
-    ("screen.n * 2 + 1", 7),
-    ("screen.n > 2 ? 'many' : 'few'", "many"),
-    ("(screen.n - 1) % 2", 0),
-    ("screen.missing.deeper", None),
-    ("nothing", None),
-    ("'a' + screen.n", "a3"),
-    ("-screen.n", -3),
-])
+@pytest.mark.parametrize(
+    "expression, value",
+    [
+        ("screen.title", "Sciatica"),
+        ("screen.hints.length > 0", True),
+        ("screen.hints[1]", "b"),
+        ("screen.prompt != ''", False),
+        ("viewport.shape == 'round' || viewport.width < 600", False),
+        ("viewport.width >= 960 && screen.n == 3", True),
+        ("!screen.prompt", True),
+        ("screen.n * 2 + 1", 7),
+        ("screen.n > 2 ? 'many' : 'few'", "many"),
+        ("(screen.n - 1) % 2", 0),
+        ("screen.missing.deeper", None),
+        ("nothing", None),
+        ("'a' + screen.n", "a3"),
+        ("-screen.n", -3),
+    ],
+)
 def test_expressions(expression, value):
     assert evaluate(expression, SCOPE) == value
 
@@ -43,19 +50,34 @@ def test_binding_keeps_types_alone_and_writes_text_when_mixed():
     assert bind("answer_${data.value}", SCOPE) == "answer_yes"
     assert bind(["answer", "${data.value}"], SCOPE) == ["answer", "yes"]
     assert bind("${screen.n > 1} items", SCOPE) == "true items"
-    assert [truthy(v) for v in (None, False, 0, "", [], "x", 1)] == [False, False, False, False, True, True, True]
+    assert [truthy(v) for v in (None, False, 0, "", [], "x", 1)] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
 
 
 def checklist_screen(**data):
-    words = {"title": "Warning signs: question 1 of 22", "note": "", "question": "Do you have chest pain?",
-             "buttons": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}], "hint": "Tap"}
+    words = {
+        "title": "Warning signs: question 1 of 22",
+        "note": "",
+        "question": "Do you have chest pain?",
+        "buttons": [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}],
+        "hint": "Tap",
+    }
     return {"screen": {**words, **data}}
 
 
 def test_checklist_buttons_carry_their_send_event_arguments():
     preview = render(apl.document("checklist"), checklist_screen())
-    assert preview.buttons == [{"label": "Yes", "arguments": ["answer", "yes"]},
-                               {"label": "No", "arguments": ["answer", "no"]}]
+    assert preview.buttons == [
+        {"label": "Yes", "arguments": ["answer", "yes"]},
+        {"label": "No", "arguments": ["answer", "no"]},
+    ]
     assert preview.html.count('<button type="button" class="apl-touch"') == 2
     assert 'data-apl-id="answer_no"' in preview.html and preview.warnings == []
     assert 'data-apl-id="note"' not in preview.html  # when="${screen.note != ''}" is false
@@ -68,18 +90,36 @@ def test_words_from_the_datasource_are_escaped():
 
 def test_resources_and_styles_follow_the_viewport():
     wide = render(apl.document("answer"), {"screen": {"title": "T", "text": "x", "hints": []}})
-    small = render(apl.document("answer"), {"screen": {"title": "T", "text": "x", "hints": []}},
-                   Viewport(name="Echo Show round", width=480, height=480, shape="round", scale=1))
+    small = render(
+        apl.document("answer"),
+        {"screen": {"title": "T", "text": "x", "hints": []}},
+        Viewport(name="Echo Show round", width=480, height=480, shape="round", scale=1),
+    )
     assert "padding-left:28.8px" in wide.html and "font-size:21.6px" in wide.html  # 48dp, 36dp at 0.6
     assert "padding-left:24px" in small.html and "font-size:24px" in small.html  # the small-screen values
 
 
 def test_what_the_preview_cannot_draw_is_named():
-    document = {"type": "APL", "mainTemplate": {"parameters": ["payload"], "items": [
-        {"type": "Container", "items": [{"type": "VectorGraphic", "source": "x"},
-                                        {"type": "Text", "text": "${payload.screen.title", "color": "url(x)"},
-                                        {"type": "TouchWrapper", "onPress": {"type": "SetValue"},
-                                         "item": {"type": "Text", "text": "Tap"}}]}]}}
+    document = {
+        "type": "APL",
+        "mainTemplate": {
+            "parameters": ["payload"],
+            "items": [
+                {
+                    "type": "Container",
+                    "items": [
+                        {"type": "VectorGraphic", "source": "x"},
+                        {"type": "Text", "text": "${payload.screen.title", "color": "url(x)"},
+                        {
+                            "type": "TouchWrapper",
+                            "onPress": {"type": "SetValue"},
+                            "item": {"type": "Text", "text": "Tap"},
+                        },
+                    ],
+                }
+            ],
+        },
+    }
     preview = render(document, {"screen": {"title": "T"}})
     assert "not drawn by this preview" in preview.html and "disabled" in preview.html
     joined = " ".join(preview.warnings)
@@ -90,18 +130,30 @@ def test_what_the_preview_cannot_draw_is_named():
 def test_responses_without_a_render_document_have_no_preview():
     assert render_directives(None) is None
     assert render_directives([{"type": "Dialog.Delegate"}]) is None
-    assert render_directives([{"type": "Alexa.Presentation.APL.RenderDocument",
-                               "document": {"src": "doc://x"}}]).warnings
+    assert render_directives(
+        [{"type": "Alexa.Presentation.APL.RenderDocument", "document": {"src": "doc://x"}}]
+    ).warnings
 
 
 def test_breaks_pauses_and_substitutions():
-    ssml = ('<speak>Call <say-as interpret-as="digits">999</say-as> now.<break time="1.5s"/>'
-            '<p>First.</p><p>Second <sub alias="doctor">Dr.</sub>.</p><break strength="x-strong"/>'
-            '<audio src="https://x/y.mp3"/>Bye &amp; rest.<break time="300ms"/></speak>')
+    ssml = (
+        '<speak>Call <say-as interpret-as="digits">999</say-as> now.<break time="1.5s"/>'
+        '<p>First.</p><p>Second <sub alias="doctor">Dr.</sub>.</p><break strength="x-strong"/>'
+        '<audio src="https://x/y.mp3"/>Bye &amp; rest.<break time="300ms"/></speak>'
+    )
     assert segments({"type": "SSML", "ssml": ssml}) == [
-        {"say": "Call 999 now."}, {"pause": 1500}, {"say": "First."}, {"pause": 750},
-        {"say": "Second doctor ."}, {"pause": 1000}, {"say": "Bye & rest."}]
-    assert display_text(segments({"type": "SSML", "ssml": ssml})) == "Call 999 now. First. Second doctor . Bye & rest."
+        {"say": "Call 999 now."},
+        {"pause": 1500},
+        {"say": "First."},
+        {"pause": 750},
+        {"say": "Second doctor ."},
+        {"pause": 1000},
+        {"say": "Bye & rest."},
+    ]
+    assert (
+        display_text(segments({"type": "SSML", "ssml": ssml}))
+        == "Call 999 now. First. Second doctor . Bye & rest."
+    )
 
 
 def test_plain_text_and_broken_ssml():

@@ -4,6 +4,7 @@ Paths under /echo.api/: ``good.pem`` (the chain at once), ``slow-*.pem`` (one by
 half second, as a dripping host would), ``redirect.pem`` (a 302 to good.pem), ``huge.pem``
 (200 KB), anything else 404. ``requests`` records every path asked for.
 """
+
 from __future__ import annotations
 
 import socket
@@ -23,10 +24,15 @@ class CertHost:
     """The server and what it was asked for; ``address`` is (host, port)."""
 
     def __init__(self, ca: TestCA, folder: Path) -> None:
-        leaf = make_leaf_cert(ca.leaf_key, ca.intermediate, ca.intermediate_key, dns_names=("s3.amazonaws.com",))
+        leaf = make_leaf_cert(
+            ca.leaf_key, ca.intermediate, ca.intermediate_key, dns_names=("s3.amazonaws.com",)
+        )
         (folder / "host.pem").write_bytes(pem(leaf, ca.intermediate))
-        (folder / "host.key").write_bytes(ca.leaf_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+        (folder / "host.key").write_bytes(
+            ca.leaf_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(folder / "host.pem", folder / "host.key")
         self.chain = ca.chain_pem

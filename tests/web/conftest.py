@@ -1,4 +1,5 @@
 """Fixtures for the web service: a test CA (made once per session), an injected fetcher."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

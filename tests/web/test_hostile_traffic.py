@@ -5,6 +5,7 @@ being answered; every error, timeouts included, is a short JSON body; the skill'
 appear under gunicorn, one escaped line each. The service trusts a throwaway CA and
 downloads chains from a local HTTPS host (test hooks, refused in production).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -47,8 +48,13 @@ class Service:
         return status, body, time.monotonic() - started
 
     def post(self, body: bytes, headers: dict[str, str]) -> tuple[int, bytes, float]:
-        lines = ["POST / HTTP/1.1", "Host: localhost", f"Content-Length: {len(body)}", "Connection: close",
-                 *(f"{k}: {v}" for k, v in headers.items())]
+        lines = [
+            "POST / HTTP/1.1",
+            "Host: localhost",
+            f"Content-Length: {len(body)}",
+            "Connection: close",
+            *(f"{k}: {v}" for k, v in headers.items()),
+        ]
         return self.raw(("\r\n".join(lines) + "\r\n\r\n").encode("utf-8") + body)
 
     def health(self) -> tuple[int, float]:
@@ -63,17 +69,36 @@ def production(tmp_path_factory, ca):
     (folder / "root.pem").write_bytes(ca.root_pem)
     with cert_host(ca, folder) as host:
         port = free_port()
-        env = {**os.environ, "BIND": f"127.0.0.1:{port}", "WEB_WORKERS": "2", "LOG_LEVEL": "INFO",
-               "SKILL_ID": SKILL_ID, "BACK_PAIN_GUIDE_ENV": "development",
-               "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(folder / "root.pem"),
-               "BACK_PAIN_GUIDE_TEST_CERT_HOST": f"{host.address[0]}:{host.address[1]}",
-               "BACK_PAIN_GUIDE_DB": str(folder / "state.sqlite3"),
-               "BACK_PAIN_GUIDE_REQUEST_SECONDS": str(REQUEST_SECONDS)}
+        env = {
+            **os.environ,
+            "BIND": f"127.0.0.1:{port}",
+            "WEB_WORKERS": "2",
+            "LOG_LEVEL": "INFO",
+            "SKILL_ID": SKILL_ID,
+            "BACK_PAIN_GUIDE_ENV": "development",
+            "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(folder / "root.pem"),
+            "BACK_PAIN_GUIDE_TEST_CERT_HOST": f"{host.address[0]}:{host.address[1]}",
+            "BACK_PAIN_GUIDE_DB": str(folder / "state.sqlite3"),
+            "BACK_PAIN_GUIDE_REQUEST_SECONDS": str(REQUEST_SECONDS),
+        }
         log = folder / "gunicorn.log"
         with log.open("w") as sink:
             process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--keep-alive", "2",
-                 "back_pain_guide.web:create_app()"], cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    "gunicorn.conf.py",
+                    "--keep-alive",
+                    "2",
+                    "back_pain_guide.web:create_app()",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+            )
             try:
                 try:
                     wait_until_healthy(f"http://127.0.0.1:{port}/", process, timeout=30)
@@ -123,7 +148,9 @@ def test_slow_clients_do_not_stop_health_or_signed_requests(production, ca):
         lorises.append(connection)
     for _ in range(4):  # complete headers, then the body a byte at a time
         connection = socket.create_connection(("127.0.0.1", production.port))
-        connection.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{")
+        connection.sendall(
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"
+        )
         bodies.append(connection)
 
     def drip() -> None:
@@ -166,8 +193,10 @@ def test_a_slow_certificate_host_does_not_stop_health_or_signed_requests(product
     30 s, then got a 500 with an HTML body."""
     production.post(*signed(ca))
     with ThreadPoolExecutor(2) as pool:
-        slow = [pool.submit(production.post, *signed(ca, url=f"https://s3.amazonaws.com/echo.api/slow-{n}.pem"))
-                for n in range(2)]
+        slow = [
+            pool.submit(production.post, *signed(ca, url=f"https://s3.amazonaws.com/echo.api/slow-{n}.pem"))
+            for n in range(2)
+        ]
         time.sleep(0.3)
         times = keeps_answering(production, ca, 3.0)
         assert max(times) < 3.0, times
@@ -178,16 +207,22 @@ def test_a_slow_certificate_host_does_not_stop_health_or_signed_requests(product
             assert took < 8.0
 
 
-@pytest.mark.parametrize("raw,expected", [
-    (b"GARBAGE\r\n\r\n", 400),
-    (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
-    (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431),
-    (b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
-    (b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
-    (b"DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
-    (b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(NAN_BODY), NAN_BODY),
-     400),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        (b"GARBAGE\r\n\r\n", 400),
+        (b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
+        (b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 9000 + b"\r\n\r\n", 431),
+        (b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
+        (b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 404),
+        (b"DELETE / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 405),
+        (
+            b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s"
+            % (len(NAN_BODY), NAN_BODY),
+            400,
+        ),
+    ],
+)
 def test_every_error_is_short_json(production, raw, expected):
     status, body, _ = production.raw(raw)
     assert_json_error(status, body, expected)

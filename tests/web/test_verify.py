@@ -1,4 +1,5 @@
 """Request verification in isolation: URL rules, chain checks, cache, signature, timestamp, skill ID."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -77,8 +78,13 @@ def test_cache_entry_expires_with_the_certificate(ca, verifier, fetcher, clock):
 
 def test_leaf_not_yet_valid_is_refused(ca, fetcher, clock):
     future = clock.now + timedelta(days=2)
-    leaf = make_leaf_cert(ca.leaf_key, ca.intermediate, ca.intermediate_key,
-                          not_before=future, not_after=future + timedelta(days=30))
+    leaf = make_leaf_cert(
+        ca.leaf_key,
+        ca.intermediate,
+        ca.intermediate_key,
+        not_before=future,
+        not_after=future + timedelta(days=30),
+    )
     fetcher.chain = ca.leaf_chain(leaf)
     verifier = v.RequestVerifier(SKILL_ID, fetcher=fetcher, roots=[ca.root], clock=clock)
     with pytest.raises(v.CertificateExpiredError):
@@ -98,7 +104,9 @@ def test_failed_chains_are_not_cached_and_not_fetched_again_at_once(ca, fetcher,
     assert len(fetcher.urls) == 2
 
 
-@pytest.mark.parametrize("chain", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"])
+@pytest.mark.parametrize(
+    "chain", [b"", b"not a certificate", b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]
+)
 def test_unreadable_chain(ca, fetcher, verifier, chain):
     fetcher.chain = chain
     with pytest.raises(v.CertificateChainError):
@@ -108,6 +116,7 @@ def test_unreadable_chain(ca, fetcher, verifier, chain):
 def test_fetch_failure_is_typed(ca, clock):
     def broken(url):
         raise ConnectionError("no network in tests")
+
     verifier = v.RequestVerifier(SKILL_ID, fetcher=broken, roots=[ca.root], clock=clock)
     with pytest.raises(v.CertificateFetchError):
         verifier.verify(*signed(ca, envelope()))
@@ -115,6 +124,7 @@ def test_fetch_failure_is_typed(ca, clock):
 
 def test_intermediate_missing_from_chain_is_untrusted(ca, fetcher, verifier):
     from testca import pem
+
     fetcher.chain = pem(ca.leaf)
     with pytest.raises(v.UntrustedChainError):
         verifier.verify(*signed(ca, envelope()))
@@ -160,8 +170,14 @@ def test_timestamp_missing_or_garbled(ca, verifier):
 
 
 def test_switches_turn_checks_off(ca, fetcher, clock):
-    verifier = v.RequestVerifier(SKILL_ID, verify_signature=False, verify_timestamp=False,
-                                 fetcher=fetcher, roots=[ca.root], clock=clock)
+    verifier = v.RequestVerifier(
+        SKILL_ID,
+        verify_signature=False,
+        verify_timestamp=False,
+        fetcher=fetcher,
+        roots=[ca.root],
+        clock=clock,
+    )
     env = envelope(timestamp=clock.now - timedelta(hours=1))
     verifier.verify({}, body_of(env), env)
     assert fetcher.urls == []

@@ -1,6 +1,7 @@
 """What a forged request can make the verifier do: cheap checks before any download, one
 download per canonical URL, a bounded cache, and a downloader that gives up on time, on
 size and on redirects. Also: Amazon's real chain for echo-api.amazon.com passes."""
+
 from __future__ import annotations
 
 import base64
@@ -26,18 +27,28 @@ def forged_headers(url: str = CERT_URL) -> dict[str, str]:
 
 # --- cheap checks first ----------------------------------------------------------------
 
-@pytest.mark.parametrize("change,error", [
-    (lambda h, e: h.update({"Signature-256": "not base64!"}), v.SignatureError),
-    (lambda h, e: h.update({"Signature-256": base64.b64encode(b"short").decode()}), v.SignatureError),
-    (lambda h, e: h.update({"Signature-256": "QUJD" * 400}), v.SignatureError),
-    (lambda h, e: h.pop("Signature-256"), v.SignatureError),
-    (lambda h, e: h.update({"SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/" + "a" * 600}),
-     v.CertificateUrlError),
-    (lambda h, e: e["request"].update(timestamp="2001-01-01T00:00:00Z"), v.TimestampError),
-    (lambda h, e: e["request"].update(timestamp="not a date"), v.TimestampError),
-    (lambda h, e: e["context"]["System"]["application"].update(applicationId="amzn1.ask.skill.other"),
-     v.ApplicationIdError),
-])
+
+@pytest.mark.parametrize(
+    "change,error",
+    [
+        (lambda h, e: h.update({"Signature-256": "not base64!"}), v.SignatureError),
+        (lambda h, e: h.update({"Signature-256": base64.b64encode(b"short").decode()}), v.SignatureError),
+        (lambda h, e: h.update({"Signature-256": "QUJD" * 400}), v.SignatureError),
+        (lambda h, e: h.pop("Signature-256"), v.SignatureError),
+        (
+            lambda h, e: h.update(
+                {"SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/" + "a" * 600}
+            ),
+            v.CertificateUrlError,
+        ),
+        (lambda h, e: e["request"].update(timestamp="2001-01-01T00:00:00Z"), v.TimestampError),
+        (lambda h, e: e["request"].update(timestamp="not a date"), v.TimestampError),
+        (
+            lambda h, e: e["context"]["System"]["application"].update(applicationId="amzn1.ask.skill.other"),
+            v.ApplicationIdError,
+        ),
+    ],
+)
 def test_requests_failing_a_cheap_check_cause_no_download(verifier, fetcher, change, error):
     headers, env = forged_headers(), envelope()
     change(headers, env)
@@ -49,10 +60,12 @@ def test_requests_failing_a_cheap_check_cause_no_download(verifier, fetcher, cha
 def test_two_thousand_forged_requests_cost_one_download_and_one_cache_entry(verifier, fetcher):
     """Before: the chain was fetched and cached per raw URL, so a new query string each time
     cost one download and about 9 KB of memory per request."""
-    spellings = ["https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?n={n}",
-                 "HTTPS://S3.AMAZONAWS.COM:443/echo.api/./echo-api-cert-test.pem#{n}",
-                 "https://s3.amazonaws.com/echo.api/x/../echo-api-cert-test.pem?{n}",
-                 "https://s3.amazonaws.com/echo.api/echo-api-cert%2Dtest.pem?v={n}"]
+    spellings = [
+        "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem?n={n}",
+        "HTTPS://S3.AMAZONAWS.COM:443/echo.api/./echo-api-cert-test.pem#{n}",
+        "https://s3.amazonaws.com/echo.api/x/../echo-api-cert-test.pem?{n}",
+        "https://s3.amazonaws.com/echo.api/echo-api-cert%2Dtest.pem?v={n}",
+    ]
     env = envelope()
     body = body_of(env)
     for n in range(2000):
@@ -63,8 +76,13 @@ def test_two_thousand_forged_requests_cost_one_download_and_one_cache_entry(veri
 
 def test_cache_keeps_a_bounded_number_of_urls(ca, clock):
     fetched: list[str] = []
-    verifier = v.RequestVerifier(SKILL_ID, fetcher=lambda url: fetched.append(url) or ca.chain_pem,
-                                 roots=[ca.root], clock=clock, cache=v.CertificateCache(max_entries=4))
+    verifier = v.RequestVerifier(
+        SKILL_ID,
+        fetcher=lambda url: fetched.append(url) or ca.chain_pem,
+        roots=[ca.root],
+        clock=clock,
+        cache=v.CertificateCache(max_entries=4),
+    )
     env = envelope()
     body = body_of(env)
     for n in range(10):
@@ -75,8 +93,13 @@ def test_cache_keeps_a_bounded_number_of_urls(ca, clock):
 
 
 def test_cache_entries_are_fetched_again_after_their_age(ca, fetcher, clock):
-    verifier = v.RequestVerifier(SKILL_ID, fetcher=fetcher, roots=[ca.root], clock=clock,
-                                 cache=v.CertificateCache(max_age=timedelta(minutes=10)))
+    verifier = v.RequestVerifier(
+        SKILL_ID,
+        fetcher=fetcher,
+        roots=[ca.root],
+        clock=clock,
+        cache=v.CertificateCache(max_age=timedelta(minutes=10)),
+    )
     for minutes in (0, 5, 11):
         clock.now += timedelta(minutes=minutes)
         env = envelope(timestamp=clock.now)
@@ -119,11 +142,18 @@ def test_downloads_at_once_are_bounded_and_the_excess_is_a_503(ca, clock):
         release.wait(5)
         return ca.chain_pem
 
-    verifier = v.RequestVerifier(SKILL_ID, fetcher=hanging, roots=[ca.root], clock=clock, max_concurrent_fetches=2)
+    verifier = v.RequestVerifier(
+        SKILL_ID, fetcher=hanging, roots=[ca.root], clock=clock, max_concurrent_fetches=2
+    )
     env = envelope()
     body = body_of(env)
-    threads = [threading.Thread(target=verifier.verify, args=(
-        ca.headers(body, url=f"https://s3.amazonaws.com/echo.api/hang-{n}.pem"), body, env)) for n in range(2)]
+    threads = [
+        threading.Thread(
+            target=verifier.verify,
+            args=(ca.headers(body, url=f"https://s3.amazonaws.com/echo.api/hang-{n}.pem"), body, env),
+        )
+        for n in range(2)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(0.2)
@@ -148,11 +178,14 @@ def test_reasons_are_the_projects_own_words(ca, fetcher, clock):
         raise ConnectionResetError("[Errno 104] Connection reset by peer")
 
     with pytest.raises(v.CertificateFetchError) as failed:
-        v.RequestVerifier(SKILL_ID, fetcher=broken, roots=[ca.root], clock=clock).verify(ca.headers(body), body, env)
+        v.RequestVerifier(SKILL_ID, fetcher=broken, roots=[ca.root], clock=clock).verify(
+            ca.headers(body), body, env
+        )
     assert failed.value.reason == "certificate chain download failed"
 
 
 # --- the downloader against a local HTTPS host -------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory):
@@ -212,6 +245,7 @@ def test_the_tls_name_checked_is_amazons_not_the_address(host):
 
 # --- Amazon's real chain ---------------------------------------------------------------
 
+
 def test_amazons_real_chain_is_trusted_through_the_system_roots():
     """echo-api-cert-12.pem as Amazon served it (leaf echo-api.amazon.com, valid 2023-03-16
     to 2023-12-23, Amazon RSA 2048 M01, Amazon Root CA 1, Starfield Services Root G2), checked
@@ -228,7 +262,7 @@ def test_amazons_real_chain_is_trusted_through_the_system_roots():
 def test_amazons_real_chain_is_refused_without_its_intermediate_or_with_another_root():
     chain = REAL_CHAIN.read_bytes()
     during = datetime(2023, 6, 1, tzinfo=UTC)
-    leaf_only = chain[:chain.index(b"-----END CERTIFICATE-----") + len(b"-----END CERTIFICATE-----\n")]
+    leaf_only = chain[: chain.index(b"-----END CERTIFICATE-----") + len(b"-----END CERTIFICATE-----\n")]
     with pytest.raises(v.UntrustedChainError):
         v.validate_chain(leaf_only, v.Store(v.system_roots()), during)
     with pytest.raises(v.UntrustedChainError):

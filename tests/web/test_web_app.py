@@ -1,4 +1,5 @@
 """The Flask service: a signed request reaches the skill; every bad request is a 400, never a 500."""
+
 from __future__ import annotations
 
 import io
@@ -45,14 +46,17 @@ def test_signed_cause_question_is_answered(ca, client):
     assert response.status_code == 200 and "strain" in speech(response).lower()
 
 
-@pytest.mark.parametrize("url", [
-    "http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
-    "https://notamazon.com/echo.api/echo-api-cert.pem",
-    "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
-    "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem",
-    "https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem",
-    "https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://s3.amazonaws.com/echo.api/echo-api-cert.pem",
+        "https://notamazon.com/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem",
+        "https://s3.amazonaws.com/invalid.path/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem",
+        "https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem",
+    ],
+)
 def test_each_url_rule_gives_400(ca, client, fetcher, url):
     body = body_of(envelope())
     assert "certificate URL" in reason(post(client, body, ca.headers(body, url=url)))
@@ -67,15 +71,22 @@ def test_missing_headers_give_400(ca, client):
 
 
 def test_expired_leaf_gives_400(ca, client, fetcher, clock):
-    leaf = make_leaf_cert(ca.leaf_key, ca.intermediate, ca.intermediate_key,
-                          not_before=clock.now - timedelta(days=60), not_after=clock.now - timedelta(days=1))
+    leaf = make_leaf_cert(
+        ca.leaf_key,
+        ca.intermediate,
+        ca.intermediate_key,
+        not_before=clock.now - timedelta(days=60),
+        not_after=clock.now - timedelta(days=1),
+    )
     fetcher.chain = ca.leaf_chain(leaf)
     body = body_of(envelope())
     assert "not valid now" in reason(post(client, body, ca.headers(body)))
 
 
 def test_wrong_san_gives_400(ca, client, fetcher):
-    leaf = make_leaf_cert(ca.leaf_key, ca.intermediate, ca.intermediate_key, dns_names=("echo-api.example.com",))
+    leaf = make_leaf_cert(
+        ca.leaf_key, ca.intermediate, ca.intermediate_key, dns_names=("echo-api.example.com",)
+    )
     fetcher.chain = ca.leaf_chain(leaf)
     body = body_of(envelope())
     assert "echo-api.amazon.com" in reason(post(client, body, ca.headers(body)))
@@ -114,32 +125,40 @@ def test_wrong_skill_id_gives_400(ca, client):
     assert "application ID" in reason(post(client, body, ca.headers(body)))
 
 
-@pytest.mark.parametrize("body,why", [
-    (b"", "not JSON"),
-    (b"{not json", "not JSON"),
-    (b"\xff\xfe\x00", "not JSON"),
-    (b"[" * 100_000 + b"]" * 100_000, "too large"),
-    (b"[" * 50_000, "nested too deeply"),
-    (b'{"version": "1.0", "request": {"type": "LaunchRequest"}, "x": NaN}', "strict JSON"),
-    (b'{"version": "1.0", "request": {"type": "LaunchRequest"}, "x": -Infinity}', "strict JSON"),
-    (b"[]", "envelope"),
-    (b"42", "envelope"),
-    (b'{"version": "1.0"}', "envelope"),
-    (b'{"version": "1.0", "request": {"type": ""}}', "envelope"),
-    (b'{"request": {"type": "LaunchRequest"}}', "envelope"),
-])
+@pytest.mark.parametrize(
+    "body,why",
+    [
+        (b"", "not JSON"),
+        (b"{not json", "not JSON"),
+        (b"\xff\xfe\x00", "not JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "too large"),
+        (b"[" * 50_000, "nested too deeply"),
+        (b'{"version": "1.0", "request": {"type": "LaunchRequest"}, "x": NaN}', "strict JSON"),
+        (b'{"version": "1.0", "request": {"type": "LaunchRequest"}, "x": -Infinity}', "strict JSON"),
+        (b"[]", "envelope"),
+        (b"42", "envelope"),
+        (b'{"version": "1.0"}', "envelope"),
+        (b'{"version": "1.0", "request": {"type": ""}}', "envelope"),
+        (b'{"request": {"type": "LaunchRequest"}}', "envelope"),
+    ],
+)
 def test_malformed_bodies_give_400(client, body, why):
     assert why in reason(post(client, body))
 
 
 def test_oversized_body_gives_400_even_without_content_length(client):
-    big = json.dumps({"version": "1.0", "request": {"type": "LaunchRequest"}, "pad": "x" * (web.MAX_BODY_BYTES + 1)})
+    big = json.dumps(
+        {"version": "1.0", "request": {"type": "LaunchRequest"}, "pad": "x" * (web.MAX_BODY_BYTES + 1)}
+    )
     response = client.post("/", data=big.encode(), headers={"Content-Type": "application/json"})
     assert "too large" in reason(response)
 
-    response = client.post("/", input_stream=io.BytesIO(big.encode()),
-                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        "/",
+        input_stream=io.BytesIO(big.encode()),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert "too large" in reason(response)
 
 
@@ -184,8 +203,11 @@ def test_production_verifies_even_if_config_says_not(verifier):
 def test_test_trust_hooks(ca, tmp_path):
     (tmp_path / "root.pem").write_bytes(ca.root_pem)
     (tmp_path / "chain.pem").write_bytes(ca.chain_pem)
-    hooks = {"BACK_PAIN_GUIDE_TEST_ROOT_CA": str(tmp_path / "root.pem"),
-             "BACK_PAIN_GUIDE_TEST_CERT_CHAIN": str(tmp_path / "chain.pem"), "SKILL_ID": SKILL_ID}
+    hooks = {
+        "BACK_PAIN_GUIDE_TEST_ROOT_CA": str(tmp_path / "root.pem"),
+        "BACK_PAIN_GUIDE_TEST_CERT_CHAIN": str(tmp_path / "chain.pem"),
+        "SKILL_ID": SKILL_ID,
+    }
     app = web.create_app(environ=hooks, handler=lambda event, context: {"version": "1.0", "response": {}})
     body = body_of(envelope())
     assert app.test_client().post("/", data=body, headers=ca.headers(body)).status_code == 200

@@ -3,6 +3,7 @@
 Used by the web tests and by ``bench/bench_web.py``: a root, an intermediate and an
 ``echo-api.amazon.com`` leaf, all made with ``cryptography``; nothing leaves the process.
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,60 +27,102 @@ def _key() -> rsa.RSAPrivateKey:
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Back Pain Guide tests"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Back Pain Guide tests"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
 
-def make_ca_cert(key: rsa.RSAPrivateKey, name: str, issuer: x509.Certificate | None = None,
-                 issuer_key: rsa.RSAPrivateKey | None = None, path_length: int | None = None) -> x509.Certificate:
+def make_ca_cert(
+    key: rsa.RSAPrivateKey,
+    name: str,
+    issuer: x509.Certificate | None = None,
+    issuer_key: rsa.RSAPrivateKey | None = None,
+    path_length: int | None = None,
+) -> x509.Certificate:
     """A CA certificate: self-signed when ``issuer`` is None."""
     now = _now()
-    builder = (x509.CertificateBuilder()
-               .subject_name(_name(name))
-               .issuer_name(issuer.subject if issuer else _name(name))
-               .public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now - timedelta(days=1))
-               .not_valid_after(now + timedelta(days=365))
-               .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-               .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                            key_encipherment=False, data_encipherment=False,
-                                            key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                            encipher_only=False, decipher_only=False), critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(name))
+        .issuer_name(issuer.subject if issuer else _name(name))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
     if issuer is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()), critical=False
+        )
     return builder.sign(issuer_key or key, hashes.SHA256())
 
 
-def make_leaf_cert(key: rsa.RSAPrivateKey, issuer: x509.Certificate, issuer_key: rsa.RSAPrivateKey,
-                   dns_names: tuple[str, ...] = ("echo-api.amazon.com",),
-                   not_before: datetime | None = None, not_after: datetime | None = None) -> x509.Certificate:
+def make_leaf_cert(
+    key: rsa.RSAPrivateKey,
+    issuer: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    dns_names: tuple[str, ...] = ("echo-api.amazon.com",),
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+) -> x509.Certificate:
     now = _now()
-    return (x509.CertificateBuilder()
-            .subject_name(_name(dns_names[0] if dns_names else "no-san"))
-            .issuer_name(issuer.subject)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before or now - timedelta(days=1))
-            .not_valid_after(not_after or now + timedelta(days=90))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                         key_encipherment=True, data_encipherment=False,
-                                         key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                         encipher_only=False, decipher_only=False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH,
-                                                  ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()),
-                           critical=False)
-            .sign(issuer_key, hashes.SHA256()))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(dns_names[0] if dns_names else "no-san"))
+        .issuer_name(issuer.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before or now - timedelta(days=1))
+        .not_valid_after(not_after or now + timedelta(days=90))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
+            critical=False,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.public_key()), critical=False
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
 
 
 def pem(*certificates: x509.Certificate) -> bytes:
@@ -98,8 +141,9 @@ class TestCA:
 
     def __post_init__(self) -> None:
         self.root = make_ca_cert(self.root_key, "Test Root CA")
-        self.intermediate = make_ca_cert(self.intermediate_key, "Test Intermediate CA",
-                                         self.root, self.root_key, path_length=0)
+        self.intermediate = make_ca_cert(
+            self.intermediate_key, "Test Intermediate CA", self.root, self.root_key, path_length=0
+        )
         self.leaf = make_leaf_cert(self.leaf_key, self.intermediate, self.intermediate_key)
 
     @property
@@ -119,17 +163,25 @@ class TestCA:
         return base64.b64encode(signature).decode("ascii")
 
     def headers(self, body: bytes, url: str = CERT_URL) -> dict[str, str]:
-        return {"Content-Type": "application/json", "SignatureCertChainUrl": url,
-                "Signature-256": self.sign(body)}
+        return {
+            "Content-Type": "application/json",
+            "SignatureCertChainUrl": url,
+            "Signature-256": self.sign(body),
+        }
 
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def envelope(request: dict[str, Any] | None = None, *, skill_id: str = SKILL_ID,
-             timestamp: datetime | None = None, locale: str = "en-US",
-             user_id: str | None = None) -> dict[str, Any]:
+def envelope(
+    request: dict[str, Any] | None = None,
+    *,
+    skill_id: str = SKILL_ID,
+    timestamp: datetime | None = None,
+    locale: str = "en-US",
+    user_id: str | None = None,
+) -> dict[str, Any]:
     """A request envelope as Alexa sends it (a LaunchRequest unless told otherwise)."""
     user = {"userId": user_id or f"amzn1.ask.account.TEST{uuid.uuid4().hex.upper()}"}
     application = {"applicationId": skill_id}
@@ -139,20 +191,37 @@ def envelope(request: dict[str, Any] | None = None, *, skill_id: str = SKILL_ID,
     body["timestamp"] = iso(timestamp or datetime.now(UTC))
     return {
         "version": "1.0",
-        "session": {"new": body["type"] == "LaunchRequest", "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-                    "application": application, "attributes": {}, "user": user},
-        "context": {"System": {"application": application, "user": user,
-                               "device": {"deviceId": "test-device", "supportedInterfaces": {}},
-                               "apiEndpoint": "https://api.amazonalexa.com"}},
+        "session": {
+            "new": body["type"] == "LaunchRequest",
+            "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+            "application": application,
+            "attributes": {},
+            "user": user,
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {"deviceId": "test-device", "supportedInterfaces": {}},
+                "apiEndpoint": "https://api.amazonalexa.com",
+            }
+        },
         "request": body,
     }
 
 
 def intent(name: str, slots: dict[str, str] | None = None) -> dict[str, Any]:
-    return {"type": "IntentRequest", "dialogState": "COMPLETED",
-            "intent": {"name": name, "confirmationStatus": "NONE",
-                       "slots": {k: {"name": k, "value": v, "confirmationStatus": "NONE"}
-                                 for k, v in (slots or {}).items()}}}
+    return {
+        "type": "IntentRequest",
+        "dialogState": "COMPLETED",
+        "intent": {
+            "name": name,
+            "confirmationStatus": "NONE",
+            "slots": {
+                k: {"name": k, "value": v, "confirmationStatus": "NONE"} for k, v in (slots or {}).items()
+            },
+        },
+    }
 
 
 def body_of(envelope_: dict[str, Any]) -> bytes:

@@ -1,4 +1,5 @@
 """Amazon built-in intents outside the checklist, SessionEndedRequest, and the catch-all."""
+
 from __future__ import annotations
 
 import logging
@@ -30,11 +31,16 @@ class HelpIntentHandler(_IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
-        return respond(handler_input, Reply(
-            body=voice.say("help"), reprompt=voice.say("help_reprompt"),
-            card_title=voice.write("skill_name"), card_text=voice.write("help"),
-            offer={"action": "checklist"},
-        ))
+        return respond(
+            handler_input,
+            Reply(
+                body=voice.say("help"),
+                reprompt=voice.say("help_reprompt"),
+                card_title=voice.write("skill_name"),
+                card_text=voice.write("help"),
+                offer={"action": "checklist"},
+            ),
+        )
 
 
 class StopCancelIntentHandler(_IntentHandler):
@@ -52,10 +58,14 @@ class StartOverIntentHandler(_IntentHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
         Session(handler_input).clear()
-        return respond(handler_input, Reply(
-            body=voice.say("start_over"), follow_up=voice.say("launch_options"),
-            reprompt=voice.say("launch_options_reprompt"),
-        ))
+        return respond(
+            handler_input,
+            Reply(
+                body=voice.say("start_over"),
+                follow_up=voice.say("launch_options"),
+                reprompt=voice.say("launch_options_reprompt"),
+            ),
+        )
 
 
 #: The most a stored reply may hold and still be replayed. The skill's own replies are far
@@ -91,7 +101,9 @@ class FallbackIntentHandler(_IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         voice = voice_for(handler_input)
-        return respond(handler_input, Reply(body=voice.say("fallback"), reprompt=voice.say("fallback_reprompt")))
+        return respond(
+            handler_input, Reply(body=voice.say("fallback"), reprompt=voice.say("fallback_reprompt"))
+        )
 
 
 class YesIntentHandler(_IntentHandler):
@@ -113,8 +125,13 @@ class YesIntentHandler(_IntentHandler):
             return checklist_handlers.start(handler_input)
         if action == "resume_checklist":
             return checklist_handlers.resume(handler_input)
-        return respond(handler_input, Reply(body=voice_for(handler_input).say("yes_without_question"),
-                                            reprompt=voice_for(handler_input).say("help_reprompt")))
+        return respond(
+            handler_input,
+            Reply(
+                body=voice_for(handler_input).say("yes_without_question"),
+                reprompt=voice_for(handler_input).say("help_reprompt"),
+            ),
+        )
 
 
 class NoIntentHandler(_IntentHandler):
@@ -127,10 +144,16 @@ class NoIntentHandler(_IntentHandler):
         session = Session(handler_input)
         offer = session.offer
         if offer is not None and offer["action"] == CONFIRM:
-            return settle_confirmation(handler_input, offer, confirmed=is_intent_name("UnsureIntent")(handler_input))
+            return settle_confirmation(
+                handler_input, offer, confirmed=is_intent_name("UnsureIntent")(handler_input)
+            )
         if offer is not None:
-            return respond(handler_input, Reply(body=voice.say("anything_else"), reprompt=voice.say("help_reprompt")))
-        return respond(handler_input, Reply(body=voice.say("no_without_question"), reprompt=voice.say("help_reprompt")))
+            return respond(
+                handler_input, Reply(body=voice.say("anything_else"), reprompt=voice.say("help_reprompt"))
+            )
+        return respond(
+            handler_input, Reply(body=voice.say("no_without_question"), reprompt=voice.say("help_reprompt"))
+        )
 
 
 class SessionEndedRequestHandler(AbstractRequestHandler):
@@ -153,8 +176,12 @@ class UnhandledRequestHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         logger.warning("no handler for request type %s", getattr(request, "object_type", None))
-        if not is_request_type("IntentRequest")(handler_input) and not is_request_type("LaunchRequest")(handler_input):
+        if not is_request_type("IntentRequest")(handler_input) and not is_request_type("LaunchRequest")(
+            handler_input
+        ):
             if handler_input.request_envelope.session is None:
                 return handler_input.response_builder.response  # events need no speech
         voice = voice_for(handler_input)
-        return respond(handler_input, Reply(body=voice.say("fallback"), reprompt=voice.say("fallback_reprompt")))
+        return respond(
+            handler_input, Reply(body=voice.say("fallback"), reprompt=voice.say("fallback_reprompt"))
+        )

@@ -8,6 +8,7 @@ never written anywhere that outlives the session: the result card (kept in the A
 history) and the screen carry the advice for the result's level and the signs to watch for,
 never the answers, the signs flagged or a say-back note.
 """
+
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -22,18 +23,35 @@ from .slots import slot_words
 
 PARTLY_INTENT = "PartlyIntent"
 DEGREE_SLOT = "degree"
-ANSWERS = {"AMAZON.YesIntent": Answer.YES, "AMAZON.NoIntent": Answer.NO, "UnsureIntent": Answer.UNSURE,
-           PARTLY_INTENT: Answer.PARTLY}
+ANSWERS = {
+    "AMAZON.YesIntent": Answer.YES,
+    "AMAZON.NoIntent": Answer.NO,
+    "UnsureIntent": Answer.UNSURE,
+    PARTLY_INTENT: Answer.PARTLY,
+}
 # Intents with a meaning of their own inside the checklist; anything else pauses it.
 CHECKLIST_INTENTS = frozenset(ANSWERS) | {
-    "AMAZON.HelpIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent", "AMAZON.StopIntent",
-    "AMAZON.CancelIntent", "AMAZON.StartOverIntent", "AMAZON.MoreIntent", "AMAZON.NextIntent",
-    "AMAZON.NavigateHomeIntent", "ChecklistIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.MoreIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.NavigateHomeIntent",
+    "ChecklistIntent",
 }
 # What "a little" and its kin are said back as: the resolved value's id, to our own words (never
 # the listener's words, which could be anything a forged request carries).
-DEGREE_WORDS = {"a_little": "a little", "a_bit": "a bit", "sort_of": "sort of", "kind_of": "kind of",
-                "slightly": "slightly", "somewhat": "somewhat"}
+DEGREE_WORDS = {
+    "a_little": "a little",
+    "a_bit": "a bit",
+    "sort_of": "sort of",
+    "kind_of": "kind of",
+    "slightly": "slightly",
+    "somewhat": "somewhat",
+}
 
 
 def degree_heard(handler_input: HandlerInput) -> tuple[str | None, str]:
@@ -73,8 +91,11 @@ def ask(handler_input: HandlerInput, state: State, intro: str = "", note: str = 
         reprompt = voice.say("checklist_offer_more_reprompt")
     else:
         reprompt = voice.say("checklist_reprompt", text=checklist().current(state).text)
-    return respond(handler_input, Reply(body=intro, follow_up=_join(note, _question_text(voice, state)),
-                                        reprompt=reprompt), in_checklist=True)
+    return respond(
+        handler_input,
+        Reply(body=intro, follow_up=_join(note, _question_text(voice, state)), reprompt=reprompt),
+        in_checklist=True,
+    )
 
 
 def start(handler_input: HandlerInput, lead_in: str = "") -> Response:
@@ -106,7 +127,8 @@ def result_display(voice: Voice, result: Result) -> str:
     """What a screen shows for a finished checklist: the level's advice and the signs to watch
     for. The same for everyone at that level: no answer, no flagged sign."""
     key = {Result.SAME_DAY: "checklist_card_same_day", Result.SOON: "checklist_card_soon"}.get(
-        result, "checklist_card_clear")
+        result, "checklist_card_clear"
+    )
     return f"{voice.write(key)}\n\n{voice.write('checklist_card_watch')}"
 
 
@@ -124,16 +146,32 @@ def finish(handler_input: HandlerInput, outcome: Outcome, degree: str | None = N
         question = outcome.question
         assert question is not None
         # The number first ("Call nine nine nine now."), then the say-back, then why.
-        body = voice.say("checklist_emergency", summary=question.summary, reason=question.reason,
-                         note=note + " " if note else "")
+        body = voice.say(
+            "checklist_emergency",
+            summary=question.summary,
+            reason=question.reason,
+            note=note + " " if note else "",
+        )
         generic = voice.write("emergency_card")  # the card and screen say what to do, not why
-        return respond(handler_input, Reply(body=body, card_title=voice.write("emergency_card_title"),
-                                            card_text=generic, display=generic, end_session=True),
-                       in_checklist=True)
+        return respond(
+            handler_input,
+            Reply(
+                body=body,
+                card_title=voice.write("emergency_card_title"),
+                card_text=generic,
+                display=generic,
+                end_session=True,
+            ),
+            in_checklist=True,
+        )
     if outcome.result is Result.SAME_DAY:
-        body = voice.say("checklist_same_day", summaries=_summaries(outcome), advice=_advice(voice, outcome.flagged))
+        body = voice.say(
+            "checklist_same_day", summaries=_summaries(outcome), advice=_advice(voice, outcome.flagged)
+        )
     elif outcome.result is Result.SOON:
-        body = voice.say("checklist_soon", summaries=_summaries(outcome), advice=_advice(voice, outcome.flagged))
+        body = voice.say(
+            "checklist_soon", summaries=_summaries(outcome), advice=_advice(voice, outcome.flagged)
+        )
     elif outcome.early:
         body = voice.say("checklist_finished_early")
     else:
@@ -141,10 +179,18 @@ def finish(handler_input: HandlerInput, outcome: Outcome, degree: str | None = N
     card, display = result_card(voice, outcome.result), result_display(voice, outcome.result)
     home_care = voice.content.topics.get("home_care")
     offer = {"action": "topic", "topic": home_care.id} if home_care else None
-    return respond(handler_input, Reply(
-        body=_join(note, body), follow_up=voice.say("checklist_after_result") if offer else voice.say("what_else"),
-        card_title=voice.write("checklist_card_title"), card_text=card, display=display, offer=offer,
-    ), in_checklist=True)
+    return respond(
+        handler_input,
+        Reply(
+            body=_join(note, body),
+            follow_up=voice.say("checklist_after_result") if offer else voice.say("what_else"),
+            card_title=voice.write("checklist_card_title"),
+            card_text=card,
+            display=display,
+            offer=offer,
+        ),
+        in_checklist=True,
+    )
 
 
 def stop(handler_input: HandlerInput, state: State) -> Response:
@@ -204,6 +250,7 @@ class ChecklistTurnHandler(AbstractRequestHandler):
             if degree is None:
                 if words.strip():  # words Alexa could not match to "a little" and its kin
                     from .questions import answer_question  # the detector hears them (a cycle at import)
+
                     return answer_question(handler_input, words)
                 return ask(handler_input, state, voice.say("checklist_need_answer"))
             return answer(handler_input, state, Answer.PARTLY, degree)
@@ -215,7 +262,9 @@ class ChecklistTurnHandler(AbstractRequestHandler):
             return ask(handler_input, checklist().start().state, voice.say("checklist_restart"))
         if intent == "AMAZON.NavigateHomeIntent":
             Session(handler_input).save_checklist(None)
-            return respond(handler_input, Reply(body=voice.say("start_over"), follow_up=voice.say("launch_options")))
+            return respond(
+                handler_input, Reply(body=voice.say("start_over"), follow_up=voice.say("launch_options"))
+            )
         if intent == "AMAZON.HelpIntent":
             return ask(handler_input, state, voice.say("checklist_help"))
         if intent == "AMAZON.RepeatIntent":

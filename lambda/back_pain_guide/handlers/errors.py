@@ -1,4 +1,5 @@
 """The one exception handler: log the failure (never the user's words), answer kindly."""
+
 from __future__ import annotations
 
 import logging
@@ -15,8 +16,10 @@ logger = logging.getLogger(__name__)
 
 # Said when the content itself cannot be loaded: no prompts, no locale numbers, so a plain
 # English answer that still points to emergency help, and the session ends (nothing would work).
-CONTENT_UNAVAILABLE = ("Sorry, Back Pain Guide can't answer right now. "
-                       "If you think this may be an emergency, call your local emergency number now.")
+CONTENT_UNAVAILABLE = (
+    "Sorry, Back Pain Guide can't answer right now. "
+    "If you think this may be an emergency, call your local emergency number now."
+)
 
 
 class CatchAllExceptionHandler(AbstractExceptionHandler):
@@ -25,8 +28,12 @@ class CatchAllExceptionHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
-        logger.error("error handling %s: %s", getattr(request, "object_type", "request"),
-                     type(exception).__name__, exc_info=logger.isEnabledFor(logging.DEBUG))
+        logger.error(
+            "error handling %s: %s",
+            getattr(request, "object_type", "request"),
+            type(exception).__name__,
+            exc_info=logger.isEnabledFor(logging.DEBUG),
+        )
         builder = handler_input.response_builder
         try:
             voice = voice_for(handler_input)

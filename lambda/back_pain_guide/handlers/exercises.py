@@ -5,6 +5,7 @@ to steps. Emergency words win: the emergency handlers come before these in skill
 said mid-routine that are no routine control reach the emergency detector here before anything
 else. Words about pain or a leg stop the routine with advice.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -25,14 +26,45 @@ PAIN_INTENT = "PainIntent"
 SLOWER_INTENT = "SlowerIntent"
 ROUTINE_SLOT = "routine"
 YES, NO, UNSURE, PARTLY = "AMAZON.YesIntent", "AMAZON.NoIntent", "UnsureIntent", "PartlyIntent"
-NEXT, MORE, PAUSE, RESUME = "AMAZON.NextIntent", "AMAZON.MoreIntent", "AMAZON.PauseIntent", "AMAZON.ResumeIntent"
+NEXT, MORE, PAUSE, RESUME = (
+    "AMAZON.NextIntent",
+    "AMAZON.MoreIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+)
 REPEAT, HELP, FALLBACK = "AMAZON.RepeatIntent", "AMAZON.HelpIntent", "AMAZON.FallbackIntent"
-STOP, CANCEL, START_OVER, HOME = "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent"
+STOP, CANCEL, START_OVER, HOME = (
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.NavigateHomeIntent",
+)
 WORDS = {"QuestionIntent": "query", "StatementIntent": "query"}
 # Intents with a meaning of their own while a routine (or its gate) is under way; anything else
 # (a topic, the checklist) is answered as usual and then offers to go back to the routine.
-ROUTINE_INTENTS = frozenset({YES, NO, UNSURE, PARTLY, NEXT, MORE, PAUSE, RESUME, REPEAT, HELP, FALLBACK, STOP,
-                             CANCEL, START_OVER, HOME, START_INTENT, PAIN_INTENT, SLOWER_INTENT, *WORDS})
+ROUTINE_INTENTS = frozenset(
+    {
+        YES,
+        NO,
+        UNSURE,
+        PARTLY,
+        NEXT,
+        MORE,
+        PAUSE,
+        RESUME,
+        REPEAT,
+        HELP,
+        FALLBACK,
+        STOP,
+        CANCEL,
+        START_OVER,
+        HOME,
+        START_INTENT,
+        PAIN_INTENT,
+        SLOWER_INTENT,
+        *WORDS,
+    }
+)
 EXERCISE_SCREEN = "exercise"
 
 
@@ -40,8 +72,9 @@ def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _speak(handler_input: HandlerInput, reply: Reply, state: ex.State | None,
-           screen: apl.Screen | None = None) -> Response:
+def _speak(
+    handler_input: HandlerInput, reply: Reply, state: ex.State | None, screen: apl.Screen | None = None
+) -> Response:
     """Save the state and send the reply, its break tokens as SSML breaks."""
     session = Session(handler_input)
     if state is None:
@@ -60,9 +93,13 @@ def _speak(handler_input: HandlerInput, reply: Reply, state: ex.State | None,
 def ask_gate(handler_input: HandlerInput, state: ex.State, lead_in: str = "") -> Response:
     voice = voice_for(handler_input)
     question = ex.gate_question(voice, ex.get_exercises(), state.phase)
-    return _speak(handler_input, Reply(body=lead_in, follow_up=question,
-                                       reprompt=voice.say("exercise_gate_reprompt", question=question)),
-                  state._replace(aside=False))
+    return _speak(
+        handler_input,
+        Reply(
+            body=lead_in, follow_up=question, reprompt=voice.say("exercise_gate_reprompt", question=question)
+        ),
+        state._replace(aside=False),
+    )
 
 
 def start(handler_input: HandlerInput, wanted: str = "") -> Response:
@@ -73,6 +110,7 @@ def start(handler_input: HandlerInput, wanted: str = "") -> Response:
 
 def emergency(handler_input: HandlerInput) -> Response:
     from .questions import emergency_reply  # the emergency advice, as everywhere else
+
     Session(handler_input).attrs.pop(ex.ATTRIBUTE, None)
     return respond(handler_input, emergency_reply(voice_for(handler_input)))
 
@@ -81,7 +119,9 @@ def gate_answer(handler_input: HandlerInput, state: ex.State, flagged: bool) -> 
     """Yes (or not sure) to a sign: the advice, no exercises. No to all: the choice of routine."""
     voice = voice_for(handler_input)
     if state.phase == ex.SIGNS:
-        return emergency(handler_input) if flagged else ask_gate(handler_input, state._replace(phase=ex.INJURY))
+        return (
+            emergency(handler_input) if flagged else ask_gate(handler_input, state._replace(phase=ex.INJURY))
+        )
     if state.phase == ex.INJURY:
         if flagged:
             return ask_gate(handler_input, state._replace(phase=ex.INJURY_CHECK))
@@ -89,18 +129,27 @@ def gate_answer(handler_input: HandlerInput, state: ex.State, flagged: bool) -> 
     if flagged:  # a serious injury, or a fall with fragile bones
         return emergency(handler_input)
     home_care = voice.content.topics.get("home_care")
-    return _speak(handler_input, Reply(
-        body=voice.say("exercise_injury_advice"),
-        follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
-        offer={"action": "topic", "topic": home_care.id} if home_care else None), None)
+    return _speak(
+        handler_input,
+        Reply(
+            body=voice.say("exercise_injury_advice"),
+            follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
+            offer={"action": "topic", "topic": home_care.id} if home_care else None,
+        ),
+        None,
+    )
 
 
 def choose(handler_input: HandlerInput, state: ex.State, voice: Voice) -> Response:
     if state.routine:
         return begin(handler_input, state.routine)
-    return _speak(handler_input, Reply(body="", follow_up=voice.say("exercise_choose"),
-                                       reprompt=voice.say("exercise_choose_reprompt")),
-                  ex.State(ex.CHOOSE))
+    return _speak(
+        handler_input,
+        Reply(
+            body="", follow_up=voice.say("exercise_choose"), reprompt=voice.say("exercise_choose_reprompt")
+        ),
+        ex.State(ex.CHOOSE),
+    )
 
 
 # --- the routine ----------------------------------------------------------------------------------
@@ -110,31 +159,44 @@ def screen(voice: Voice, data: ex.Exercises, state: ex.State) -> apl.Screen:
     part, dose = ex.current(data, state)
     routine = ex.routine_of(data, state)
     exercise = dose.exercise
-    count = words["count_hold" if dose.hold else "count"].format(first=part.first, last=part.last, reps=dose.reps,
-                                                                 hold=dose.hold)
+    count = words["count_hold" if dose.hold else "count"].format(
+        first=part.first, last=part.last, reps=dose.reps, hold=dose.hold
+    )
     if exercise.sides:
         count = words["side"][part.side] + " " + count
     buttons = [b for b in words["buttons"] if b["value"] != ("pause" if state.paused else "resume")]
-    return apl.Screen(EXERCISE_SCREEN, {
-        "title": voice.spell(words["title"].format(name=routine.name.capitalize(), number=part.dose + 1,
-                                                  count=len(routine.doses))),
-        "name": exercise.name,
-        "picture": exercise.picture,
-        "count": count,
-        "text": " ".join(voice.speak_text(s) for s in exercise.position),
-        "status": words["paused"] if state.paused else (words["slow"] if state.slow else ""),
-        "buttons": [{"value": b["value"], "label": b["label"]} for b in buttons],
-        "hint": words["hint"],
-    })
+    return apl.Screen(
+        EXERCISE_SCREEN,
+        {
+            "title": voice.spell(
+                words["title"].format(
+                    name=routine.name.capitalize(), number=part.dose + 1, count=len(routine.doses)
+                )
+            ),
+            "name": exercise.name,
+            "picture": exercise.picture,
+            "count": count,
+            "text": " ".join(voice.speak_text(s) for s in exercise.position),
+            "status": words["paused"] if state.paused else (words["slow"] if state.slow else ""),
+            "buttons": [{"value": b["value"], "label": b["label"]} for b in buttons],
+            "hint": words["hint"],
+        },
+    )
 
 
-def speak_part(handler_input: HandlerInput, state: ex.State, lead_in: str = "", position: bool = False) -> Response:
+def speak_part(
+    handler_input: HandlerInput, state: ex.State, lead_in: str = "", position: bool = False
+) -> Response:
     voice = voice_for(handler_input)
     data = ex.get_exercises()
     state = state._replace(paused=False, aside=False)
     text = ex.part_speech(voice, data, state, position)
-    return _speak(handler_input, Reply(body=_join(lead_in, text), reprompt=voice.say("exercise_reprompt")),
-                  state, screen(voice, data, state))
+    return _speak(
+        handler_input,
+        Reply(body=_join(lead_in, text), reprompt=voice.say("exercise_reprompt")),
+        state,
+        screen(voice, data, state),
+    )
 
 
 def begin(handler_input: HandlerInput, routine_id: str) -> Response:
@@ -142,13 +204,24 @@ def begin(handler_input: HandlerInput, routine_id: str) -> Response:
     data = ex.get_exercises()
     routine = data.routines[routine_id]
     state = ex.State(ex.RUN, routine_id)
-    intro = voice.say("exercise_start", title=routine.name, count=ex.spoken_number(data, len(routine.doses)),
-                      number=ex.spoken_number(data, routine.minutes))
+    intro = voice.say(
+        "exercise_start",
+        title=routine.name,
+        count=ex.spoken_number(data, len(routine.doses)),
+        number=ex.spoken_number(data, routine.minutes),
+    )
     text = ex.part_speech(voice, data, state, position=True)
-    return _speak(handler_input, Reply(
-        body=_join(intro, text), reprompt=voice.say("exercise_reprompt"),
-        card_title=voice.write("exercise_card_title"), card_text=ex.card_text(voice, data, routine)),
-        state, screen(voice, data, state))
+    return _speak(
+        handler_input,
+        Reply(
+            body=_join(intro, text),
+            reprompt=voice.say("exercise_reprompt"),
+            card_title=voice.write("exercise_card_title"),
+            card_text=ex.card_text(voice, data, routine),
+        ),
+        state,
+        screen(voice, data, state),
+    )
 
 
 def advance(handler_input: HandlerInput, state: ex.State) -> Response:
@@ -157,10 +230,15 @@ def advance(handler_input: HandlerInput, state: ex.State) -> Response:
         return speak_part(handler_input, state._replace(part=state.part + 1))
     voice = voice_for(handler_input)
     home_care = voice.content.topics.get("home_care")
-    return _speak(handler_input, Reply(
-        body=voice.say("exercise_finished", title=ex.routine_of(data, state).name),
-        follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
-        offer={"action": "topic", "topic": home_care.id} if home_care else None), None)
+    return _speak(
+        handler_input,
+        Reply(
+            body=voice.say("exercise_finished", title=ex.routine_of(data, state).name),
+            follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
+            offer={"action": "topic", "topic": home_care.id} if home_care else None,
+        ),
+        None,
+    )
 
 
 def take_up(handler_input: HandlerInput, state: ex.State) -> Response:
@@ -177,8 +255,12 @@ def pause(handler_input: HandlerInput, state: ex.State, body: str) -> Response:
     voice = voice_for(handler_input)
     data = ex.get_exercises()
     state = state._replace(paused=True, aside=False)
-    return _speak(handler_input, Reply(body=body, reprompt=voice.say("exercise_paused_reprompt")),
-                  state, screen(voice, data, state))
+    return _speak(
+        handler_input,
+        Reply(body=body, reprompt=voice.say("exercise_paused_reprompt")),
+        state,
+        screen(voice, data, state),
+    )
 
 
 def stop_for_pain(handler_input: HandlerInput) -> Response:
@@ -186,13 +268,16 @@ def stop_for_pain(handler_input: HandlerInput) -> Response:
 
 
 def stopped(handler_input: HandlerInput) -> Response:
-    return _speak(handler_input, Reply(body=voice_for(handler_input).say("exercise_stopped"), end_session=True), None)
+    return _speak(
+        handler_input, Reply(body=voice_for(handler_input).say("exercise_stopped"), end_session=True), None
+    )
 
 
 def words_said(handler_input: HandlerInput, state: ex.State | None, words: str, asked: bool) -> Response:
     """Free words mid-routine: emergency words first, then pain (stop), then an answer; the answer
     offers to go back to the routine (conversation.respond)."""
     from .questions import answer_question, detector
+
     data = ex.get_exercises()
     found = detector().detect(words[:1000], asked=asked) if words.strip() else None
     if found is not None:
@@ -214,7 +299,9 @@ def _pain_in_slots(handler_input: HandlerInput, attrs: dict) -> bool:
     if state is None or state.phase != ex.RUN:
         return False
     slots = getattr(getattr(handler_input.request_envelope.request, "intent", None), "slots", None) or {}
-    said = " ".join(v for v in (getattr(slot, "value", None) for slot in slots.values()) if isinstance(v, str))
+    said = " ".join(
+        v for v in (getattr(slot, "value", None) for slot in slots.values()) if isinstance(v, str)
+    )
     return ex.mentions_pain(data, said[:1000])
 
 
@@ -245,6 +332,7 @@ class PainIntentHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         from .questions import answer_question
+
         return answer_question(handler_input, "it hurts")
 
 
@@ -252,11 +340,15 @@ class RoutineControlHandler(AbstractRequestHandler):
     """ "Slower", "pause", "resume" with no routine under way: not understood, like any stray words."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name(SLOWER_INTENT)(handler_input) or is_intent_name(PAUSE)(handler_input) \
+        return (
+            is_intent_name(SLOWER_INTENT)(handler_input)
+            or is_intent_name(PAUSE)(handler_input)
             or is_intent_name(RESUME)(handler_input)
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         from .builtins import FallbackIntentHandler
+
         return FallbackIntentHandler().handle(handler_input)
 
 
@@ -286,6 +378,7 @@ class ExerciseTurnHandler(AbstractRequestHandler):
             return stopped(handler_input)
         if intent == HOME:
             from .builtins import StartOverIntentHandler
+
             return StartOverIntentHandler().handle(handler_input)
         if state.phase in ex.GATE:
             return self.gate_turn(handler_input, state, intent)
@@ -299,13 +392,17 @@ class ExerciseTurnHandler(AbstractRequestHandler):
         if state.aside and intent in (YES, RESUME, MORE, NEXT):
             return ask_gate(handler_input, state)
         if state.aside and intent == NO:
-            return _speak(handler_input, Reply(body=voice.say("exercise_left"), follow_up=voice.say("what_else")), None)
+            return _speak(
+                handler_input, Reply(body=voice.say("exercise_left"), follow_up=voice.say("what_else")), None
+            )
         if intent in (YES, UNSURE, PARTLY, PAIN_INTENT):
             return gate_answer(handler_input, state, flagged=True)
         if intent == NO:
             return gate_answer(handler_input, state, flagged=False)
         if intent == START_OVER:
-            return ask_gate(handler_input, ex.State(ex.SIGNS, state.routine), voice.say("exercise_gate_restart"))
+            return ask_gate(
+                handler_input, ex.State(ex.SIGNS, state.routine), voice.say("exercise_gate_restart")
+            )
         if intent == HELP:
             return ask_gate(handler_input, state, voice.say("exercise_gate_help"))
         if intent == REPEAT:
@@ -323,12 +420,21 @@ class ExerciseTurnHandler(AbstractRequestHandler):
             if wanted:
                 return begin(handler_input, wanted)
         if intent == NO:
-            return _speak(handler_input, Reply(body=voice.say("exercise_left"), follow_up=voice.say("what_else")), None)
+            return _speak(
+                handler_input, Reply(body=voice.say("exercise_left"), follow_up=voice.say("what_else")), None
+            )
         if intent == PAIN_INTENT:
             return stop_for_pain(handler_input)
         lead = voice.say("exercise_help") if intent == HELP else ""
-        return _speak(handler_input, Reply(body=lead, follow_up=voice.say("exercise_choose"),
-                                           reprompt=voice.say("exercise_choose_reprompt")), ex.State(ex.CHOOSE))
+        return _speak(
+            handler_input,
+            Reply(
+                body=lead,
+                follow_up=voice.say("exercise_choose"),
+                reprompt=voice.say("exercise_choose_reprompt"),
+            ),
+            ex.State(ex.CHOOSE),
+        )
 
     @staticmethod
     def run_turn(handler_input: HandlerInput, state: ex.State, intent: str) -> Response:
@@ -341,7 +447,9 @@ class ExerciseTurnHandler(AbstractRequestHandler):
         if intent in (RESUME, YES, MORE):
             return take_up(handler_input, state)
         if intent == NO and state.aside:
-            return _speak(handler_input, Reply(body=voice.say("exercise_left"), follow_up=voice.say("what_else")), None)
+            return _speak(
+                handler_input, Reply(body=voice.say("exercise_left"), follow_up=voice.say("what_else")), None
+            )
         if intent in (PAUSE, NO, UNSURE, PARTLY):
             return pause(handler_input, state, voice.say("exercise_paused"))
         if intent == REPEAT:
@@ -351,15 +459,21 @@ class ExerciseTurnHandler(AbstractRequestHandler):
             return speak_part(handler_input, state._replace(slow=True), said, position=True)
         if intent == START_OVER:
             routine = ex.routine_of(ex.get_exercises(), state)
-            return speak_part(handler_input, state._replace(part=0),
-                              voice.say("exercise_restart", title=routine.name), position=True)
+            return speak_part(
+                handler_input,
+                state._replace(part=0),
+                voice.say("exercise_restart", title=routine.name),
+                position=True,
+            )
         if intent == START_INTENT:
             wanted, _ = _wanted(handler_input)
             if wanted and wanted != state.routine:
                 return begin(handler_input, wanted)
             return take_up(handler_input, state)
         if intent == HELP:
-            return pause(handler_input, state, _join(voice.say("exercise_help"), voice.say("exercise_help_then")))
+            return pause(
+                handler_input, state, _join(voice.say("exercise_help"), voice.say("exercise_help_then"))
+            )
         return pause(handler_input, state, voice.say("exercise_not_understood"))
 
 

@@ -1,4 +1,5 @@
 """LaunchRequest: greeting, the disclaimer on first use, and what the listener can ask."""
+
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -20,10 +21,13 @@ class LaunchRequestHandler(AbstractRequestHandler):
         profile = get_profile(handler_input)
         greeting = voice.say("launch_return" if profile.heard_disclaimer else "launch_first")
         record_visit(handler_input)
-        return respond(handler_input, Reply(
-            body=greeting,
-            follow_up=voice.say("launch_options"),
-            reprompt=voice.say("launch_options_reprompt"),
-            card_title=voice.write("skill_name"),
-            card_text=voice.write("launch_first") + "\n\n" + voice.write("launch_options"),
-        ))
+        return respond(
+            handler_input,
+            Reply(
+                body=greeting,
+                follow_up=voice.say("launch_options"),
+                reprompt=voice.say("launch_options_reprompt"),
+                card_title=voice.write("skill_name"),
+                card_text=voice.write("launch_first") + "\n\n" + voice.write("launch_options"),
+            ),
+        )

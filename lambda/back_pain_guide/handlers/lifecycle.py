@@ -8,6 +8,7 @@ reports (the web service answers 500), so Alexa delivers the event again instead
 dropped. A request the store cannot serve at all (no user id) or a skill without a store is
 logged (never the user id) and acknowledged.
 """
+
 from __future__ import annotations
 
 import logging

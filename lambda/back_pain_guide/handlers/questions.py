@@ -5,6 +5,7 @@ a likely one gets one confirming question (yes or not sure: the advice; no: the 
 was asked). The words reach here through ``QuestionIntent``, ``StatementIntent``, ``EmergencySignIntent`` and ``CallForHelpIntent``, whose
 slots carry what was said.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -42,12 +43,14 @@ NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this s
 @lru_cache(maxsize=1)
 def detector() -> EmergencyDetector:
     from ..safety import EmergencyDetector, load_lexicon
+
     return EmergencyDetector(load_lexicon())
 
 
 @lru_cache(maxsize=1)
 def index() -> TopicIndex:
     from ..search import TopicIndex
+
     return TopicIndex(get_content())
 
 
@@ -55,6 +58,7 @@ def index() -> TopicIndex:
 def word_splitter() -> Callable[[str], tuple[str, ...]]:
     """``text.words``, imported with the first question like the detector and the index."""
     from ..text import words
+
     return words
 
 
@@ -66,38 +70,57 @@ class Found(NamedTuple):
     first_steps: bool = False  # a first cry for help: the self-care essentials, then the warning-sign check
 
 
-def find_answer(question: str, context: Sequence[str] = (), detect: bool = True, asked: bool | None = False,
-                asking: str | None = None) -> Found:
+def find_answer(
+    question: str,
+    context: Sequence[str] = (),
+    detect: bool = True,
+    asked: bool | None = False,
+    asking: str | None = None,
+) -> Found:
     """Emergency words first; then the ranked topics. The one path the handler and the benchmark share.
 
     ``asked``: True when the words came after a question's carrier phrase ("when should I {query}"),
     which Alexa takes away; None when they may have (a topic slot's words). ``asking``: the
     checklist question waiting for an answer. See ``safety``."""
     question_words = word_splitter()(question)  # split once, for both
-    match = detector().detect_words(question_words, asked=asked, asking=asking) if question and detect else None
+    match = (
+        detector().detect_words(question_words, asked=asked, asking=asking) if question and detect else None
+    )
     if match is not None:
         return Found(emergency=match)
     ranker = index()
-    return Found(hits=tuple(ranker.rank_words(question_words, context=context)),
-                 first_steps=ranker.analyzer.lexicon.is_first_cry(question_words))
+    return Found(
+        hits=tuple(ranker.rank_words(question_words, context=context)),
+        first_steps=ranker.analyzer.lexicon.is_first_cry(question_words),
+    )
 
 
 def emergency_reply(voice: Voice, sign: Sign | None = None) -> Reply:
     """Emergency advice first and alone: the number in the first words, why, that Alexa can't
     make the call, what to tell the call handler; the session ends. The card (kept in the Alexa
     app, where the household can read it) says what to do, never what the listener said."""
-    body = (voice.say("emergency_sign_heard", why=sign.why, tell=sign.tell) if sign is not None
-            else voice.say("emergency_generic"))
-    return Reply(body=body, card_title=voice.write("emergency_card_title"),
-                 card_text=voice.write("emergency_card"), end_session=True)
+    body = (
+        voice.say("emergency_sign_heard", why=sign.why, tell=sign.tell)
+        if sign is not None
+        else voice.say("emergency_generic")
+    )
+    return Reply(
+        body=body,
+        card_title=voice.write("emergency_card_title"),
+        card_text=voice.write("emergency_card"),
+        end_session=True,
+    )
 
 
 def confirm_reply(voice: Voice, sign: Sign, question: str) -> Reply:
     """One short question when the words only suggest a warning sign; the offer remembers what
     was asked, so a "no" answers it."""
     confirm = voice.speak_text(sign.confirm)
-    return Reply(body=confirm, reprompt=voice.say("confirm_reprompt", question=confirm),
-                 offer={"action": CONFIRM, "sign": sign.id, "question": question[:MAX_QUESTION_CHARS]})
+    return Reply(
+        body=confirm,
+        reprompt=voice.say("confirm_reprompt", question=confirm),
+        offer={"action": CONFIRM, "sign": sign.id, "question": question[:MAX_QUESTION_CHARS]},
+    )
 
 
 def settle_confirmation(handler_input: HandlerInput, offer: dict, confirmed: bool) -> Response:
@@ -127,11 +150,15 @@ def answer_reply(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> tupl
     following = next_best(voice, hits, seen)
     other = following if following is not None and following.id != top.topic.id else None
     if reading.has_more:
-        follow_up = voice.say("question_more_or_topic", title=other.title.lower()) if other else reply.follow_up
+        follow_up = (
+            voice.say("question_more_or_topic", title=other.title.lower()) if other else reply.follow_up
+        )
         reply = reply._replace(follow_up=follow_up, offer={"action": "more"})
     elif other:
-        reply = reply._replace(follow_up=voice.say("related_offer", title=other.title.lower()),
-                               offer={"action": "topic", "topic": other.id})
+        reply = reply._replace(
+            follow_up=voice.say("related_offer", title=other.title.lower()),
+            offer={"action": "topic", "topic": other.id},
+        )
     return reading, reply
 
 
@@ -150,8 +177,13 @@ def decline_reply(voice: Voice) -> Reply:
     return Reply(body=voice.say("not_understood_question"), reprompt=voice.say("question_reprompt"))
 
 
-def answer_question(handler_input: HandlerInput, question: str, detect: bool = True, lead_in: str = "",
-                    asked: bool | None = False) -> Response:
+def answer_question(
+    handler_input: HandlerInput,
+    question: str,
+    detect: bool = True,
+    lead_in: str = "",
+    asked: bool | None = False,
+) -> Response:
     """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
     voice = voice_for(handler_input)
     session = Session(handler_input)
@@ -166,7 +198,9 @@ def answer_question(handler_input: HandlerInput, question: str, detect: bool = T
         if found.emergency.is_clear or answering:  # a description of the sign asked about is a yes
             return respond(handler_input, emergency_reply(voice, sign))
         if state is not None:
-            session.save_checklist(state, active=False)  # paused: "no" answers the question, then offers it back
+            session.save_checklist(
+                state, active=False
+            )  # paused: "no" answers the question, then offers it back
         return respond(handler_input, confirm_reply(voice, sign, question), in_checklist=True)
     if not found.hits:
         if state is not None:

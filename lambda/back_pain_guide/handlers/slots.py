@@ -34,6 +34,7 @@ def read_topic_slot(handler_input: HandlerInput) -> TopicSlot:
     # Imported here, not at the top: the SDK only loads the entity resolution models for requests
     # that carry resolutions, and a cold start that begins with "open back pain guide" needs none.
     from ask_sdk_model.slu.entityresolution import StatusCode
+
     topics = get_content().topics
     try:
         authority: Any  # read as sent: a missing part raises AttributeError (below)

@@ -1,4 +1,5 @@
 """Content topics: causes, remedies, diagnosis, when to get help, "tell me about X", and "more"."""
+
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -23,8 +24,7 @@ def topic_response(handler_input: HandlerInput, reading: Reading, intro: str = "
 
 
 def unknown_topic(voice: Voice) -> Reply:
-    return Reply(body=voice.say("unknown_topic"),
-                 follow_up=voice.say("unknown_topic_reprompt"))
+    return Reply(body=voice.say("unknown_topic"), follow_up=voice.say("unknown_topic_reprompt"))
 
 
 class _TopicIntentHandler(AbstractRequestHandler):
@@ -96,7 +96,9 @@ class MoreIntentHandler(AbstractRequestHandler):
     """AMAZON.MoreIntent and AMAZON.NextIntent: "tell me more", "next"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_intent_name("AMAZON.MoreIntent")(handler_input) or is_intent_name("AMAZON.NextIntent")(handler_input)
+        return is_intent_name("AMAZON.MoreIntent")(handler_input) or is_intent_name("AMAZON.NextIntent")(
+            handler_input
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         return continue_reading(handler_input)

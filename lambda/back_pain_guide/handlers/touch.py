@@ -6,6 +6,7 @@ said (AMAZON.YesIntent, AMAZON.NoIntent, UnsureIntent, AMAZON.PauseIntent, ...) 
 the same handlers, in the skill's order, that answer the spoken intent; anything else a screen
 might send is treated like words the skill did not understand (AMAZON.FallbackIntent).
 """
+
 from __future__ import annotations
 
 import copy
@@ -23,15 +24,24 @@ from . import builtins, checklist, exercises
 logger = logging.getLogger(__name__)
 
 USER_EVENT = "Alexa.Presentation.APL.UserEvent"
-TOUCH_INTENTS = {"yes": "AMAZON.YesIntent", "no": "AMAZON.NoIntent", "unsure": "UnsureIntent",
-                 **exercises.touch_values()}
+TOUCH_INTENTS = {
+    "yes": "AMAZON.YesIntent",
+    "no": "AMAZON.NoIntent",
+    "unsure": "UnsureIntent",
+    **exercises.touch_values(),
+}
 NOT_UNDERSTOOD = "AMAZON.FallbackIntent"
 
 
 def spoken_intent(arguments: Any) -> str:
     """The intent a touch stands for; anything but ["answer", <known value>] is not understood."""
-    if (isinstance(arguments, list) and len(arguments) == 2 and arguments[0] == "answer"
-            and isinstance(arguments[1], str) and arguments[1] in TOUCH_INTENTS):
+    if (
+        isinstance(arguments, list)
+        and len(arguments) == 2
+        and arguments[0] == "answer"
+        and isinstance(arguments[1], str)
+        and arguments[1] in TOUCH_INTENTS
+    ):
         return TOUCH_INTENTS[arguments[1]]
     return NOT_UNDERSTOOD
 
@@ -41,7 +51,9 @@ def as_spoken(handler_input: HandlerInput, intent_name: str) -> HandlerInput:
     event: Any = handler_input.request_envelope.request  # any request: they all carry these three
     envelope = copy.copy(handler_input.request_envelope)
     envelope.request = IntentRequest(
-        request_id=event.request_id, timestamp=event.timestamp, locale=event.locale,
+        request_id=event.request_id,
+        timestamp=event.timestamp,
+        locale=event.locale,
         intent=Intent(name=intent_name, slots={}, confirmation_status=IntentConfirmationStatus.NONE),
     )
     spoken = copy.copy(handler_input)  # shares the attributes manager: session changes stay this turn's
