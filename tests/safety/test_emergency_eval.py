@@ -41,12 +41,11 @@ def test_the_sets_are_big_enough_and_cover_every_sign_and_locale():
     assert sum(c.emergency for c in DEV + TEST) >= 250 and sum(not c.emergency for c in DEV + TEST) >= 150
 
 
-@pytest.mark.parametrize("route, bar", [("handler", 0.995), ("console", 0.985)])
-def test_dev_part(route, bar):
-    """The issue asks for 100% on dev: the handler is within a few utterances of it; the console
-    loses a few more where no carrier phrase and no similar slot value takes the words."""
+@pytest.mark.parametrize("route", ["handler", "console"])
+def test_dev_part(route):
+    """The issue asks for 100% on dev, through the handler and through the console's routes."""
     recall, alarms, late, missed = figures(DEV, route)
-    assert recall >= bar, missed
+    assert recall == 1.0, missed
     assert alarms <= 0.03
     assert late == []
 
@@ -54,6 +53,6 @@ def test_dev_part(route, bar):
 @pytest.mark.parametrize("route", ["handler", "console"])
 def test_frozen_test_part_does_not_fall_below_what_it_reached(route):
     recall, alarms, late, _ = figures(TEST, route)
-    assert recall >= 0.95  # reached 0.955 when the detector was last tuned (README)
+    assert recall >= 0.965  # both frozen parts together reached 0.970 when last tuned (README)
     assert alarms <= 0.05
     assert late == []
