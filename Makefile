@@ -21,7 +21,7 @@ $(NODE_STAMP): package.json package-lock.json
 
 ## chat: set up, then talk to the skill in the local console (like the developer console's Test tab)
 chat: $(STAMP)
-	cd lambda && ../$(PY) -m back_pain_guide.console $(ARGS)
+	cd lambda && ../$(PY) -m back_pain_guide.local.console $(ARGS)
 
 ## simulator: set up, then serve the test page (like the developer console's Test tab) at http://127.0.0.1:8080/
 simulator: $(STAMP)

@@ -1,6 +1,6 @@
 """Production settings for the web service under gunicorn (from the repository root)::
 
-    gunicorn -c gunicorn.conf.py 'back_pain_guide.web:create_app()'
+    gunicorn -c gunicorn.conf.py 'back_pain_guide.web.app:create_app()'
 
 Why these settings (measured in bench/bench_web.py and tests/web/test_hostile_traffic.py):
 
@@ -76,7 +76,7 @@ class SkillWorker(GeventWorker):
         if LAMBDA_DIR not in sys.path:
             sys.path.insert(0, LAMBDA_DIR)
         from back_pain_guide.interceptors import EscapingFormatter
-        from back_pain_guide.web import configure_logging
+        from back_pain_guide.web.app import configure_logging
 
         configure_logging()
         for handler in logging.getLogger("gunicorn.error").handlers:

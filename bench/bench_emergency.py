@@ -42,9 +42,9 @@ os.environ.setdefault(
     "BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3")
 )
 
-from back_pain_guide.console import Console, speech_text  # noqa: E402
 from back_pain_guide.content import get_content  # noqa: E402
-from back_pain_guide.envelopes import slot  # noqa: E402
+from back_pain_guide.local.console import Console, speech_text  # noqa: E402
+from back_pain_guide.local.envelopes import slot  # noqa: E402
 from back_pain_guide.skill import lambda_handler  # noqa: E402
 from back_pain_guide.text import words  # noqa: E402
 

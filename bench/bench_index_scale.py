@@ -106,7 +106,7 @@ def _env() -> dict[str, str]:
 def first_question(folder: Path, runs: int) -> dict[str, float]:
     """Medians over ``runs`` fresh interpreters (after one that leaves bytecode) of the first
     question's figures: content and index load, whole turn (ms), peak RSS (MiB)."""
-    from back_pain_guide.envelopes import Device, slot
+    from back_pain_guide.local.envelopes import Device, slot
 
     event = json.dumps(
         Device(user_id="amzn1.ask.account.scale").intent(

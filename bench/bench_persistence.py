@@ -27,10 +27,10 @@ sys.path[:0] = [str(ROOT / "lambda"), str(ROOT / "tests" / "persistence")]
 
 from dynalite import Dynalite, new_table_name  # noqa: E402
 
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client  # noqa: E402
-from back_pain_guide.envelopes import Device  # noqa: E402
-from back_pain_guide.persistence import SqliteAdapter  # noqa: E402
+from back_pain_guide.local.envelopes import Device  # noqa: E402
 from back_pain_guide.skill import build_skill, invoke  # noqa: E402
+from back_pain_guide.store import SqliteAdapter  # noqa: E402
+from back_pain_guide.store.dynamodb import DynamoDbProfileAdapter, dynamodb_client  # noqa: E402
 
 
 def time_launches(adapter: Any, turns: int) -> list[float]:

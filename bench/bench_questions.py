@@ -103,7 +103,7 @@ def direct_answers(question: str) -> tuple[str, ...]:
 
 def console_answers() -> Callable[[str], tuple[str, ...]]:
     """What a listener hears from the whole skill, the question said in a fresh session."""
-    from back_pain_guide.console import Console, speech_text
+    from back_pain_guide.local.console import Console, speech_text
     from back_pain_guide.skill import lambda_handler
     from back_pain_guide.speech import Voice
 

@@ -56,7 +56,7 @@ SKILL_DIR = ROOT / "lambda"
 BASELINE_DIR = ROOT / "bench" / "baseline_skill"
 sys.path.insert(0, str(SKILL_DIR))
 
-from back_pain_guide.envelopes import Device, slot  # noqa: E402
+from back_pain_guide.local.envelopes import Device, slot  # noqa: E402
 
 # What awslambdaric (the runtime interface client of Lambda's managed Python runtimes, 4.x)
 # imports from the standard library in bootstrap.py before it loads a handler module.
@@ -349,7 +349,7 @@ def start_dynalite() -> Any:
             sys.executable,
             "-c",
             (
-                "import sys; from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client; "
+                "import sys; from back_pain_guide.store.dynamodb import DynamoDbProfileAdapter, dynamodb_client; "
                 "DynamoDbProfileAdapter(sys.argv[1], dynamodb_client(endpoint_url=sys.argv[2], aws_access_key_id='bench', "
                 "aws_secret_access_key='bench', region_name='us-east-1'), create_table=True).client"
             ),
@@ -438,8 +438,8 @@ def main() -> int:
                     print(ratio_row("instructions", ours_count / 1e6, [c / 1e6 for c in their_counts], "M"))
 
             os.environ["BACK_PAIN_GUIDE_DB"] = env["BACK_PAIN_GUIDE_DB"]
-            from back_pain_guide.persistence import SqliteAdapter
             from back_pain_guide.skill import build_skill, invoke
+            from back_pain_guide.store import SqliteAdapter
 
             skill = build_skill(None)
             ours_handler = lambda event, context: invoke(skill, event, context)  # noqa: E731
@@ -463,7 +463,7 @@ def main() -> int:
             launch = Device(user_id="amzn1.ask.account.warm").launch()
             configurations.append(("LaunchRequest+SQLite", lambda e, c: invoke(stored, e, c), launch))
             if server is not None:
-                from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
+                from back_pain_guide.store.dynamodb import DynamoDbProfileAdapter, dynamodb_client
 
                 dynamo = build_skill(
                     DynamoDbProfileAdapter(

@@ -231,8 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         results: dict[str, Result] = {}
         for name, target, production in (
-            ("skill, production (gevent)", "back_pain_guide.web:create_app()", True),
-            ("skill, old command (sync)", "back_pain_guide.web:create_app()", False),
+            ("skill, production (gevent)", "back_pain_guide.web.app:create_app()", True),
+            ("skill, old command (sync)", "back_pain_guide.web.app:create_app()", False),
             ("bare Flask, fixed JSON", "bench_web:bare_app()", False),
         ):
             with gunicorn(target, args.workers, env, production) as (host, port):

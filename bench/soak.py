@@ -47,7 +47,7 @@ os.environ.pop("BACK_PAIN_GUIDE_TABLE", None)
 
 import lambda_function  # noqa: E402
 from back_pain_guide.content import get_content  # noqa: E402
-from back_pain_guide.envelopes import Device, slot  # noqa: E402
+from back_pain_guide.local.envelopes import Device, slot  # noqa: E402
 from back_pain_guide.speech import Voice  # noqa: E402
 
 CONTENT = get_content()

@@ -32,7 +32,7 @@ SLOW = (
 # Tests never touch the developer's own state file.
 os.environ.setdefault("BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-test-")) / "state.sqlite3"))
 
-from back_pain_guide.console import Console, speech_text  # noqa: E402
+from back_pain_guide.local.console import Console, speech_text  # noqa: E402
 from back_pain_guide.skill import lambda_handler  # noqa: E402
 
 

@@ -31,7 +31,7 @@ def exercise(build_dir: Path) -> None:
     """Imports the function from build_dir and answers one request of each kind."""
     sys.path.insert(0, str(build_dir))
     import lambda_function
-    from back_pain_guide.envelopes import Device, slot
+    from back_pain_guide.local.envelopes import Device, slot
 
     device = Device()
     requests = [

@@ -26,7 +26,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
-from back_pain_guide.web import create_app  # noqa: E402
+from back_pain_guide.web.app import create_app  # noqa: E402
 
 
 def main(output: str = str(ROOT / "docs" / "simulator-echo-show.png")) -> int:

@@ -1,7 +1,7 @@
 """What the skill remembers about a user between sessions, and nothing more.
 
 Only: whether they heard the full disclaimer, how many visits, the last visit time, and
-non-health settings (the stores enforce the same list, see ``persistence.PROFILE_FIELDS``).
+non-health settings (the stores keep these fields and no others: ``store.PROFILE_FIELDS`` is derived from this class).
 Loaded lazily (only the launch needs it) through the ASK SDK's attributes manager; saved by
 a response interceptor once per turn, only when it changed. A visit is counted by the store
 itself (``record_visit``: one atomic increment), so two launches at once both count; other

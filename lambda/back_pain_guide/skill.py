@@ -104,8 +104,8 @@ def build_skill(
 
 
 def _default_adapter() -> AbstractPersistenceAdapter | None:
-    """The store for this environment: DynamoDB on AWS, SQLite locally (see persistence.py)."""
-    from .persistence import default_adapter
+    """The store for this environment: DynamoDB on AWS, SQLite locally (see store/)."""
+    from .store import default_adapter
 
     try:
         return default_adapter()

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from back_pain_guide.content import ContentError
-from back_pain_guide.web import ConfigurationError, create_app, is_production
+from back_pain_guide.web.app import ConfigurationError, create_app, is_production
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 

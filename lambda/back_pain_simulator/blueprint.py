@@ -13,7 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from back_pain_guide.content import get_content
-from back_pain_guide.envelopes import DEFAULT_USER_ID
+from back_pain_guide.local.envelopes import DEFAULT_USER_ID
 
 from .apl_preview import ECHO_SHOW, Viewport
 from .turns import DEVICES, BadTurn, SkillHandler, parse_turn, run_turn

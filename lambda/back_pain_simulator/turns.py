@@ -2,7 +2,7 @@
 
 The page holds the device's session (its ID and attributes) and sends it with every turn,
 so each browser tab is its own device and the server keeps nothing between requests. The turn
-itself is the console's: :class:`back_pain_guide.console.Console` resolves the utterance
+itself is the console's: :class:`back_pain_guide.local.console.Console` resolves the utterance
 against the locale's interaction model, builds the envelope and calls the skill's handler,
 exactly as ``make chat`` does; a touch is the console's ``UserEvent`` envelope.
 """
@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from back_pain_guide.console import Console, speech_text
-from back_pain_guide.nlu import FALLBACK
+from back_pain_guide.local.console import Console, speech_text
+from back_pain_guide.local.nlu import FALLBACK
 
 from . import ssml
 from .apl_preview import ECHO_SHOW, Viewport, render_directives

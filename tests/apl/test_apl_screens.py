@@ -221,7 +221,7 @@ def test_screen_requests_say_they_support_apl(make_listener):
 
 @pytest.mark.parametrize("screen", [True, False])
 def test_console_json_screen_shows_the_directive(screen):
-    from back_pain_guide.console import Console, run
+    from back_pain_guide.local.console import Console, run
     from back_pain_guide.skill import lambda_handler
 
     out = io.StringIO()
@@ -232,7 +232,7 @@ def test_console_json_screen_shows_the_directive(screen):
 
 
 def test_console_taps_a_button_on_a_screen_device():
-    from back_pain_guide.console import Console, run
+    from back_pain_guide.local.console import Console, run
     from back_pain_guide.skill import lambda_handler
 
     out = io.StringIO()

@@ -15,7 +15,7 @@ from ask_sdk_model.services import ApiClient, ApiClientResponse
 
 from back_pain_guide import region
 from back_pain_guide.content import get_content
-from back_pain_guide.envelopes import Device
+from back_pain_guide.local.envelopes import Device
 from back_pain_guide.skill import build_skill, invoke
 from back_pain_guide.speech import Voice
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from back_pain_guide.content import get_content
-from back_pain_guide.nlu import resolver_for
+from back_pain_guide.local.nlu import resolver_for
 from back_pain_guide.speech import Voice
 
 CONTENT = get_content()

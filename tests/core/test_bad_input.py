@@ -121,7 +121,7 @@ def test_foreign_and_oversized_session_attributes_are_not_carried_or_echoed():
 
 
 def test_a_value_newer_than_the_sdk_knows_does_not_stop_an_emergency_answer():
-    from back_pain_guide.envelopes import Device
+    from back_pain_guide.local.envelopes import Device
 
     request = Device().intent("EmergencySignIntent")
     request["request"]["dialogState"] = "A_STATE_FROM_THE_FUTURE"  # the SDK's enum refuses it
@@ -131,7 +131,7 @@ def test_a_value_newer_than_the_sdk_knows_does_not_stop_an_emergency_answer():
 
 
 def test_an_unknown_resolution_status_still_answers_from_the_words_heard():
-    from back_pain_guide.envelopes import Device, slot
+    from back_pain_guide.local.envelopes import Device, slot
 
     request = Device().intent(
         "CausesIntent", {"topic": slot("topic", "sciatica", resolved_id="sciatica", slot_type="TopicType")}

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from back_pain_guide.envelopes import Device, slot
+from back_pain_guide.local.envelopes import Device, slot
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -27,6 +27,9 @@ NOT_NEEDED_TO_OPEN_THE_SKILL = (
     "xml.sax",  # SSML escaping needs no XML library
     "boto3",  # the local store is SQLite
     "back_pain_guide.interceptors",  # request/response log lines exist only at INFO
+    "back_pain_guide.store.dynamodb",  # only with a table configured
+    "back_pain_guide.web",  # local-only rooms, left out of the package
+    "back_pain_guide.local",
 )
 
 SCRIPT = """

@@ -14,7 +14,7 @@ from ask_smapi_model.v1.skill.interaction_model.interaction_model_data import In
 from build_models import LOCALES
 
 from back_pain_guide.content import get_content
-from back_pain_guide.nlu import resolver_for
+from back_pain_guide.local.nlu import resolver_for
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = {

@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from back_pain_guide.envelopes import Device, slot
+from back_pain_guide.local.envelopes import Device, slot
 from back_pain_guide.skill import build_skill, invoke
 
 SECRET = "why does my lower back hurt when i bend over"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from back_pain_guide.nlu import _SLOT, normalise_utterance
+from back_pain_guide.local.nlu import _SLOT, normalise_utterance
 
 ROOT = Path(__file__).resolve().parents[2]
 FREE_TEXT = {"QuestionIntent", "StatementIntent", "EmergencySignIntent", "CallForHelpIntent"}

@@ -14,7 +14,7 @@ import pytest
 import lambda_function
 from back_pain_guide.content import get_content
 from back_pain_guide.speech import Voice
-from back_pain_guide.web import MAX_BODY_BYTES, create_app
+from back_pain_guide.web.app import MAX_BODY_BYTES, create_app
 
 HERE = Path(__file__).resolve().parent
 EXPECTED: dict[str, dict[str, Any]] = json.loads((HERE / "expected.json").read_text(encoding="utf-8"))

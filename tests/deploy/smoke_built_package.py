@@ -149,10 +149,25 @@ def slot_values(model: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
+def source_envelopes() -> Any:
+    """The request builder, from the source tree: local/ is left out of the package (it needs
+    only the standard library)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[2] / "lambda" / "back_pain_guide" / "local" / "envelopes.py"
+    spec = importlib.util.spec_from_file_location("source_envelopes", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 def every_intent(handler: Any, model: dict[str, Any], locale: str, skill_id: str, error: str) -> list[str]:
     """Sends one session through every intent of the model (relaunching when a turn ends it),
     then the APL touch event, SessionEnded and SKILL_DISABLED; the turns that went wrong."""
-    from back_pain_guide.envelopes import Device, slot
+    envelopes = source_envelopes()
+    Device, slot = envelopes.Device, envelopes.slot
 
     values, wrong = slot_values(model), []
     device = Device(locale=locale, skill_id=skill_id, screen=True)
@@ -318,7 +333,7 @@ def main() -> None:
 
     # The DynamoDB store as configured on AWS, against an endpoint that refuses connections:
     # the adapter and boto3 must import from the right places, and the skill must still answer.
-    from back_pain_guide import persistence, skill
+    from back_pain_guide import skill, store
 
     env = {"BACK_PAIN_GUIDE_TABLE": "smoke-profiles"}
     os.environ.update(
@@ -329,7 +344,7 @@ def main() -> None:
             "AWS_DEFAULT_REGION": "us-east-1",
         }
     )
-    adapter = persistence.default_adapter(env)
+    adapter = store.default_adapter(env)
     check(
         type(adapter).__name__ == "DynamoDbProfileAdapter", "BACK_PAIN_GUIDE_TABLE selects the DynamoDB store"
     )

@@ -143,14 +143,14 @@ def test_every_locale_has_both_icons(manifest: dict[str, Any]) -> None:
 
 
 def test_testing_instructions_tell_the_reviewer_what_is_kept(manifest: dict[str, Any]) -> None:
-    from back_pain_guide import persistence
+    from back_pain_guide import store
 
     instructions = manifest["publishingInformation"]["testingInstructions"]
     assert len(instructions) <= 4000
     assert "nothing the user says about their health is stored" in instructions
     assert "SKILL_DISABLED" in instructions and "one-year expiry" in instructions
-    assert persistence.TTL_SECONDS == 365 * 24 * 3600
-    assert len(persistence.PROFILE_FIELDS) == 4  # disclaimer heard, visits, last visit, short answers
+    assert store.TTL_SECONDS == 365 * 24 * 3600
+    assert len(store.PROFILE_FIELDS) == 4  # disclaimer heard, visits, last visit, short answers
 
 
 def test_skill_disabled_event_is_subscribed(manifest: dict[str, Any]) -> None:

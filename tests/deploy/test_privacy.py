@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from back_pain_guide import persistence, region
+from back_pain_guide import region, store
 
 ROOT = Path(__file__).resolve().parents[2]
 POLICY = (ROOT / "docs" / "privacy.md").read_text(encoding="utf-8")
@@ -19,12 +19,12 @@ def documented_fields() -> set[str]:
 
 
 def test_the_policy_lists_exactly_what_the_store_keeps() -> None:
-    kept = set(persistence.PROFILE_FIELDS) | {persistence.TTL_ATTRIBUTE}
+    kept = set(store.PROFILE_FIELDS) | {store.TTL_ATTRIBUTE}
     assert documented_fields() == kept
 
 
 def test_the_policy_states_the_real_time_limits() -> None:
-    assert persistence.TTL_SECONDS == 365 * 24 * 3600 and "one year after your last visit" in POLICY
+    assert store.TTL_SECONDS == 365 * 24 * 3600 and "one year after your last visit" in POLICY
     assert region.KNOWN_FOR <= 3600 and "for at most an hour" in POLICY
     template = yaml.safe_load(re.sub(r"!\w+", "", (ROOT / "template.yaml").read_text(encoding="utf-8")))
     days = template["Parameters"]["LogRetentionDays"]["Default"]

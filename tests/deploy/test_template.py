@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
-from back_pain_guide import persistence
+from back_pain_guide import store
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -100,8 +100,8 @@ def test_env_vars_are_the_ones_the_code_reads(
     variables = function[1]["Properties"]["Environment"]["Variables"]
     read_by_skill = env_names_read_by_skill()
     assert {"SKILL_ID", "LOG_LEVEL"} <= read_by_skill
-    assert set(variables) == read_by_skill | {persistence.TABLE_ENV}
-    assert variables[persistence.TABLE_ENV] == {"Ref": table[0]}
+    assert set(variables) == read_by_skill | {store.TABLE_ENV}
+    assert variables[store.TABLE_ENV] == {"Ref": table[0]}
     assert variables["SKILL_ID"] == {"Ref": "SkillId"}
     assert variables["LOG_LEVEL"] == {"Ref": "LogLevel"}
 
@@ -131,11 +131,9 @@ def test_parameters(template: dict[str, Any]) -> None:
 
 def test_table_matches_the_persistence_layer(table: tuple[str, dict[str, Any]]) -> None:
     props = table[1]["Properties"]
-    assert props["KeySchema"] == [{"AttributeName": persistence.PARTITION_KEY, "KeyType": "HASH"}]
-    assert props["AttributeDefinitions"] == [
-        {"AttributeName": persistence.PARTITION_KEY, "AttributeType": "S"}
-    ]
-    assert props["TimeToLiveSpecification"] == {"AttributeName": persistence.TTL_ATTRIBUTE, "Enabled": True}
+    assert props["KeySchema"] == [{"AttributeName": store.PARTITION_KEY, "KeyType": "HASH"}]
+    assert props["AttributeDefinitions"] == [{"AttributeName": store.PARTITION_KEY, "AttributeType": "S"}]
+    assert props["TimeToLiveSpecification"] == {"AttributeName": store.TTL_ATTRIBUTE, "Enabled": True}
     assert props["BillingMode"] == "PAY_PER_REQUEST"
     assert props["SSESpecification"] == {"SSEEnabled": True}
     assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
@@ -143,7 +141,7 @@ def test_table_matches_the_persistence_layer(table: tuple[str, dict[str, Any]]) 
 
 def test_dynamodb_adapter_never_creates_tables() -> None:
     """The role may not create tables, so the adapter must not try."""
-    from back_pain_guide import dynamodb
+    from back_pain_guide.store import dynamodb
 
     class FakeResource:
         def Table(self, name: str) -> str:
@@ -159,7 +157,7 @@ def statements(role: dict[str, Any]) -> list[dict[str, Any]]:
 
 def dynamodb_calls_in_code() -> set[str]:
     """The DynamoDB item calls the store makes (get_item -> dynamodb:GetItem ...), read from its source."""
-    source = (ROOT / "lambda" / "back_pain_guide" / "dynamodb.py").read_text(encoding="utf-8")
+    source = (ROOT / "lambda" / "back_pain_guide" / "store" / "dynamodb.py").read_text(encoding="utf-8")
     calls = set(re.findall(r"\.(get|put|update|delete)_item\(", source))
     return {f"dynamodb:{call.capitalize()}Item" for call in calls}
 

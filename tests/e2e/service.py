@@ -38,11 +38,20 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 20.
 
 @contextmanager
 def running_service(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    """``python -m back_pain_guide.web --port <free> *args``; yields its base URL."""
+    """``python -m back_pain_guide.web.app --port <free> *args``; yields its base URL."""
     port = free_port()
     with tempfile.TemporaryFile(mode="w+") as log:  # a file, not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "back_pain_guide.web", "--host", "127.0.0.1", "--port", str(port), *args],
+            [
+                sys.executable,
+                "-m",
+                "back_pain_guide.web.app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                *args,
+            ],
             cwd=ROOT / "lambda",
             env={**os.environ, **(env or {})},
             stdout=log,

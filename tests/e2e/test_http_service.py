@@ -72,7 +72,7 @@ def test_refusals_over_http_are_400_json(ca, signed_service):
 
 def test_no_verify_is_refused_in_production():
     done = subprocess.run(
-        [sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
+        [sys.executable, "-m", "back_pain_guide.web.app", "--no-verify", "--port", "1"],
         cwd=ROOT / "lambda",
         capture_output=True,
         text=True,
@@ -84,7 +84,7 @@ def test_no_verify_is_refused_in_production():
 
 def test_test_hooks_are_refused_in_production(tmp_path):
     done = subprocess.run(
-        [sys.executable, "-m", "back_pain_guide.web", "--port", "1"],
+        [sys.executable, "-m", "back_pain_guide.web.app", "--port", "1"],
         cwd=ROOT / "lambda",
         capture_output=True,
         text=True,

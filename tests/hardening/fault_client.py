@@ -31,7 +31,7 @@ def main(turns: list[str]) -> None:
         level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s"
     )
     import lambda_function
-    from back_pain_guide.envelopes import Device
+    from back_pain_guide.local.envelopes import Device
 
     device = Device(user_id="amzn1.ask.account.fault-client")
     for turn in turns:

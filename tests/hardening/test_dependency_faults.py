@@ -194,7 +194,7 @@ def test_the_web_service_refuses_to_start_on_broken_content_naming_the_problem(t
         BACK_PAIN_GUIDE_CONTENT_DIR=str(folder), BACK_PAIN_GUIDE_DB=str(tmp_path / "state.sqlite3")
     )
     done = subprocess.run(
-        [sys.executable, "-m", "back_pain_guide.web", "--no-verify", "--port", "1"],
+        [sys.executable, "-m", "back_pain_guide.web.app", "--no-verify", "--port", "1"],
         env=environ,
         cwd=ROOT / "lambda",
         capture_output=True,

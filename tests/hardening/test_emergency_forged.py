@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import lambda_function
-from back_pain_guide import web
+from back_pain_guide.web import app as web
 
 CALLS = {
     "EmergencySignIntent": {"symptom": "i can't feel my legs"},

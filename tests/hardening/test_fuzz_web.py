@@ -16,7 +16,7 @@ from hardening_support import HARDENING
 from hypothesis import given
 from hypothesis import strategies as st
 
-from back_pain_guide.web import MAX_BODY_BYTES, create_app
+from back_pain_guide.web.app import MAX_BODY_BYTES, create_app
 
 CONTENT_TYPES = [
     "application/json",

@@ -8,7 +8,7 @@ import pytest
 from build_models import LOCALES
 
 from back_pain_guide.content import get_content
-from back_pain_guide.nlu import resolver_for
+from back_pain_guide.local.nlu import resolver_for
 from back_pain_guide.speech import Voice
 
 CONTENT = get_content()

@@ -12,7 +12,7 @@ import build_models
 import pytest
 from build_models import LOCALES, ModelSourceError, build_model
 
-from back_pain_guide.nlu import UtteranceResolver, builtin_utterances
+from back_pain_guide.local.nlu import UtteranceResolver, builtin_utterances
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE = json.loads((ROOT / "interaction_model" / "source" / "model.json").read_text())

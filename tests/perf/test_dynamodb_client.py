@@ -15,8 +15,8 @@ from pathlib import Path
 import botocore.session
 import pytest
 
-from back_pain_guide.dynamodb import SERVICE, DynamoDbProfileAdapter, dynamodb_client
-from back_pain_guide.envelopes import Device
+from back_pain_guide.local.envelopes import Device
+from back_pain_guide.store.dynamodb import SERVICE, DynamoDbProfileAdapter, dynamodb_client
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -24,11 +24,11 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from dynalite import Dynalite, new_table_name
 from store_items import dynamodb_view, sqlite_items
 
-from back_pain_guide.console import Console, speech_text
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
-from back_pain_guide.envelopes import Device
-from back_pain_guide.persistence import SqliteAdapter
+from back_pain_guide.local.console import Console, speech_text
+from back_pain_guide.local.envelopes import Device
 from back_pain_guide.skill import build_skill, invoke
+from back_pain_guide.store import SqliteAdapter
+from back_pain_guide.store.dynamodb import DynamoDbProfileAdapter, dynamodb_client
 
 START = 1_790_000_000.0  # a fixed "now" (2026-09-21), moved on by tests that need time to pass
 

@@ -19,12 +19,13 @@ import pytest
 from ask_sdk_core.exceptions import PersistenceException
 from dynalite import Dynalite, new_table_name
 
-from back_pain_guide import persistence, skill
-from back_pain_guide.console import Console, speech_text
-from back_pain_guide.dynamodb import DynamoDbProfileAdapter, dynamodb_client
-from back_pain_guide.envelopes import Device
+from back_pain_guide import skill, store
 from back_pain_guide.handlers.lifecycle import DELETE_ROUNDS, ProfileNotDeleted
-from back_pain_guide.persistence import SqliteAdapter, default_adapter, with_retries
+from back_pain_guide.local.console import Console, speech_text
+from back_pain_guide.local.envelopes import Device
+from back_pain_guide.store import SqliteAdapter, default_adapter
+from back_pain_guide.store.dynamodb import DynamoDbProfileAdapter, dynamodb_client
+from back_pain_guide.store.rules import with_retries
 
 LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
 
@@ -69,7 +70,7 @@ def test_dynamodb_store_costs_nothing_until_first_use_and_needs_no_aws_configura
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
     code = (
-        "import sys, back_pain_guide.persistence as p; "
+        "import sys, back_pain_guide.store as p; "
         "a = p.default_adapter({'BACK_PAIN_GUIDE_TABLE': 't'}); "
         "print('botocore' in sys.modules, 'boto3' in sys.modules, 'ask_sdk_dynamodb' in sys.modules); "
         "c = a.client; "
@@ -86,7 +87,7 @@ def test_skill_answers_when_no_store_can_be_made(monkeypatch):
     def broken(environ=None):
         raise RuntimeError("no store here")
 
-    monkeypatch.setattr(persistence, "default_adapter", broken)
+    monkeypatch.setattr(store, "default_adapter", broken)
     skill.default_skill.cache_clear()
     try:
         console = Console(skill.lambda_handler, user_id="amzn1.ask.account.nostore")

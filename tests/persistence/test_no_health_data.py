@@ -16,10 +16,10 @@ import pytest
 from dynalite import Dynalite, new_table_name
 from store_items import dynamodb_view, sqlite_items
 
-from back_pain_guide.console import Console
 from back_pain_guide.content import get_content
-from back_pain_guide.persistence import PROFILE_FIELDS, TTL_ATTRIBUTE
+from back_pain_guide.local.console import Console
 from back_pain_guide.skill import default_skill, lambda_handler
+from back_pain_guide.store import PROFILE_FIELDS, TTL_ATTRIBUTE
 
 CONTENT = get_content()
 QUESTIONS = CONTENT.questions

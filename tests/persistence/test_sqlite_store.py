@@ -15,8 +15,9 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
 from store_items import sqlite_items
 
-from back_pain_guide.envelopes import Device
-from back_pain_guide.persistence import PURGE_INTERVAL_SECONDS, TTL_SECONDS, SqliteAdapter
+from back_pain_guide.local.envelopes import Device
+from back_pain_guide.store import TTL_SECONDS, SqliteAdapter
+from back_pain_guide.store.sqlite import PURGE_INTERVAL_SECONDS
 
 START = 1_790_000_000.0
 

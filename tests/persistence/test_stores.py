@@ -16,11 +16,11 @@ from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 from ask_sdk_model import RequestEnvelope
 
-from back_pain_guide.envelopes import Device
 from back_pain_guide.handlers.lifecycle import DELETE_ROUNDS, ProfileNotDeleted
-from back_pain_guide.persistence import PROFILE_FIELDS, TTL_ATTRIBUTE, TTL_SECONDS
+from back_pain_guide.local.envelopes import Device
 from back_pain_guide.profile import Profile, SaveProfileInterceptor, get_profile
 from back_pain_guide.skill import build_skill, invoke
+from back_pain_guide.store import PROFILE_FIELDS, TTL_ATTRIBUTE, TTL_SECONDS
 
 PROFILE = {
     "heard_disclaimer": True,

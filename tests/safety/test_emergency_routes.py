@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from back_pain_guide.nlu import FALLBACK, builtin_utterances, resolver_for
+from back_pain_guide.local.nlu import FALLBACK, builtin_utterances, resolver_for
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from back_pain_guide.content import get_content
-from back_pain_guide.nlu import FALLBACK, ModelError, UtteranceResolver, resolver_for
+from back_pain_guide.local.nlu import FALLBACK, ModelError, UtteranceResolver, resolver_for
 from back_pain_guide.safety import load_lexicon
 from back_pain_guide.speech import Voice
 

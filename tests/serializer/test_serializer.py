@@ -21,7 +21,7 @@ from dateutil.parser import parse as dateutil_parse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from back_pain_guide.envelopes import Device, slot
+from back_pain_guide.local.envelopes import Device, slot
 from back_pain_guide.serializer import PINNED_SDK_VERSION, FastSerializer, parse_timestamp
 from back_pain_guide.skill import build_skill, invoke
 
@@ -100,7 +100,7 @@ def test_same_envelope_and_same_answer_on_generated_requests(event):
 
 def test_responses_serialize_identically():
     """Every response model the skill builds in a session, written out by both."""
-    from back_pain_guide.console import Console
+    from back_pain_guide.local.console import Console
 
     written = []
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from back_pain_guide.skill import lambda_handler
-from back_pain_guide.web import create_app
+from back_pain_guide.web.app import create_app
 from back_pain_simulator import create_blueprint
 
 TURN_URL = "/simulator/turn"

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from simpage import TURN_URL, simulator_app
 
-from back_pain_guide.console import Console, speech_text
+from back_pain_guide.local.console import Console, speech_text
 from back_pain_guide.skill import lambda_handler
-from back_pain_guide.web import ConfigurationError, create_app
+from back_pain_guide.web.app import ConfigurationError, create_app
 from back_pain_simulator.__main__ import main as simulator_main
 
 GOOD = {"locale": "en-US", "device": "voice", "utterance": "open back pain guide", "session": None}

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 from testca import CERT_URL, SKILL_ID, TestCA
 
-from back_pain_guide.verify import RequestVerifier
-from back_pain_guide.web import create_app
+from back_pain_guide.web.app import create_app
+from back_pain_guide.web.verify import RequestVerifier
 
 
 class RecordingFetcher:

@@ -92,7 +92,7 @@ def production(tmp_path_factory, ca):
                     "gunicorn.conf.py",
                     "--keep-alive",
                     "2",
-                    "back_pain_guide.web:create_app()",
+                    "back_pain_guide.web.app:create_app()",
                 ],
                 cwd=ROOT,
                 env=env,

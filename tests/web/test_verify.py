@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from testca import CERT_URL, SKILL_ID, TestCA, body_of, envelope, make_leaf_cert
 
-from back_pain_guide import verify as v
+from back_pain_guide.web import verify as v
 
 VALID_URLS = [
     "https://s3.amazonaws.com/echo.api/echo-api-cert.pem",

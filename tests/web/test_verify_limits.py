@@ -15,7 +15,7 @@ import pytest
 from certhost import cert_host, silent_host
 from testca import CERT_URL, SKILL_ID, TestCA, body_of, envelope
 
-from back_pain_guide import verify as v
+from back_pain_guide.web import verify as v
 
 REAL_CHAIN = Path(__file__).resolve().parent / "fixtures" / "echo-api-cert-12.pem"
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from testca import CERT_URL, SKILL_ID, TestCA, body_of, envelope, intent, make_leaf_cert
 
-from back_pain_guide import web
-from back_pain_guide.verify import RequestVerifier
+from back_pain_guide.web import app as web
+from back_pain_guide.web.verify import RequestVerifier
 
 
 def post(client, body: bytes, headers: dict | None = None):

@@ -20,7 +20,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
 from ask_sdk_model import Response
 
-from ..persistence import StoreUnavailable
+from ..store import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 

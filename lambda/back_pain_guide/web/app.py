@@ -2,12 +2,12 @@
 
 Run locally::
 
-    cd lambda && python -m back_pain_guide.web [--host 127.0.0.1] [--port 8080] [--no-verify]
+    cd lambda && python -m back_pain_guide.web.app [--host 127.0.0.1] [--port 8080] [--no-verify]
 
 Run in production (from the repository root; settings and their reasons in gunicorn.conf.py:
 gevent workers, so slow clients and a slow certificate host hold a greenlet, not a worker)::
 
-    gunicorn -c gunicorn.conf.py 'back_pain_guide.web:create_app()'
+    gunicorn -c gunicorn.conf.py 'back_pain_guide.web.app:create_app()'
 
 POST ``/`` runs the request through :func:`back_pain_guide.skill.lambda_handler`, the
 same entry point Lambda uses; GET ``/health`` answers ``{"status": "ok"}``. Anything that
@@ -39,8 +39,8 @@ from typing import Any
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
 
-from .content import ContentError, get_content
-from .interceptors import EscapingFormatter, printable
+from ..content import ContentError, get_content
+from ..interceptors import EscapingFormatter, printable
 from .verify import (
     VERIFY_SIGNATURE_APP_CONFIG,
     VERIFY_TIMESTAMP_APP_CONFIG,
@@ -52,7 +52,7 @@ from .verify import (
     system_roots,
 )
 
-logger = logging.getLogger("back_pain_guide.web")
+logger = logging.getLogger("back_pain_guide.web.app")
 
 ENV_VAR = "BACK_PAIN_GUIDE_ENV"
 SKILL_ID_VAR = "SKILL_ID"
@@ -213,7 +213,7 @@ def create_app(
         roots, fetcher = _test_trust_hooks(environ)
         verifier = RequestVerifier(skill_id, roots=roots, fetcher=fetcher)
     if handler is None:
-        from .skill import lambda_handler
+        from ..skill import lambda_handler
 
         handler = lambda_handler
         get_content()  # broken content stops the service here, with the file and field named
@@ -271,7 +271,7 @@ def create_app(
 
 
 def __getattr__(name: str) -> Any:
-    """``back_pain_guide.web:app`` for WSGI servers, built on first use."""
+    """``back_pain_guide.web.app:app`` for WSGI servers, built on first use."""
     if name == "app":
         globals()["app"] = built = create_app()
         return built
@@ -289,7 +289,7 @@ NO_VERIFY_WARNING = """
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m back_pain_guide.web", description="Serve the Back Pain Guide skill over HTTP."
+        prog="python -m back_pain_guide.web.app", description="Serve the Back Pain Guide skill over HTTP."
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)

@@ -4,9 +4,9 @@ Behaves like the Test tab of the Alexa developer console: utterances are resolve
 interaction_model/<locale>.json, sent as real request envelopes (session attributes carried
 over) to the same handler Lambda calls, and the speech and card are printed.
 
-    python -m back_pain_guide.console                 # interactive, starts with a LaunchRequest
-    python -m back_pain_guide.console -u "open back pain guide" -u "what causes sciatica"
-    python -m back_pain_guide.console --screen -u "check my symptoms" -u "(tap no)"   # touch a screen button
+    python -m back_pain_guide.local.console                 # interactive, starts with a LaunchRequest
+    python -m back_pain_guide.local.console -u "open back pain guide" -u "what causes sciatica"
+    python -m back_pain_guide.local.console --screen -u "check my symptoms" -u "(tap no)"   # touch a screen button
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ def run(utterances: Iterable[str] | None, console: Console, show_json: bool, out
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m back_pain_guide.console", description=__doc__.splitlines()[0]
+        prog="python -m back_pain_guide.local.console", description=__doc__.splitlines()[0]
     )
     parser.add_argument(
         "-u",
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screen", action="store_true", help="simulate a device with a screen (APL)")
     parser.add_argument("--user", default=None, help="user ID to send (default: a fixed local user)")
     args = parser.parse_args(argv)
-    from .skill import lambda_handler  # imported here so --help stays instant
+    from ..skill import lambda_handler  # imported here so --help stays instant
 
     console = Console(lambda_handler, locale=args.locale, screen=args.screen, user_id=args.user)
     return run(args.utterances, console, args.json)

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import paths
+from .. import paths
 from .envelopes import slot as build_slot
 
 FALLBACK = "AMAZON.FallbackIntent"

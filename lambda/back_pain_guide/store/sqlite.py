@@ -1,20 +1,7 @@
-"""Where the profile lives between sessions: SQLite locally, DynamoDB on AWS.
+"""The SQLite store, for the console, the web service and tests (one file, ``BACK_PAIN_GUIDE_DB``).
 
-Both stores are ASK SDK persistence adapters (``AbstractPersistenceAdapter``), chosen by
-:func:`default_adapter`: DynamoDB when ``BACK_PAIN_GUIDE_TABLE`` names a table (the SAM
-template sets it), else an SQLite file at ``BACK_PAIN_GUIDE_DB`` (default
-``~/.back_pain_guide/state.sqlite3``).
-
-What a store keeps is fixed here and nowhere else: :data:`PROFILE_FIELDS` and an expiry time
-(:data:`TTL_ATTRIBUTE`, epoch seconds, a year after the last visit), each in a field of its
-own. Anything else handed to an adapter is dropped before it is written, so nothing a
-listener says about their body can reach a store even by mistake. Expired items read as
-absent. A visit is counted by the store itself (:meth:`ProfileStore.record_visit`:
-``visits = visits + 1`` in SQLite, ``ADD`` in DynamoDB), so two launches at once both count.
-
-Every store call is bounded in time and retried briefly (:func:`with_retries`); a store that
-stays unavailable raises :class:`StoreUnavailable` and the caller (``profile.py``) carries on
-without it. Log lines never contain user ids or stored values.
+A visit is counted by the store itself (``visits = visits + 1``), so two launches at once both
+count. The rules it keeps (fields, expiry, retries) are :mod:`.rules`'.
 """
 
 from __future__ import annotations
@@ -25,125 +12,29 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
-from decimal import Decimal
-from typing import Any, NamedTuple, TypeVar
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_model import RequestEnvelope
+
+from .rules import (
+    PARTITION_KEY,
+    PROFILE_FIELDS,
+    TTL_ATTRIBUTE,
+    Clock,
+    T,
+    clean_profile,
+    expiry_for,
+    is_expired,
+    user_key,
+    with_retries,
+)
 
 logger = logging.getLogger(__name__)
 
-TABLE_ENV = "BACK_PAIN_GUIDE_TABLE"
-DB_ENV = "BACK_PAIN_GUIDE_DB"
-PARTITION_KEY = "id"
-TTL_ATTRIBUTE = "expires_at"
-TTL_SECONDS = 365 * 24 * 60 * 60
 #: Expired SQLite rows are deleted at most this often (they already read as absent).
 PURGE_INTERVAL_SECONDS = 60 * 60
-
-#: The only things kept between sessions, with their types. Nothing here is about health.
-PROFILE_FIELDS: dict[str, type] = {
-    "heard_disclaimer": bool,
-    "visits": int,
-    "last_visit": str,  # ISO-8601, UTC
-    "prefers_short": bool,
-}
-
-Clock = Callable[[], float]
-T = TypeVar("T")
-
-
-class StoreUnavailable(PersistenceException):
-    """The store failed (down, locked, throttled, hung) on every attempt within the time budget."""
-
-
-def user_key(request_envelope: RequestEnvelope) -> str:
-    """The partition key: the Alexa user id (also present on out-of-session skill events)."""
-    try:
-        user_id = request_envelope.context.system.user.user_id  # type: ignore[union-attr]  # None: AttributeError, below
-    except AttributeError:
-        user_id = None
-    if not isinstance(user_id, str) or not user_id:
-        raise PersistenceException("request has no user id")
-    return user_id
-
-
-def clean_profile(attributes: Any) -> dict[str, Any]:
-    """Only the allowed fields with the right types (DynamoDB's whole-number Decimals become int)."""
-    if not isinstance(attributes, Mapping):
-        return {}
-    kept: dict[str, Any] = {}
-    for name, kind in PROFILE_FIELDS.items():
-        value = attributes.get(name)
-        if kind is int and isinstance(value, Decimal) and value == value.to_integral_value():
-            value = int(value)
-        if type(value) is kind:
-            kept[name] = value
-    dropped = len(attributes) - len(kept)
-    if dropped:
-        logger.warning("dropped %d attribute(s) that are not part of the profile", dropped)
-    return kept
-
-
-def expiry_for(attributes: Mapping[str, Any], now: float) -> int:
-    """Epoch seconds a year after the last visit (or after now, if the visit time is unreadable)."""
-    start = now
-    last_visit = attributes.get("last_visit")
-    if isinstance(last_visit, str) and last_visit:
-        try:
-            parsed = datetime.fromisoformat(last_visit)
-            if parsed.tzinfo is None:
-                parsed = parsed.replace(tzinfo=UTC)
-            start = parsed.timestamp()
-        except ValueError:
-            pass
-    return int(start) + TTL_SECONDS
-
-
-def is_expired(expires_at: Any, now: float) -> bool:
-    """True when a stored expiry time has passed; a missing or unreadable one never expires."""
-    if isinstance(expires_at, bool) or not isinstance(expires_at, (int, float, Decimal)):
-        return False
-    return expires_at <= now
-
-
-def with_retries(
-    operation: Callable[[], T],
-    *,
-    what: str,
-    attempts: int = 2,
-    pause: float = 0.05,
-    budget: float = 1.2,
-    attempt_cost: float = 0.0,
-) -> T:
-    """Run ``operation``, retrying failures while the time budget allows another attempt.
-
-    ``attempt_cost`` is the longest a single attempt can take (its timeouts); a retry is only
-    started if it would still finish within ``budget`` seconds of the first try. A request
-    the store cannot serve at all (no user id) is a ``PersistenceException`` and not retried;
-    anything else that keeps failing becomes :class:`StoreUnavailable`.
-    """
-    started = time.monotonic()
-    for attempt in range(1, attempts + 1):
-        try:
-            return operation()
-        except PersistenceException:
-            raise
-        except Exception as exc:
-            elapsed = time.monotonic() - started
-            if attempt == attempts or elapsed + pause + attempt_cost > budget:
-                logger.warning("%s failed after %d attempt(s): %s", what, attempt, type(exc).__name__)
-                raise StoreUnavailable(f"{what} failed: {type(exc).__name__}") from exc
-            time.sleep(pause)
-    raise AssertionError("unreachable")
-
-
-def visit_fields(last_visit: str) -> dict[str, Any]:
-    """What a visit sets besides the count."""
-    return {"heard_disclaimer": True, "last_visit": last_visit}
 
 
 def default_db_path() -> str:
@@ -357,17 +248,3 @@ class SqliteAdapter(AbstractPersistenceAdapter):
             {PARTITION_KEY: row[0], "attributes": _profile_from_row(row[1:5]), TTL_ATTRIBUTE: row[5]}
             for row in rows
         ]
-
-
-def default_adapter(environ: Mapping[str, str] | None = None) -> AbstractPersistenceAdapter:
-    """DynamoDB when ``BACK_PAIN_GUIDE_TABLE`` is set (on AWS), else SQLite at ``BACK_PAIN_GUIDE_DB``.
-
-    Neither touches its store (nor, for DynamoDB, imports botocore) before the first call.
-    """
-    env = os.environ if environ is None else environ
-    table = env.get(TABLE_ENV, "").strip()
-    if table:
-        from .dynamodb import DynamoDbProfileAdapter  # botocore is imported on first use only
-
-        return DynamoDbProfileAdapter(table)
-    return SqliteAdapter(env.get(DB_ENV, "").strip() or default_db_path())

@@ -15,7 +15,7 @@ the one service it will be asked for: the stock loader lists every service folde
 client; the files it reads are the same. The table (partition key ``id``, String; TTL on ``expires_at``) is created
 by the SAM template; ``create_table=True`` is for local servers only.
 
-Kept apart from ``persistence.py`` so the console and web service never import botocore.
+Kept apart from the other stores so the console and web service never import botocore.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import Any
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_model import RequestEnvelope
 
-from .persistence import (
+from .rules import (
     PARTITION_KEY,
     PROFILE_FIELDS,
     TTL_ATTRIBUTE,
@@ -61,7 +61,7 @@ def dynamodb_client(
 ) -> Any:
     """A botocore DynamoDB client whose calls give up quickly: short timeouts, no SDK-level retries.
 
-    Retries are done by :func:`persistence.with_retries` within a fixed time budget, so a
+    Retries are done by :func:`rules.with_retries` within a fixed time budget, so a
     store that is down or slow costs a turn about 1 s per call at most. ``client_args`` go to
     ``create_client`` (for example ``endpoint_url`` and dummy credentials in tests);
     ``AWS_ENDPOINT_URL_DYNAMODB`` is honoured by botocore itself. ``timeout`` and

@@ -1,0 +1,74 @@
+"""The package's rooms (issue #21): what Lambda runs never imports the local-only parts (web/ and
+local/, which the build leaves out), and the stores import their shared rules, never each other
+in a cycle (at any level, function-level imports included)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[2] / "lambda" / "back_pain_guide"
+LOCAL_ONLY = ("back_pain_guide.web", "back_pain_guide.local")
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every back_pain_guide module ``path`` imports, at the top or inside a function."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            found.add(target)
+            # "from . import paths" imports a module, not a name
+            found.update(
+                f"{target}.{alias.name}" for alias in node.names if modules().get(f"{target}.{alias.name}")
+            )
+    return {m for m in found if m.startswith("back_pain_guide") and m != name}
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def test_no_module_outside_web_and_local_imports_them() -> None:
+    offenders = {
+        name: sorted(m for m in imports_of(path) if m.startswith(LOCAL_ONLY))
+        for name, path in modules().items()
+        if not name.startswith(LOCAL_ONLY)
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+def test_the_store_package_has_no_cycle() -> None:
+    store = {name: path for name, path in modules().items() if name.startswith("back_pain_guide.store.")}
+    graph = {name: imports_of(path) & set(store) for name, path in store.items()}
+    seen: set[str] = set()
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        assert name not in trail, " -> ".join((*trail, name))
+        if name in seen:
+            return
+        for target in graph[name]:
+            visit(target, (*trail, name))
+        seen.add(name)
+
+    for name in graph:
+        visit(name, ())
+    assert set(store) == {
+        "back_pain_guide.store.rules",
+        "back_pain_guide.store.sqlite",
+        "back_pain_guide.store.dynamodb",
+    }
