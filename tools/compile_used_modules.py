@@ -18,6 +18,7 @@ module loaded from BUILD_DIR, plus every module of the skill's own package.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import py_compile
 import sys
@@ -31,7 +32,16 @@ def exercise(build_dir: Path) -> None:
     """Imports the function from build_dir and answers one request of each kind."""
     sys.path.insert(0, str(build_dir))
     import lambda_function
-    from back_pain_guide.local.envelopes import Device, slot
+
+    # The request builder comes from the source tree: local/ is left out of the package (it
+    # needs only the standard library).
+    source = Path(__file__).resolve().parent.parent / "lambda" / "back_pain_guide" / "local" / "envelopes.py"
+    spec = importlib.util.spec_from_file_location("source_envelopes", source)
+    assert spec is not None and spec.loader is not None
+    envelopes = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = envelopes
+    spec.loader.exec_module(envelopes)
+    Device, slot = envelopes.Device, envelopes.slot
 
     device = Device()
     requests = [
