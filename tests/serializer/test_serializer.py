@@ -93,6 +93,15 @@ def test_the_corpus_is_not_empty_and_mostly_readable():
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(st.one_of(hs.envelope(shaped=True), hs.envelope(shaped=False), hs.mutated_envelope()))
 def test_same_envelope_and_same_answer_on_generated_requests(event):
+    request = event.get("request") if isinstance(event, dict) else None
+    stamp = request.get("timestamp") if isinstance(request, dict) else None
+    if stamp is not None and parse_timestamp(stamp) is None:
+        # The one difference on purpose: a timestamp nothing reads is ignored, where the stock
+        # serializer refuses the request. Read so, it is the same request without one.
+        without = {**event, "request": {k: v for k, v in request.items() if k != "timestamp"}}
+        assert read_back(FAST, event) == read_back(FAST, without)
+        assert read_back(STOCK, event).startswith("error")
+        event = without
     assert read_back(FAST, event) == read_back(STOCK, event)
     stock, fast = answers(event)
     assert fast == stock
