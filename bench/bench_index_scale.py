@@ -8,7 +8,7 @@ every topic copied, about half its words swapped for made-up ones in each copy).
 what the build does for real content: validates it once and records its checksum (as
 tools/build_validators.py does) and precomputes the index (as tools/build_index.py does). Then
 fresh interpreters (as on Lambda: the runtime's own imports first) each answer one free-form
-question through the handler, timing the content load, the index load (``questions.index()``:
+question through the handler, timing the content load, the index load (``freeform.index()``:
 import, lexicon, file) and the whole first turn, with the process's peak RSS.
 """
 
@@ -59,11 +59,11 @@ sys.path.insert(0, sys.argv[1])
 started = time.perf_counter()
 import lambda_function
 from back_pain_guide.content import get_content
-from back_pain_guide.handlers import questions
+from back_pain_guide import freeform
 imported = time.perf_counter()
 get_content()
 content_loaded = time.perf_counter()
-questions.index()
+freeform.index()
 index_loaded = time.perf_counter()
 answer = lambda_function.handler(event, None)
 answered = time.perf_counter()

@@ -33,8 +33,8 @@ os.environ.setdefault(
     "BACK_PAIN_GUIDE_DB", str(Path(tempfile.mkdtemp(prefix="bpg-bench-")) / "state.sqlite3")
 )
 
+from back_pain_guide import freeform  # noqa: E402
 from back_pain_guide.content import get_content  # noqa: E402
-from back_pain_guide.handlers import questions  # noqa: E402
 
 EVAL_PATH = ROOT / "tests" / "search" / "eval_questions.json"
 DECLINE, EMERGENCY = "decline", "emergency"
@@ -93,7 +93,7 @@ def load_cases(path: Path = EVAL_PATH) -> list[Case]:
 
 def direct_answers(question: str) -> tuple[str, ...]:
     """What find_answer makes of a question in a fresh session."""
-    found = questions.find_answer(question)
+    found = freeform.find_answer(question)
     if found.emergency is not None:
         return (EMERGENCY,)
     if not found.hits:
@@ -171,7 +171,7 @@ def timings(cases: list[Case], repeat: int) -> tuple[list[float], list[float]]:
         for _ in range(repeat):
             for case in cases:
                 start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
-                questions.find_answer(case.question)
+                freeform.find_answer(case.question)
                 cpu.append((time.thread_time_ns() - start_cpu) / 1e3)
                 wall.append((time.perf_counter_ns() - start) / 1e3)
     finally:
@@ -219,8 +219,8 @@ def main() -> int:
     cases = load_cases(args.eval)
     get_content()
     start = time.perf_counter()
-    questions.detector()
-    questions.index()
+    freeform.detector()
+    freeform.index()
     build_ms = (time.perf_counter() - start) * 1e3
     report("find_answer (the QuestionIntent handler's path)", evaluate(cases, direct_answers))
     wall, cpu = timings(cases, args.repeat)

@@ -35,7 +35,7 @@ os.environ.setdefault(
 import bench_questions  # noqa: E402
 
 from back_pain_guide.content import get_content  # noqa: E402
-from back_pain_guide.handlers.questions import index  # noqa: E402
+from back_pain_guide.freeform import index  # noqa: E402
 from back_pain_guide.text import words  # noqa: E402
 
 DEV_PARTS = [

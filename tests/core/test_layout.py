@@ -72,3 +72,20 @@ def test_the_store_package_has_no_cycle() -> None:
         "back_pain_guide.store.sqlite",
         "back_pain_guide.store.dynamodb",
     }
+
+
+def test_free_form_answering_runs_without_the_sdk() -> None:
+    """freeform.py and everything it imports, at any level, import nothing from the ASK SDK."""
+    pending, seen = ["back_pain_guide.freeform"], set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in modules():
+            continue
+        seen.add(name)
+        tree = ast.parse(modules()[name].read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not [n for n in names if n.startswith("ask_sdk")], name
+        pending.extend(imports_of(modules()[name]))
+    assert {"back_pain_guide.freeform", "back_pain_guide.safety", "back_pain_guide.search"} <= seen

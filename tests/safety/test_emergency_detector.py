@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from back_pain_guide.handlers.questions import detector
+from back_pain_guide.freeform import detector
 from back_pain_guide.safety import CHECK, CLEAR
 
 CLEAR_SIGNS = [

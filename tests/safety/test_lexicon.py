@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 
 from back_pain_guide.content import get_content
-from back_pain_guide.handlers.questions import detector
+from back_pain_guide.freeform import detector
 from back_pain_guide.safety import CLEAR, load_lexicon
 
 ROOT = Path(__file__).resolve().parents[2]

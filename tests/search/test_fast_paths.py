@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 from back_pain_guide.content import get_content
-from back_pain_guide.handlers.questions import detector, find_answer, index
+from back_pain_guide.freeform import detector, find_answer, index
 from back_pain_guide.safety import load_lexicon
 from back_pain_guide.search import FIRST_CHUNK_EDGE, MIN_COVERAGE, Hit
 from back_pain_guide.text import normalise, words

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from back_pain_guide.content import get_content
-from back_pain_guide.handlers.questions import find_answer
+from back_pain_guide.freeform import find_answer
 from back_pain_guide.speech import Voice
 
 CONTENT = get_content()
@@ -205,6 +205,6 @@ def test_a_real_question_during_the_checklist_is_answered_then_offers_to_go_back
 
 
 def test_the_index_is_built_once_per_process():
-    from back_pain_guide.handlers import questions
+    from back_pain_guide import freeform
 
-    assert questions.index() is questions.index()
+    assert freeform.index() is freeform.index()

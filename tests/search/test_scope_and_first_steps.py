@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from back_pain_guide.handlers.questions import find_answer
+from back_pain_guide.freeform import find_answer
 
 
 @pytest.mark.parametrize(

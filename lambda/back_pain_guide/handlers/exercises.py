@@ -276,7 +276,8 @@ def stopped(handler_input: HandlerInput) -> Response:
 def words_said(handler_input: HandlerInput, state: ex.State | None, words: str, asked: bool) -> Response:
     """Free words mid-routine: emergency words first, then pain (stop), then an answer; the answer
     offers to go back to the routine (conversation.respond)."""
-    from .questions import answer_question, detector
+    from ..freeform import detector
+    from .questions import answer_question
 
     data = ex.get_exercises()
     found = detector().detect(words[:1000], asked=asked) if words.strip() else None

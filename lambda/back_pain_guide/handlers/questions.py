@@ -8,9 +8,8 @@ slots carry what was said.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -19,15 +18,15 @@ from ask_sdk_model import Response
 
 from .. import answers
 from ..answers import Reading
-from ..content import Topic, get_content
+from ..content import Topic
 from ..conversation import Session, checklist, respond, voice_for
 from ..speech import Reply, Voice
 from .checklist import ask as ask_checklist_question
 from .slots import slot_words
 
 if TYPE_CHECKING:  # imported when first needed: a launch or a checklist turn never searches
-    from ..safety import Detection, EmergencyDetector, Sign
-    from ..search import Hit, TopicIndex
+    from ..safety import Sign
+    from ..search import Hit
 
 QUERY_SLOT = "query"
 SYMPTOM_SLOT = "symptom"
@@ -38,61 +37,6 @@ CONFIRM = "confirm_emergency"
 # matching (a 10 MB query took over 15 s to search, past Alexa's 8-second limit).
 MAX_QUESTION_CHARS = 1000
 NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this share of the best
-
-
-@lru_cache(maxsize=1)
-def detector() -> EmergencyDetector:
-    from ..safety import EmergencyDetector, load_lexicon
-
-    return EmergencyDetector(load_lexicon())
-
-
-@lru_cache(maxsize=1)
-def index() -> TopicIndex:
-    from ..search import TopicIndex
-
-    return TopicIndex(get_content())
-
-
-@lru_cache(maxsize=1)
-def word_splitter() -> Callable[[str], tuple[str, ...]]:
-    """``text.words``, imported with the first question like the detector and the index."""
-    from ..text import words
-
-    return words
-
-
-class Found(NamedTuple):
-    """What a question leads to: emergency advice, ranked topics, or neither (decline)."""
-
-    emergency: Detection | None = None
-    hits: tuple[Hit, ...] = ()
-    first_steps: bool = False  # a first cry for help: the self-care essentials, then the warning-sign check
-
-
-def find_answer(
-    question: str,
-    context: Sequence[str] = (),
-    detect: bool = True,
-    asked: bool | None = False,
-    asking: str | None = None,
-) -> Found:
-    """Emergency words first; then the ranked topics. The one path the handler and the benchmark share.
-
-    ``asked``: True when the words came after a question's carrier phrase ("when should I {query}"),
-    which Alexa takes away; None when they may have (a topic slot's words). ``asking``: the
-    checklist question waiting for an answer. See ``safety``."""
-    question_words = word_splitter()(question)  # split once, for both
-    match = (
-        detector().detect_words(question_words, asked=asked, asking=asking) if question and detect else None
-    )
-    if match is not None:
-        return Found(emergency=match)
-    ranker = index()
-    return Found(
-        hits=tuple(ranker.rank_words(question_words, context=context)),
-        first_steps=ranker.analyzer.lexicon.is_first_cry(question_words),
-    )
 
 
 def emergency_reply(voice: Voice, sign: Sign | None = None) -> Reply:
@@ -125,6 +69,8 @@ def confirm_reply(voice: Voice, sign: Sign, question: str) -> Reply:
 
 def settle_confirmation(handler_input: HandlerInput, offer: dict, confirmed: bool) -> Response:
     """The answer to a confirming question: yes or not sure gets the advice; no, the answer."""
+    from ..freeform import detector
+
     voice = voice_for(handler_input)
     sign_id, question = offer.get("sign"), offer.get("question")
     if confirmed or not isinstance(question, str):
@@ -185,6 +131,8 @@ def answer_question(
     asked: bool | None = False,
 ) -> Response:
     """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
+    from ..freeform import find_answer
+
     voice = voice_for(handler_input)
     session = Session(handler_input)
     seen = session.asked
@@ -250,6 +198,8 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
         return is_intent_name("EmergencySignIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from ..freeform import detector
+
         voice = voice_for(handler_input)
         text, resolved = slot_words(handler_input, SYMPTOM_SLOT)
         if not text.strip():  # no words at all: the intent itself is the only evidence
@@ -276,6 +226,8 @@ class CallForHelpIntentHandler(AbstractRequestHandler):
         return is_intent_name("CallForHelpIntent")(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
+        from ..freeform import detector
+
         voice = voice_for(handler_input)
         text, resolved = slot_words(handler_input, DETAILS_SLOT)
         if not text.strip():
