@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from . import paths
 from .content import Content, ContentError, Question, _read_valid_json, get_content
 from .speech import Reply, Voice
+from .text import normalise, words
 
 ATTRIBUTE = "routine"
 RESUME_ACTION = "resume_routine"
@@ -33,7 +34,6 @@ GATE = (SIGNS, INJURY, INJURY_CHECK)
 PHASES = (*GATE, CHOOSE, RUN)
 BREAK = "[[break {seconds}s]]"
 _BREAK_TOKEN = re.compile(r"\[\[break (\d+(?:\.\d+)?)s\]\]")
-_WORD = re.compile(r"[a-z']+")
 OVERHEAD_WORDS = 75  # the routine's opening (forty-odd words), the count line and the closing line
 
 
@@ -394,17 +394,16 @@ def plain(text: str) -> str:
     return " ".join(_BREAK_TOKEN.sub(" ", text).split())
 
 
-def mentions_pain(data: Exercises, words: str) -> bool:
+def mentions_pain(data: Exercises, said: str) -> bool:
     """Words that say something hurts, or is felt in a leg: during a routine, a reason to stop."""
-    found = set(_WORD.findall(words.lower()))
-    return bool(found & data.pain_words) or "pins and needles" in words.lower()
+    return not data.pain_words.isdisjoint(words(said))
 
 
-def choice(data: Exercises, resolved_id: str | None, words: str) -> str | None:
+def choice(data: Exercises, resolved_id: str | None, slot_words: str) -> str | None:
     """The routine a slot names, by its resolved id or by one of its synonyms."""
     if resolved_id in data.routines:
         return resolved_id
-    said = " ".join(_WORD.findall(words.lower()))
+    said = normalise(slot_words)
     for routine in data.routines.values():
         if (
             said in (routine.id, *routine.synonyms)

@@ -133,9 +133,7 @@ class _Rule(NamedTuple):
     at_end: bool  # "I can't stand" ends the sentence; "I can't stand reality telly" is a dislike
     required: frozenset[str]  # the concepts, as a set: a rule is tried only when all are present
     in_checklist: bool  # only while the checklist asks about this sign: "it's coming very slowly" is a yes
-    after_call: (
-        bool  # only in the words after a call carrier ("call {someone}", "I need {to go to hospital}")
-    )
+    after_call: bool  # only after a call carrier: "call {someone}", "I need {to go to hospital}"
 
 
 class _Span(NamedTuple):
@@ -351,9 +349,8 @@ class EmergencyDetector:
         causal = _asks_what_causes(text_words)
         reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
         has_person = "person" in {c.label for c in concepts}
-        firm = any(
-            c.label == "firm" for c in cues
-        )  # "i need one", "send help": a request whatever else is said
+        # "i need one", "send help": a request whatever else is said
+        firm = any(c.label == "firm" for c in cues)
         requested = firm or any(c.label == "request" for c in cues)
         by_concept: dict[str, list[_Span]] = {}
         for span in concepts:
@@ -505,9 +502,8 @@ def _asks_what_causes(text_words: Sequence[str]) -> bool:
     return any(
         word in _CAUSAL
         and any(
-            w in _MODALS and (j == 0 or text_words[j - 1] not in _PRONOUNS)
-            for j, w in enumerate(text_words[:i])
-            if j >= i - 5
+            text_words[j] in _MODALS and (j == 0 or text_words[j - 1] not in _PRONOUNS)
+            for j in range(max(0, i - 5), i)
         )
         for i, word in enumerate(text_words)
     )
