@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from .content import Topic
+from .offers import Offer
 from .speech import Reply, Voice
 
 CHUNKS, TREATMENT = "chunks", "treatment"
@@ -48,14 +49,14 @@ def read(voice: Voice, reading: Reading, seen: Iterable[str] = (), intro: str = 
     topic = reading.topic
     body = " ".join(p for p in (intro, voice.speak_text(reading.texts[reading.chunk])) if p)
     if reading.has_more:
-        follow_up, offer = voice.say("more_offer"), {"action": "more"}
+        follow_up, offer = voice.say("more_offer"), Offer.more()
     else:
         following = next_topic(voice, topic, seen)
         if following is None:
             follow_up, offer = voice.say("what_else"), None
         else:
             follow_up = voice.say("related_offer", title=following.title.lower())
-            offer = {"action": "topic", "topic": following.id}
+            offer = Offer.of_topic(following.id)
     return Reply(
         body=body,
         follow_up=follow_up,
@@ -74,7 +75,7 @@ def end_of_topic(voice: Voice, topic: Topic, seen: Iterable[str]) -> Reply:
     return Reply(
         body=body,
         follow_up=voice.say("related_offer", title=following.title.lower()),
-        offer={"action": "topic", "topic": following.id},
+        offer=Offer.of_topic(following.id),
     )
 
 
@@ -91,5 +92,5 @@ def treatment_reading(voice: Voice, topic: Topic) -> tuple[Reading | None, Reply
     return None, Reply(
         body=body,
         follow_up=voice.say("related_offer", title=home_care.title.lower()),
-        offer={"action": "topic", "topic": home_care.id},
+        offer=Offer.of_topic(home_care.id),
     )

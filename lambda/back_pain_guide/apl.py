@@ -18,6 +18,7 @@ from ask_sdk_core.utils import get_supported_interfaces
 
 from . import paths
 from .checklist import State
+from .offers import Offer
 from .speech import Reply, Voice
 
 if TYPE_CHECKING:
@@ -68,12 +69,12 @@ def _digits(voice: Voice, text: str) -> str:
     return text.replace(voice.locale.emergency_number_speech, voice.locale.emergency_number)
 
 
-def _hints(voice: Voice, offer: Mapping[str, Any] | None) -> list[str]:
+def _hints(voice: Voice, offer: Offer | None) -> list[str]:
     words = screen_text()
     hints: list[str] = []
-    if offer and offer.get("action") in words["hints"]:
-        topic = voice.content.topics.get(offer.get("topic", ""))
-        hints.append(words["hints"][offer["action"]].format(title=topic.title.lower() if topic else ""))
+    if offer and offer.action.value in words["hints"]:
+        topic = voice.content.topics.get(offer.topic)
+        hints.append(words["hints"][offer.action.value].format(title=topic.title.lower() if topic else ""))
     hints.extend(h for h in words["default_hints"] if h not in hints)
     return [voice.spell(h) for h in hints[: words["max_hints"]]]
 

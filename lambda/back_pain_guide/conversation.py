@@ -21,11 +21,11 @@ from . import apl
 from .answers import CHUNKS, TREATMENT, Reading
 from .checklist import Checklist, State
 from .content import get_content
+from .offers import Offer
 from .region import device_country
 from .speech import Reply, Voice, card_parts, to_ssml
 
 MAX_ASKED = 10
-OFFER_ACTIONS = ("more", "topic", "checklist", "resume_checklist", "confirm_emergency", "resume_routine")
 # Every session attribute the skill writes; anything else that comes back is dropped on arrival.
 SESSION_KEYS = frozenset(
     {"reading", "asked", "offer", "checklist", "checklist_active", "last_reply", "routine"}
@@ -126,15 +126,8 @@ class Session:
 
     # --- what a "yes" means ---------------------------------------------------------------
     @property
-    def offer(self) -> dict[str, Any] | None:
-        raw = self.attrs.get("offer")
-        if not isinstance(raw, dict) or raw.get("action") not in OFFER_ACTIONS:
-            return None
-        if raw["action"] == "topic" and raw.get("topic") not in self.content.topics:
-            return None
-        if raw["action"] == "confirm_emergency" and not isinstance(raw.get("sign"), str):
-            return None
-        return raw
+    def offer(self) -> Offer | None:
+        return Offer.from_attr(self.attrs.get("offer"), self.content.topics)
 
     # --- the checklist ----------------------------------------------------------------------
     @property
@@ -232,7 +225,7 @@ def respond(
                     "checklist_offer_resume", number=state.position + 1, count=checklist().count_for(state)
                 ),
                 reprompt="",
-                offer={"action": "resume_checklist"},
+                offer=Offer.resume_checklist(),
             )
     if not in_routine and "routine" in session.attrs:
         from .exercises import aside  # only a session with a routine under way loads it
@@ -247,7 +240,7 @@ def respond(
         session.clear()
     else:
         if reply.offer:
-            session.attrs["offer"] = reply.offer
+            session.attrs["offer"] = reply.offer.to_attr()
         else:
             session.attrs.pop("offer", None)
         session.attrs["last_reply"] = {k: getattr(reply, k) for k in _REPLAYED}

@@ -23,11 +23,11 @@ from typing import Any, NamedTuple
 
 from . import paths
 from .content import Content, ContentError, Question, _read_valid_json, get_content
+from .offers import Action, Offer
 from .speech import Reply, Voice
 from .text import normalise, words
 
 ATTRIBUTE = "routine"
-RESUME_ACTION = "resume_routine"
 # Phases: the three safety questions, the choice of routine, then the routine itself.
 SIGNS, INJURY, INJURY_CHECK, CHOOSE, RUN = "signs", "injury", "injury_check", "choose", "run"
 GATE = (SIGNS, INJURY, INJURY_CHECK)
@@ -422,8 +422,7 @@ def aside(attrs: dict, voice: Voice, reply: Reply, in_checklist: bool, intent: s
     warning sign but were not one (``EmergencySignIntent``): the reply is then the advice to stop."""
     data = get_exercises()
     state = restore(attrs.get(ATTRIBUTE), data)
-    offer = reply.offer or {}
-    if state is None or in_checklist or offer.get("action") == "confirm_emergency":
+    if state is None or in_checklist or (reply.offer and reply.offer.action is Action.CONFIRM_EMERGENCY):
         attrs.pop(ATTRIBUTE, None)
         return reply
     if intent == "EmergencySignIntent" and state.phase == RUN:
@@ -434,7 +433,7 @@ def aside(attrs: dict, voice: Voice, reply: Reply, in_checklist: bool, intent: s
         follow = voice.say("exercise_offer_resume", title=current(data, state)[1].exercise.name.lower())
     else:
         follow = voice.say("exercise_offer_resume_gate")
-    return reply._replace(follow_up=follow, reprompt="", offer={"action": RESUME_ACTION})
+    return reply._replace(follow_up=follow, reprompt="", offer=Offer.resume_routine())
 
 
 def pain_stop_reply(voice: Voice) -> Reply:
@@ -443,7 +442,7 @@ def pain_stop_reply(voice: Voice) -> Reply:
     return Reply(
         body=voice.say("exercise_pain_stop"),
         follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
-        offer={"action": "topic", "topic": home_care.id} if home_care else None,
+        offer=Offer.of_topic(home_care.id) if home_care else None,
     )
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from .content import Content, LocaleInfo, Topic
+from .offers import Offer
 
 MAX_SPEECH_CHARS = 7000  # Alexa allows 8000 characters of output speech, SSML included
 MAX_CARD_CHARS = 7500  # Alexa allows 8000 characters for a card's title and text together
@@ -32,7 +33,7 @@ class Reply(NamedTuple):
     card_title: str = ""
     card_text: str = ""
     end_session: bool = False
-    offer: dict[str, Any] | None = None
+    offer: Offer | None = None
     display: str = (
         ""  # what a screen shows instead of ``body`` (a checklist result: the advice, not the answers)
     )

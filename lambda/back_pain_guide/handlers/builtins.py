@@ -11,9 +11,10 @@ from ask_sdk_model import Response
 
 from ..answers import Reading
 from ..conversation import Session, respond, voice_for
+from ..offers import Action, Offer
 from ..speech import Reply
 from . import checklist as checklist_handlers
-from .questions import CONFIRM, settle_confirmation
+from .questions import settle_confirmation
 from .topics import continue_reading, topic_response
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ class HelpIntentHandler(_IntentHandler):
                 reprompt=voice.say("help_reprompt"),
                 card_title=voice.write("skill_name"),
                 card_text=voice.write("help"),
-                offer={"action": "checklist"},
+                offer=Offer.checklist(),
             ),
         )
 
@@ -113,17 +114,17 @@ class YesIntentHandler(_IntentHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         session = Session(handler_input)
-        offer = session.offer or {}
-        action = offer.get("action")
-        if action == CONFIRM:
+        offer = session.offer
+        action = offer.action if offer else None
+        if offer and action is Action.CONFIRM_EMERGENCY:
             return settle_confirmation(handler_input, offer, confirmed=True)
-        if action == "more":
+        if action is Action.MORE:
             return continue_reading(handler_input)
-        if action == "topic":
-            return topic_response(handler_input, Reading(session.content.topics[offer["topic"]]))
-        if action == "checklist":
+        if offer and action is Action.TOPIC:
+            return topic_response(handler_input, Reading(session.content.topics[offer.topic]))
+        if action is Action.CHECKLIST:
             return checklist_handlers.start(handler_input)
-        if action == "resume_checklist":
+        if action is Action.RESUME_CHECKLIST:
             return checklist_handlers.resume(handler_input)
         return respond(
             handler_input,
@@ -143,7 +144,7 @@ class NoIntentHandler(_IntentHandler):
         voice = voice_for(handler_input)
         session = Session(handler_input)
         offer = session.offer
-        if offer is not None and offer["action"] == CONFIRM:
+        if offer is not None and offer.action is Action.CONFIRM_EMERGENCY:
             return settle_confirmation(
                 handler_input, offer, confirmed=is_intent_name("UnsureIntent")(handler_input)
             )

@@ -18,6 +18,7 @@ from ask_sdk_model import Response
 
 from ..checklist import Answer, Outcome, Result, State
 from ..conversation import Session, checklist, respond, voice_for
+from ..offers import Action, Offer
 from ..speech import Reply, Voice
 from .slots import slot_words
 
@@ -178,7 +179,7 @@ def finish(handler_input: HandlerInput, outcome: Outcome, degree: str | None = N
         body = voice.say("checklist_clear")
     card, display = result_card(voice, outcome.result), result_display(voice, outcome.result)
     home_care = voice.content.topics.get("home_care")
-    offer = {"action": "topic", "topic": home_care.id} if home_care else None
+    offer = Offer.of_topic(home_care.id) if home_care else None
     return respond(
         handler_input,
         Reply(
@@ -286,7 +287,7 @@ class PartlyIntentHandler(AbstractRequestHandler):
 
         degree, words = degree_heard(handler_input)
         offer = Session(handler_input).offer
-        if offer is not None and offer["action"] == questions.CONFIRM:
+        if offer is not None and offer.action is Action.CONFIRM_EMERGENCY:
             return questions.settle_confirmation(handler_input, offer, confirmed=True)
         if degree is None and words.strip():
             return questions.answer_question(handler_input, words)

@@ -18,6 +18,7 @@ from ask_sdk_model import Response
 from .. import apl
 from .. import exercises as ex
 from ..conversation import Session, respond, voice_for
+from ..offers import Offer
 from ..speech import Reply, Voice
 from .slots import slot_words
 
@@ -134,7 +135,7 @@ def gate_answer(handler_input: HandlerInput, state: ex.State, flagged: bool) -> 
         Reply(
             body=voice.say("exercise_injury_advice"),
             follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
-            offer={"action": "topic", "topic": home_care.id} if home_care else None,
+            offer=Offer.of_topic(home_care.id) if home_care else None,
         ),
         None,
     )
@@ -235,7 +236,7 @@ def advance(handler_input: HandlerInput, state: ex.State) -> Response:
         Reply(
             body=voice.say("exercise_finished", title=ex.routine_of(data, state).name),
             follow_up=voice.say("checklist_after_result") if home_care else voice.say("what_else"),
-            offer={"action": "topic", "topic": home_care.id} if home_care else None,
+            offer=Offer.of_topic(home_care.id) if home_care else None,
         ),
         None,
     )

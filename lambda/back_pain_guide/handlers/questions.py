@@ -20,6 +20,7 @@ from .. import answers
 from ..answers import Reading
 from ..content import Topic
 from ..conversation import Session, checklist, respond, voice_for
+from ..offers import MAX_QUESTION_CHARS, Offer
 from ..speech import Reply, Voice
 from .checklist import ask as ask_checklist_question
 from .slots import slot_words
@@ -32,10 +33,8 @@ QUERY_SLOT = "query"
 SYMPTOM_SLOT = "symptom"
 DETAILS_SLOT = "details"
 CALL_FOR_HELP = "call_for_help"
-CONFIRM = "confirm_emergency"
 # Longer than anyone can say in one turn; a forged request's megabytes are cut to this before
 # matching (a 10 MB query took over 15 s to search, past Alexa's 8-second limit).
-MAX_QUESTION_CHARS = 1000
 NEXT_BEST_SHARE = 0.5  # the runner-up is offered when it scores at least this share of the best
 
 
@@ -63,20 +62,18 @@ def confirm_reply(voice: Voice, sign: Sign, question: str) -> Reply:
     return Reply(
         body=confirm,
         reprompt=voice.say("confirm_reprompt", question=confirm),
-        offer={"action": CONFIRM, "sign": sign.id, "question": question[:MAX_QUESTION_CHARS]},
+        offer=Offer.confirm_emergency(sign.id, question),
     )
 
 
-def settle_confirmation(handler_input: HandlerInput, offer: dict, confirmed: bool) -> Response:
+def settle_confirmation(handler_input: HandlerInput, offer: Offer, confirmed: bool) -> Response:
     """The answer to a confirming question: yes or not sure gets the advice; no, the answer."""
     from ..freeform import detector
 
     voice = voice_for(handler_input)
-    sign_id, question = offer.get("sign"), offer.get("question")
-    if confirmed or not isinstance(question, str):
-        sign = detector().signs.get(sign_id) if isinstance(sign_id, str) else None
-        return respond(handler_input, emergency_reply(voice, sign))
-    return answer_question(handler_input, question, detect=False, lead_in=voice.say("confirm_declined"))
+    if confirmed or not offer.question:  # nothing to go back to: only the safe reading is left
+        return respond(handler_input, emergency_reply(voice, detector().signs.get(offer.sign)))
+    return answer_question(handler_input, offer.question, detect=False, lead_in=voice.say("confirm_declined"))
 
 
 def next_best(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> Topic | None:
@@ -99,11 +96,11 @@ def answer_reply(voice: Voice, hits: Sequence[Hit], seen: Sequence[str]) -> tupl
         follow_up = (
             voice.say("question_more_or_topic", title=other.title.lower()) if other else reply.follow_up
         )
-        reply = reply._replace(follow_up=follow_up, offer={"action": "more"})
+        reply = reply._replace(follow_up=follow_up, offer=Offer.more())
     elif other:
         reply = reply._replace(
             follow_up=voice.say("related_offer", title=other.title.lower()),
-            offer={"action": "topic", "topic": other.id},
+            offer=Offer.of_topic(other.id),
         )
     return reading, reply
 
@@ -160,7 +157,7 @@ def answer_question(
     reading, reply = answer_reply(voice, not_again(found.hits, session.reading), seen)
     session.reading = reading
     if found.first_steps:  # "my back hurts, what should I do": the essentials, then the check
-        reply = reply._replace(follow_up=voice.say("first_steps_offer"), offer={"action": "checklist"})
+        reply = reply._replace(follow_up=voice.say("first_steps_offer"), offer=Offer.checklist())
     return respond(handler_input, reply._replace(body=f"{lead_in} {reply.body}".strip()))
 
 
