@@ -19,10 +19,11 @@ from ask_sdk_model import IntentRequest, RequestEnvelope
 
 from .bounds import bounded_session_attributes
 from .conversation import DropUnknownSessionKeys
-from .handlers import builtins, checklist, errors, exercises, launch, lifecycle, questions, topics, touch
+from .handlers import builtins, checklist, errors, exercises, launch, lifecycle, questions, topics
 from .profile import SaveProfileInterceptor
 from .region import TimeoutApiClient
 from .serializer import serializer_for_installed_sdk
+from .touch import TouchAsSpoken
 
 logger = logging.getLogger("back_pain_guide")
 logger.setLevel(os.environ.get("LOG_LEVEL", "WARNING").upper())
@@ -58,7 +59,6 @@ def build_skill(
         exercises.ExerciseTurnHandler(),  # while a guided routine (or its safety questions) is under way
         launch.LaunchRequestHandler(),
         lifecycle.SkillDisabledEventHandler(),  # the user disabled the skill: delete their profile
-        touch.UserEventHandler(),  # a touch on the screen: handled as the words it stands for
         checklist.ChecklistStartHandler(),
         checklist.PartlyIntentHandler(),  # "a little", "sort of" outside a checklist question
         exercises.ExerciseStartHandler(),  # "guide me through some exercises"
@@ -88,6 +88,7 @@ def build_skill(
     )  # a failed deletion must be retried by Alexa
     builder.add_exception_handler(errors.CatchAllExceptionHandler())
     builder.add_global_request_interceptor(DropUnknownSessionKeys())
+    builder.add_global_request_interceptor(TouchAsSpoken())  # a touch: the words it stands for
     builder.add_global_response_interceptor(SaveProfileInterceptor(persistence_adapter))
     # The request and response log lines exist only at INFO (LOG_LEVEL when the skill is built);
     # otherwise their interceptors are not even loaded, and logging costs a turn nothing.

@@ -14,7 +14,7 @@ import pytest
 
 from back_pain_guide.checklist import Result
 from back_pain_guide.content import EMERGENCY, SAME_DAY, SOON, get_content
-from back_pain_guide.handlers.checklist import result_card
+from back_pain_guide.turns.checklist import result_card
 from back_pain_guide.speech import Voice
 
 CONTENT = get_content()

@@ -1,6 +1,7 @@
 """The package's rooms (issue #21): what Lambda runs never imports the local-only parts (web/ and
-local/, which the build leaves out), and the stores import their shared rules, never each other
-in a cycle (at any level, function-level imports included)."""
+local/, which the build leaves out); the stores import their shared rules, never each other in a
+cycle; handler modules are peers that share turn actions (turns/) instead of importing each other
+(at any level, function-level imports included)."""
 
 from __future__ import annotations
 
@@ -89,3 +90,45 @@ def test_free_form_answering_runs_without_the_sdk() -> None:
                 assert not [n for n in names if n.startswith("ask_sdk")], name
         pending.extend(imports_of(modules()[name]))
     assert {"back_pain_guide.freeform", "back_pain_guide.safety", "back_pain_guide.search"} <= seen
+
+
+def cycle_in(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of ``graph`` (module -> modules it imports), or [] when there is none."""
+    done: set[str] = set()
+
+    def visit(name: str, trail: list[str]) -> list[str]:
+        if name in trail:
+            return [*trail[trail.index(name) :], name]
+        if name in done:
+            return []
+        for target in sorted(graph[name]):
+            found = visit(target, [*trail, name])
+            if found:
+                return found
+        done.add(name)
+        return []
+
+    for name in sorted(graph):
+        found = visit(name, [])
+        if found:
+            return found
+    return []
+
+
+def test_handler_modules_are_peers() -> None:
+    """No handler module imports another; what they share lives in turns/."""
+    handlers = {n: p for n, p in modules().items() if n.startswith("back_pain_guide.handlers.")}
+    assert len(handlers) >= 8
+    found = {name: sorted(imports_of(path) & set(handlers)) for name, path in handlers.items()}
+    assert {name: peers for name, peers in found.items() if peers} == {}
+
+
+def test_handlers_and_turns_have_no_import_cycle() -> None:
+    rooms = {
+        n: p
+        for n, p in modules().items()
+        if n.startswith(("back_pain_guide.handlers", "back_pain_guide.turns"))
+    }
+    graph = {name: imports_of(path) & set(rooms) for name, path in rooms.items()}
+    assert cycle_in(graph) == []
+    assert cycle_in({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]  # the finder finds one

@@ -9,13 +9,12 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from ..answers import Reading
 from ..conversation import Session, respond, voice_for
-from ..offers import Action, Offer
+from ..offers import Offer
 from ..speech import Reply
-from . import checklist as checklist_handlers
-from .questions import settle_confirmation
-from .topics import continue_reading, topic_response
+from ..turns.answering import not_understood
+from ..turns.follow_up import take_up, turn_down
+from ..turns.navigation import start_over
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +56,7 @@ class StartOverIntentHandler(_IntentHandler):
     intent_names = ("AMAZON.StartOverIntent", "AMAZON.NavigateHomeIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        voice = voice_for(handler_input)
-        Session(handler_input).clear()
-        return respond(
-            handler_input,
-            Reply(
-                body=voice.say("start_over"),
-                follow_up=voice.say("launch_options"),
-                reprompt=voice.say("launch_options_reprompt"),
-            ),
-        )
+        return start_over(handler_input)
 
 
 #: The most a stored reply may hold and still be replayed. The skill's own replies are far
@@ -101,10 +91,7 @@ class FallbackIntentHandler(_IntentHandler):
     intent_names = ("AMAZON.FallbackIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        voice = voice_for(handler_input)
-        return respond(
-            handler_input, Reply(body=voice.say("fallback"), reprompt=voice.say("fallback_reprompt"))
-        )
+        return not_understood(handler_input)
 
 
 class YesIntentHandler(_IntentHandler):
@@ -113,26 +100,7 @@ class YesIntentHandler(_IntentHandler):
     intent_names = ("AMAZON.YesIntent",)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        session = Session(handler_input)
-        offer = session.offer
-        action = offer.action if offer else None
-        if offer and action is Action.CONFIRM_EMERGENCY:
-            return settle_confirmation(handler_input, offer, confirmed=True)
-        if action is Action.MORE:
-            return continue_reading(handler_input)
-        if offer and action is Action.TOPIC:
-            return topic_response(handler_input, Reading(session.content.topics[offer.topic]))
-        if action is Action.CHECKLIST:
-            return checklist_handlers.start(handler_input)
-        if action is Action.RESUME_CHECKLIST:
-            return checklist_handlers.resume(handler_input)
-        return respond(
-            handler_input,
-            Reply(
-                body=voice_for(handler_input).say("yes_without_question"),
-                reprompt=voice_for(handler_input).say("help_reprompt"),
-            ),
-        )
+        return take_up(handler_input)
 
 
 class NoIntentHandler(_IntentHandler):
@@ -141,20 +109,7 @@ class NoIntentHandler(_IntentHandler):
     intent_names = ("AMAZON.NoIntent", "UnsureIntent")
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        voice = voice_for(handler_input)
-        session = Session(handler_input)
-        offer = session.offer
-        if offer is not None and offer.action is Action.CONFIRM_EMERGENCY:
-            return settle_confirmation(
-                handler_input, offer, confirmed=is_intent_name("UnsureIntent")(handler_input)
-            )
-        if offer is not None:
-            return respond(
-                handler_input, Reply(body=voice.say("anything_else"), reprompt=voice.say("help_reprompt"))
-            )
-        return respond(
-            handler_input, Reply(body=voice.say("no_without_question"), reprompt=voice.say("help_reprompt"))
-        )
+        return turn_down(handler_input, unsure=is_intent_name("UnsureIntent")(handler_input))
 
 
 class SessionEndedRequestHandler(AbstractRequestHandler):
@@ -182,7 +137,4 @@ class UnhandledRequestHandler(AbstractRequestHandler):
         ):
             if handler_input.request_envelope.session is None:
                 return handler_input.response_builder.response  # events need no speech
-        voice = voice_for(handler_input)
-        return respond(
-            handler_input, Reply(body=voice.say("fallback"), reprompt=voice.say("fallback_reprompt"))
-        )
+        return not_understood(handler_input)

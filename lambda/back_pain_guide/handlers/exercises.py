@@ -19,8 +19,10 @@ from .. import apl
 from .. import exercises as ex
 from ..conversation import Session, respond, voice_for
 from ..offers import Offer
+from ..slots import slot_words
 from ..speech import Reply, Voice
-from .slots import slot_words
+from ..turns.answering import answer_question, emergency_reply, not_understood
+from ..turns.navigation import start_over
 
 START_INTENT = "ExerciseIntent"
 PAIN_INTENT = "PainIntent"
@@ -110,7 +112,6 @@ def start(handler_input: HandlerInput, wanted: str = "") -> Response:
 
 
 def emergency(handler_input: HandlerInput) -> Response:
-    from .questions import emergency_reply  # the emergency advice, as everywhere else
 
     Session(handler_input).attrs.pop(ex.ATTRIBUTE, None)
     return respond(handler_input, emergency_reply(voice_for(handler_input)))
@@ -278,7 +279,6 @@ def words_said(handler_input: HandlerInput, state: ex.State | None, words: str, 
     """Free words mid-routine: emergency words first, then pain (stop), then an answer; the answer
     offers to go back to the routine (conversation.respond)."""
     from ..freeform import detector
-    from .questions import answer_question
 
     data = ex.get_exercises()
     found = detector().detect(words[:1000], asked=asked) if words.strip() else None
@@ -333,7 +333,6 @@ class PainIntentHandler(AbstractRequestHandler):
         return is_intent_name(PAIN_INTENT)(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from .questions import answer_question
 
         return answer_question(handler_input, "it hurts")
 
@@ -349,9 +348,7 @@ class RoutineControlHandler(AbstractRequestHandler):
         )
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        from .builtins import FallbackIntentHandler
-
-        return FallbackIntentHandler().handle(handler_input)
+        return not_understood(handler_input)
 
 
 class ExerciseTurnHandler(AbstractRequestHandler):
@@ -379,9 +376,7 @@ class ExerciseTurnHandler(AbstractRequestHandler):
         if intent in (STOP, CANCEL):
             return stopped(handler_input)
         if intent == HOME:
-            from .builtins import StartOverIntentHandler
-
-            return StartOverIntentHandler().handle(handler_input)
+            return start_over(handler_input)
         if state.phase in ex.GATE:
             return self.gate_turn(handler_input, state, intent)
         if state.phase == ex.CHOOSE:
@@ -477,8 +472,3 @@ class ExerciseTurnHandler(AbstractRequestHandler):
                 handler_input, state, _join(voice.say("exercise_help"), voice.say("exercise_help_then"))
             )
         return pause(handler_input, state, voice.say("exercise_not_understood"))
-
-
-def touch_values() -> dict[str, Any]:
-    """What the exercise screen's buttons send, as the intents they stand for (handlers/touch.py)."""
-    return {"pause": PAUSE, "resume": RESUME, "next": NEXT, "stop": STOP}

@@ -9,22 +9,11 @@ from ask_sdk_model import Response
 
 from .. import answers
 from ..answers import Reading
-from ..conversation import Session, respond, voice_for
+from ..conversation import respond, voice_for
+from ..slots import read_topic_slot
 from ..speech import Reply, Voice
-from .questions import answer_question
-from .slots import read_topic_slot
-
-
-def topic_response(handler_input: HandlerInput, reading: Reading, intro: str = "") -> Response:
-    session = Session(handler_input)
-    seen = session.asked
-    session.reading = reading
-    reply = answers.read(voice_for(handler_input), reading, seen, intro)
-    return respond(handler_input, reply)
-
-
-def unknown_topic(voice: Voice) -> Reply:
-    return Reply(body=voice.say("unknown_topic"), follow_up=voice.say("unknown_topic_reprompt"))
+from ..turns.answering import answer_question
+from ..turns.reading import continue_reading, topic_response, unknown_topic
 
 
 class _TopicIntentHandler(AbstractRequestHandler):
@@ -78,18 +67,6 @@ class WhenToGetHelpIntentHandler(_TopicIntentHandler):
 
 class TopicIntentHandler(_TopicIntentHandler):
     intent_name, overview_topic = "TopicIntent", ""
-
-
-def continue_reading(handler_input: HandlerInput) -> Response:
-    """Read the next chunk of the current topic; after the last one, offer a related topic."""
-    session = Session(handler_input)
-    voice = voice_for(handler_input)
-    reading = session.reading
-    if reading is None:
-        return respond(handler_input, Reply(body=voice.say("nothing_to_continue")))
-    if reading.has_more:
-        return topic_response(handler_input, Reading(reading.topic, reading.part, reading.chunk + 1))
-    return respond(handler_input, answers.end_of_topic(voice, reading.topic, session.asked))
 
 
 class MoreIntentHandler(AbstractRequestHandler):

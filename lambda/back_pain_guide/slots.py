@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_slot
 
-from ..content import Topic, get_content
+from .content import Topic, get_content
 
 TOPIC_SLOT = "topic"
 
