@@ -62,15 +62,15 @@ generate: models validators stems index
 models: $(STAMP)
 	$(PY) tools/build_models.py
 
-## validators: regenerate lambda/back_pain_guide/validators/ from content/*.schema.json
+## validators: regenerate lambda/back_pain_guide/generated/validators/ from content/*.schema.json
 validators: $(STAMP)
 	$(PY) tools/build_validators.py
 
-## stems: regenerate lambda/back_pain_guide/stems.json (stems of every content word) after content changes
+## stems: regenerate lambda/back_pain_guide/generated/stems.json (stems of every content word) after content changes
 stems: $(STAMP)
 	$(PY) tools/build_stems.py
 
-## index: regenerate lambda/back_pain_guide/search_index.bin (the free-form search index, read lazily) after content, lexicon or search code changes
+## index: regenerate lambda/back_pain_guide/generated/search_index.bin (the free-form search index, read lazily) after content, lexicon or search code changes
 index: $(STAMP) stems
 	$(PY) tools/build_index.py
 

@@ -42,7 +42,7 @@ folder = content.paths.content_dir()
 checksums = {name: content.content_checksum(content._read_text(f"{folder}/{name}.schema.json"),
                                             content._read_text(f"{folder}/{name}.json"))
              for name in ("back_pain", "prompts")}
-init = sys.argv[1] + "/back_pain_guide/validators/__init__.py"
+init = sys.argv[1] + "/back_pain_guide/generated/validators/__init__.py"
 text = open(init, encoding="utf-8").read()
 open(init, "w", encoding="utf-8").write(re.sub(r"VALIDATED = .*", "VALIDATED = " + repr(checksums), text))
 tables = search.build_tables(list(loaded.topics.values()), search.Analyzer(search.Lexicon.load(loaded)))
@@ -128,7 +128,9 @@ def first_question(folder: Path, runs: int) -> dict[str, float]:
                 samples.append(json.loads(output.splitlines()[-1]))
     figures = {key: statistics.median(s[key] for s in samples) * 1000 for key in ("content", "index", "turn")}
     figures["rss_mib"] = statistics.median(s["rss_kb"] for s in samples) / 1024
-    figures["index_file_kib"] = (folder / "back_pain_guide" / "search_index.bin").stat().st_size / 1024
+    figures["index_file_kib"] = (
+        folder / "back_pain_guide" / "generated" / "search_index.bin"
+    ).stat().st_size / 1024
     figures["topics"] = len(
         json.loads((folder / "content" / "back_pain.json").read_text(encoding="utf-8"))["topics"]
     )

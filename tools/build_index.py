@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Precomputes the free-form search index: lambda/back_pain_guide/search_index.bin.
+"""Precomputes the free-form search index: lambda/back_pain_guide/generated/search_index.bin.
 
 Building the BM25F index (search.TopicIndex) costs the first question of a cold start tens of
 milliseconds; reading it from this file costs a few, and only what a question needs is decoded

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Precomputes the English stem of every word the skill's content uses: lambda/back_pain_guide/stems.json.
+"""Precomputes the English stem of every word the skill's content uses: lambda/back_pain_guide/generated/stems.json.
 
 Building the search index stems about 1,300 content words; with snowballstemmer (pure Python,
 and importing it loads every language) that costs a first question 100-250 ms of a cold start.
@@ -24,7 +24,7 @@ SOURCES = (
     ROOT / "content" / "prompts.json",
     PACKAGE / "search_lexicon.json",
 )
-TARGET = PACKAGE / "stems.json"
+TARGET = PACKAGE / "generated" / "stems.json"
 sys.path.insert(0, str(ROOT / "lambda"))
 
 from generated_files import generator_main  # noqa: E402

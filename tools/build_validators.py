@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Precompiles the content JSON Schemas into lambda/back_pain_guide/validators/<name>.py.
+"""Precompiles the content JSON Schemas into lambda/back_pain_guide/generated/validators/<name>.py.
 
 fastjsonschema turns a schema into Python code; doing that at build time instead of on every
 Lambda cold start saves tens of milliseconds. Each generated module records a checksum of the
@@ -25,7 +25,7 @@ from generated_files import generator_main
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SKILL = ROOT / "lambda"
-TARGET = SKILL / "back_pain_guide" / "validators"
+TARGET = SKILL / "back_pain_guide" / "generated" / "validators"
 SCHEMAS = {
     "back_pain": "back_pain.schema.json",
     "prompts": "prompts.schema.json",

@@ -128,7 +128,7 @@ def content_checksum(schema_text: str, data_text: str) -> int:
 def _validated_at_build(name: str, schema_text: str, data_text: str) -> bool:
     """True when these very bytes passed validation when the package was built, so a cold start
     can skip checking them again; any edit since (of data or schema) is validated as it is read."""
-    from .validators import VALIDATED
+    from .generated.validators import VALIDATED
 
     return VALIDATED.get(name) == content_checksum(schema_text, data_text)
 
@@ -161,7 +161,7 @@ def _validator(name: str, schema_text: str, schema_path: str) -> Callable[[objec
     this very file (same checksum), else one compiled now: a cold start saves the compile, and never at the
     price of checking against an outdated schema."""
     try:
-        module = importlib.import_module(f"{__package__}.validators.{name}")
+        module = importlib.import_module(f"{__package__}.generated.validators.{name}")
     except ImportError:
         module = None
     if module is not None and zlib.crc32(schema_text.encode("utf-8")) == module.SCHEMA_CRC32:

@@ -14,7 +14,7 @@ index is built once per process (the handler caches it); a query costs well unde
 millisecond (``make bench-questions``).
 
 Building the index takes a first question tens of milliseconds, so tools/build_index.py
-precomputes it into ``search_index.bin``, read lazily (``index_file``: a question decodes its own
+precomputes it into ``generated/search_index.bin``, read lazily (``index_file``: a question decodes its own
 terms' postings and its best topic's passages, nothing else). That file is used only when it was
 built from exactly this index's inputs (the same checksum of the content's topics and spellings,
 the lexicon, the stem table and the code that builds it); otherwise the index is built here and
@@ -43,7 +43,7 @@ from .text import words as to_words
 
 _HERE = os.path.dirname(os.path.abspath(__file__))  # os.path, like paths.py: no pathlib import on a request
 LEXICON_PATH = os.path.join(_HERE, "search_lexicon.json")
-INDEX_PATH = os.path.join(_HERE, "search_index.bin")
+INDEX_PATH = os.path.join(_HERE, "generated", "search_index.bin")
 # Files the index is built from besides the content: the lexicon, the stem table, and its code.
 INDEX_INPUTS = (
     LEXICON_PATH,

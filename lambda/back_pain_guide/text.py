@@ -25,7 +25,7 @@ def normalise(text: str) -> str:
     return " ".join(words(text))
 
 
-STEMS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "stems.json")
+STEMS_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated", "stems.json")
 
 
 @lru_cache(maxsize=1)

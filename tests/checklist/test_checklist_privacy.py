@@ -14,8 +14,8 @@ import pytest
 
 from back_pain_guide.checklist import Result
 from back_pain_guide.content import EMERGENCY, SAME_DAY, SOON, get_content
-from back_pain_guide.turns.checklist import result_card
 from back_pain_guide.speech import Voice
+from back_pain_guide.turns.checklist import result_card
 
 CONTENT = get_content()
 QUESTIONS = CONTENT.questions

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_NEEDED_TO_OPEN_THE_SKILL = (
     "pathlib",  # paths are os.path strings
     "fastjsonschema",  # validators are precompiled
-    "back_pain_guide.validators.back_pain",  # content validated at build time is not re-validated
-    "back_pain_guide.validators.prompts",
+    "back_pain_guide.generated.validators.back_pain",  # content validated at build time is not re-validated
+    "back_pain_guide.generated.validators.prompts",
     "ask_sdk_model.slu.entityresolution",  # only for requests that carry a topic slot
     "back_pain_guide.search",  # free-form questions build their index on first use
     "back_pain_guide.safety",
@@ -76,4 +76,6 @@ def test_a_first_question_loads_the_index_without_pathlib_or_a_schema_compiler(t
     assert result.returncode == 0, result.stderr
     loaded = set(json.loads(result.stdout.splitlines()[-1]))
     assert "back_pain_guide.search" in loaded
-    assert sorted(loaded & {"pathlib", "fastjsonschema", "back_pain_guide.validators.back_pain"}) == []
+    assert (
+        sorted(loaded & {"pathlib", "fastjsonschema", "back_pain_guide.generated.validators.back_pain"}) == []
+    )
