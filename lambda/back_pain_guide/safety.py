@@ -134,6 +134,7 @@ class _Rule(NamedTuple):
     required: frozenset[str]  # the concepts, as a set: a rule is tried only when all are present
     in_checklist: bool  # only while the checklist asks about this sign: "it's coming very slowly" is a yes
     after_call: bool  # only after a call carrier: "call {someone}", "I need {to go to hospital}"
+    in_order: bool  # the concepts come in the rule's order: "get my mum", not "my mum won't get up"
 
 
 class _Span(NamedTuple):
@@ -202,6 +203,7 @@ class EmergencyDetector:
                         frozenset(rule["all"]),
                         rule.get("in_checklist", False),
                         rule.get("after_call", False),
+                        rule.get("in_order", False),
                     )
                 )
         used = {c for rule in self._rules for c in (*rule.concepts, *rule.unless)} | {"person"}
@@ -524,8 +526,11 @@ def _combinations(rule: _Rule, by_concept: dict[str, list[_Span]]) -> Iterable[t
             if not any(_overlaps(span, other) for other in c)
         ]
     for combo in combos:
-        if max(s.end for s in combo) - min(s.start for s in combo) <= rule.window + 1:
-            yield combo
+        if max(s.end for s in combo) - min(s.start for s in combo) > rule.window + 1:
+            continue
+        if rule.in_order and any(a.start > b.start for a, b in zip(combo, combo[1:], strict=False)):
+            continue
+        yield combo
 
 
 class _Context:

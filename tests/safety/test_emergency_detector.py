@@ -190,6 +190,12 @@ def test_who_to_call_counts_only_after_a_call_carrier():
     assert detector().detect("help with my posture", after_call=True) is None
 
 
+def test_a_call_verb_counts_before_who_is_called_not_after():
+    assert detector().detect("get my mum").sign.id == "call_for_help"
+    assert detector().detect("can you ring my husband").sign.id == "call_for_help"
+    assert detector().detect("my grandma wont get off the couch because of her back, should she rest") is None
+
+
 @pytest.mark.parametrize(
     "text, sign",
     [
