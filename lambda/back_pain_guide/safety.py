@@ -23,6 +23,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 from . import paths
@@ -528,7 +529,7 @@ def _combinations(rule: _Rule, by_concept: dict[str, list[_Span]]) -> Iterable[t
     for combo in combos:
         if max(s.end for s in combo) - min(s.start for s in combo) > rule.window + 1:
             continue
-        if rule.in_order and any(a.start > b.start for a, b in zip(combo, combo[1:], strict=False)):
+        if rule.in_order and any(a.start > b.start for a, b in pairwise(combo)):
             continue
         yield combo
 
