@@ -67,7 +67,14 @@ def find_answer(
     if match is not None:
         return Found(emergency=match)
     ranker = index()
+    hits = tuple(ranker.rank_words(question_words, context=context))
+    lexicon = ranker.analyzer.lexicon
     return Found(
-        hits=tuple(ranker.rank_words(question_words, context=context)),
-        first_steps=ranker.analyzer.lexicon.is_first_cry(question_words),
+        hits=hits,
+        first_steps=lexicon.is_first_cry(question_words)
+        or (
+            bool(hits)
+            and hits[0].topic.id == lexicon.first_steps_topic
+            and lexicon.asks_first_steps(question_words)
+        ),
     )

@@ -63,11 +63,17 @@ EXPANSION_WEIGHT = 0.6  # a lexicon word added to the question
 DOMAIN_WEIGHT = 0.3  # "back", "pain", "hurt": said in nearly every question, so they only break ties
 MIN_SCORE_SHARE = 0.75  # the best topic must score this share of the rarest word's idf, or we decline
 MIN_COVERAGE = 0.3  # share of the question's idf the best topic must match
+OFF_BACK_COVERAGE = 0.45  # the share for a question that names neither the back nor a spinal condition
+FIRST_STEPS_COVERAGE = 0.5  # share of that bar for a question that asks what to do about the back
+FIRST_STEPS_SCORE = 2.0  # such a question's score for the self-care essentials, in score bars
 UNKNOWN_IDF_SHARE = 1.25  # a question word the content never uses, against the rarest word it does use
 RELATED_BOOST = 0.15  # share added to topics related to what was asked recently
 CURRENT_BOOST = 0.3  # share added to the current topic when the question says "it", "that"...
 RECENT = 3  # how many recent topics lend their related topics a boost
 FIRST_CHUNK_EDGE = 0.5  # a later chunk must beat the first by this much to be read instead
+# Everyday word classes that carry no meaning for ranking, whoever speaks: fillers ("um",
+# "okay so"), the people a carer speaks of ("my husband", "my mum's"), days ("yesterday") and numbers.
+WORD_CLASSES = ("filler_words", "people_words", "time_words", "number_words")
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
 
@@ -98,6 +104,10 @@ class Lexicon:
     not_first_cry: Mapping[str, tuple[tuple[str, ...], ...]] = field(
         default_factory=dict
     )  # "how long", "how many days"
+    first_cry_core: frozenset[str] = frozenset()  # a first cry says one of these or pain ("what should I do")
+    first_steps_asks: Mapping[str, tuple[tuple[str, ...], ...]] = field(
+        default_factory=dict
+    )  # "what should I do", "how do I help him"
 
     @cached_property
     def _first_cry_words(self) -> frozenset[str]:
@@ -112,8 +122,18 @@ class Lexicon:
             bool(words)
             and all(w in known for w in words)
             and any(w in self.first_steps for w in words)
+            and any(w in self.first_cry_core or w in self.domain_words for w in words)
             and not _has_phrase(words, self.not_first_cry)
         )
+
+    def says_back(self, words: Sequence[str]) -> bool:
+        """Whether the words name the back, the spine or one of its conditions."""
+        return not self.back_words.isdisjoint(words)
+
+    def asks_first_steps(self, words: Sequence[str]) -> bool:
+        """Whether the words ask what to do about back pain, whatever else they say ("my husband
+        hurt his back moving the couch, how do I help him")."""
+        return self.says_back(words) and _has_phrase(words, self.first_steps_asks)
 
     def is_off_topic(self, words: Sequence[str]) -> bool:
         """Another body part with no word of the back ("what's good for knee pain"), or a
@@ -132,7 +152,9 @@ class Lexicon:
                 spellings.setdefault(to_words(local), to_words(us))
         spellings.update({to_words(k): to_words(v) for k, v in raw["spellings"].items()})
         return cls(
-            stop_words=frozenset(to_words(raw["stop_words"]) + to_words(raw["place_words"])),
+            stop_words=frozenset(
+                w for key in ("stop_words", "place_words", *WORD_CLASSES) for w in to_words(raw.get(key, ""))
+            ),
             domain_words=frozenset(to_words(raw["domain_words"])),
             treatment_words=to_words(raw["treatment_words"]),
             spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
@@ -145,7 +167,26 @@ class Lexicon:
             off_service=_by_first_word(raw.get("off_service", ())),
             back_words=frozenset(w for p in raw.get("back_words", ()) for w in to_words(p)),
             not_first_cry=_by_first_word(raw.get("not_first_cry", ())),
+            first_cry_core=frozenset(to_words(raw.get("first_cry_core", ""))),
+            first_steps_asks=_by_first_word(_who_variants(raw.get("first_steps_asks", ()))),
         )
+
+
+WHO = (
+    "i",
+    "we",
+    "he",
+    "she",
+    "they",
+    "you",
+)  # who a question's "{who}" stands for: the asker, or whom they look after
+
+
+def _who_variants(phrases: Iterable[str]) -> list[str]:
+    """Each phrase once for everyone "{who}" may be ("what should {who} do": "what should she do")."""
+    return [
+        phrase.replace("{who}", who) for phrase in phrases for who in (WHO if "{who}" in phrase else ("",))
+    ]
 
 
 def _by_first_word(phrases: Iterable[str]) -> Mapping[str, tuple[tuple[str, ...], ...]]:
@@ -557,15 +598,46 @@ class TopicIndex:
             return [Hit(self._topics[self._position[lexicon.first_steps_topic]], self.min_score)]
         recent = list(context)
         query = self._query(question, recent)
+        # Asked what to do about the back, a question is in scope whatever else it says ("my
+        # husband hurt his back moving the couch, how do I help him"): the self-care essentials
+        # are the answer unless a topic matches much better, and never a refusal.
+        first_steps = lexicon.first_steps_topic in self._position and lexicon.asks_first_steps(question)
+        totals = self._scored(query, recent)
+        if first_steps:
+            totals[self._position[lexicon.first_steps_topic]] += FIRST_STEPS_SCORE * self.min_score
         # Only topics that clear the score bar are ever returned, so only they are sorted.
         bar = self.min_score
-        best = sorted([(s, p) for p, s in enumerate(self._scored(query, recent)) if s >= bar], reverse=True)
-        if not best or self._top_coverage(query, recent, best[0][1]) < MIN_COVERAGE:
+        best = sorted([(s, p) for p, s in enumerate(totals) if s >= bar], reverse=True)
+        if not best or self._top_coverage(query, recent, best[0][1]) < self._coverage_bar(
+            question, query, best[0][1], first_steps
+        ):
+            if first_steps:
+                return [Hit(self._topics[self._position[lexicon.first_steps_topic]], self.min_score)]
             return []
         top_score, top = best[0]
         return [self._hit(top, top_score, query.weights)] + [
             Hit(self._topics[position], score) for score, position in best[1:limit]
         ]
+
+    def coverage_bar(self, question: Sequence[str], context: Sequence[str], top: int) -> float:
+        """The share of the question's meaning the topic at position ``top`` must cover."""
+        first_steps = self.analyzer.lexicon.asks_first_steps(question)
+        return self._coverage_bar(question, self._query(question, context), top, first_steps)
+
+    def _coverage_bar(self, question: Sequence[str], query: _Query, top: int, first_steps: bool) -> float:
+        """A question that asks what to do about the back is surely in scope: half the bar. One
+        that names neither the back nor a spinal condition, points at nothing said before and
+        says no two words of the topic's name together ("what time is it in sydney") needs more."""
+        if first_steps:
+            return MIN_COVERAGE * FIRST_STEPS_COVERAGE
+        if query.anaphora or self.analyzer.lexicon.says_back(question) or self._names_pair(query, top):
+            return MIN_COVERAGE
+        return OFF_BACK_COVERAGE
+
+    def _names_pair(self, query: _Query, position: int) -> bool:
+        """Whether the question says two words of the topic's name together ("heating pad", "bed rest")."""
+        names = self._stored.topic(position).name_terms
+        return any(f"{a} {b}" in names for a, b in itertools.pairwise(query.own))
 
     def _hit(self, position: int, score: float, weights: Mapping[str, float]) -> Hit:
         """The topic with the passage that best answers what the question asks beyond the

@@ -123,7 +123,7 @@ def top(question: str, context=()) -> Hit:
     "question, topic_id",
     [
         ("is it bad to lie in bed all day", "stay_active"),  # stems: lie/lying, bed
-        ("is gabapentin any use", "nerve_pain_medicines"),  # a synonym
+        ("is gabapentin any use for my back", "nerve_pain_medicines"),  # a synonym
         ("what is a herniated disc", "herniated_disk"),  # the British spelling, made one
         ("does physio help a slipped disc", "herniated_disk"),
         ("should I use a hot water bottle", "heat_and_ice"),  # the lexicon: hot water bottle -> heat

@@ -54,3 +54,49 @@ def test_my_back_hurts_reads_the_essentials_then_offers_the_warning_sign_check(l
     assert listener.card["title"] == "Home care for back pain"
     assert speech.endswith("Would you like me to check for warning signs that need a doctor?")
     assert "Question 1:" in listener.say("yes")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "my dad hurt his back carrying the shopping how can i help him",
+        "um okay so my back has gone what should i do",
+        "my grandads back went again what should he do",
+        "my sister's back is really bad again how do i look after her",
+    ],
+)
+def test_asking_what_to_do_about_someones_back_gets_the_self_care_essentials(question):
+    found = find_answer(question)
+    assert found.emergency is None and found.hits and found.hits[0].topic.id == "home_care"
+
+
+@pytest.mark.parametrize(
+    "question", ["how are you doing today", "what day is it today", "what should i cook tonight"]
+)
+def test_small_talk_with_first_steps_words_is_not_a_first_cry(question):
+    assert find_answer(question).hits == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("um so what is sciatica", "sciatica"),
+        ("hey so my mum's doctor mentioned spondylolisthesis what is that", "spondylolisthesis"),
+        ("my husband wants to know if a heating pad helps", "heat_and_ice"),
+    ],
+)
+def test_fillers_and_the_people_a_carer_speaks_of_do_not_count_against_a_question(question, topic):
+    hits = find_answer(question).hits
+    assert hits and hits[0].topic.id == topic
+
+
+@pytest.mark.parametrize("question", ["what time does the chemist shut", "how do i stop my dog barking"])
+def test_a_question_that_names_neither_the_back_nor_a_condition_needs_more_of_its_words_matched(question):
+    assert find_answer(question).hits == ()
+
+
+def test_a_carers_what_to_do_reads_the_essentials_then_offers_the_warning_sign_check(listener):
+    listener.open()
+    speech = listener.say("my husband hurt his back carrying the shopping how can i help him")
+    assert listener.card["title"] == "Home care for back pain"
+    assert speech.endswith("Would you like me to check for warning signs that need a doctor?")
