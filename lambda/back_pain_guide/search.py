@@ -154,7 +154,8 @@ class Lexicon:
         return cls(
             stop_words=frozenset(
                 w for key in ("stop_words", "place_words", *WORD_CLASSES) for w in to_words(raw.get(key, ""))
-            ),
+            )
+            | {f"{w}s" for w in to_words(raw.get("people_words", ""))},  # "my mum's back": "mums"
             domain_words=frozenset(to_words(raw["domain_words"])),
             treatment_words=to_words(raw["treatment_words"]),
             spellings=PhraseTable({k: v for k, v in spellings.items() if k and k != v}),
