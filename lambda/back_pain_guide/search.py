@@ -631,7 +631,8 @@ class TopicIndex:
         says no two words of the topic's name together ("what time is it in sydney") needs more."""
         if first_steps:
             return MIN_COVERAGE * FIRST_STEPS_COVERAGE
-        if query.anaphora or self.analyzer.lexicon.says_back(question) or self._names_pair(query, top):
+        lexicon = self.analyzer.lexicon
+        if query.anaphora or lexicon.says_back(question) or self._names_pair(query, top):
             return MIN_COVERAGE
         return OFF_BACK_COVERAGE
 

@@ -113,3 +113,12 @@ def test_a_carers_what_to_do_reads_the_essentials_then_offers_the_warning_sign_c
 def test_everyday_idioms_find_their_topic(question, topic):
     hits = find_answer(question).hits
     assert hits and hits[0].topic.id == topic
+
+
+@pytest.mark.parametrize(
+    "words_after_how", ["long does back pain usually take to settle", "long will my lower back ache last"]
+)
+def test_how_long_still_asks_how_long_when_the_carrier_took_the_how(words_after_how):
+    """QuestionIntent's "how {query}" leaves "long does ..." to the ranker."""
+    hits = find_answer(words_after_how, asked=True).hits
+    assert hits and hits[0].topic.id == "recovery_time"
