@@ -238,6 +238,24 @@ class PhraseTable:
         return found
 
 
+def _letters_joined(words: Sequence[str]) -> list[str]:
+    """Runs of single letters as one word ("an m r i" -> "an mri", "c b d" -> "cbd"); a run
+    starts at a letter that is not a word of its own ("a c t scan" is "a ct scan")."""
+    joined: list[str] = []
+    run = False
+    for word in words:
+        if len(word) == 1 and word.isalpha() and (run or word not in ("a", "i")):
+            if run:
+                joined[-1] += word
+            else:
+                joined.append(word)
+            run = True
+        else:
+            run = False
+            joined.append(word)
+    return joined
+
+
 class Analyzer:
     """Text to terms: stems of the words that carry meaning, and adjacent stem pairs."""
 
@@ -257,8 +275,9 @@ class Analyzer:
         return self.spelled_words(to_words(text))
 
     def spelled_words(self, words: Sequence[str]) -> list[str]:
-        """The words with every spelling made one (the content's and the lexicon's)."""
-        spelled = list(words)
+        """The words with every spelling made one (the content's and the lexicon's), letters
+        spelled out one by one joined into their word ("m r i", "the g p")."""
+        spelled = _letters_joined(words)
         for start, end, replacement in reversed(self.lexicon.spellings.find(spelled)):
             spelled[start:end] = replacement
         return spelled

@@ -181,3 +181,12 @@ def test_only_topics_over_the_threshold_are_offered():
     assert all(h.score >= INDEX.min_score for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert all((h.part, h.chunk) == ("chunks", 0) for h in hits[1:])
+
+
+def test_letters_spoken_one_by_one_are_read_as_their_word():
+    from back_pain_guide.search import _letters_joined
+
+    assert _letters_joined(("an", "m", "r", "i", "scan")) == ["an", "mri", "scan"]
+    assert _letters_joined(("is", "a", "c", "t", "scan", "better")) == ["is", "a", "ct", "scan", "better"]
+    assert _letters_joined(("can", "i", "see", "the", "g", "p")) == ["can", "i", "see", "the", "gp"]
+    assert _letters_joined(("vitamin", "d")) == ["vitamin", "d"]

@@ -122,3 +122,8 @@ def test_how_long_still_asks_how_long_when_the_carrier_took_the_how(words_after_
     """QuestionIntent's "how {query}" leaves "long does ..." to the ranker."""
     hits = find_answer(words_after_how, asked=True).hits
     assert hits and hits[0].topic.id == "recovery_time"
+
+
+def test_a_question_with_spelled_out_letters_finds_what_they_spell():
+    hits = find_answer("does c b d oil do anything for a bad back").hits
+    assert hits and hits[0].topic.id == "cbd_and_supplements"
