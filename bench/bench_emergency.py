@@ -6,7 +6,8 @@ Every utterance is said in its own context, as a listener would:
 - ``one-shot``: "ask back pain guide ..." (a new session, the words straight to the skill);
 - ``in-session``: after "open back pain guide";
 - ``mid-checklist``: after "check my symptoms", at the checklist question of the sign described
-  when there is one (the first question otherwise).
+  when there is one (the first question otherwise); a near-miss at every question in turn, its
+  worst outcome counted ("no, he's peeing fine" must not alarm at the bladder question).
 
 Two routes:
 - ``handler``: the whole utterance in StatementIntent's slot, straight to the skill's handler
@@ -26,6 +27,7 @@ The dev part is what the detector was tuned on; the test part was frozen before 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import statistics
@@ -33,6 +35,7 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -110,16 +113,30 @@ def _is_advice(speech: str, response: dict[str, Any], number: str) -> bool:
     return _ended(response) and number in speech and "Alexa can't make the call" in speech
 
 
-def run_case(case: Case, route: str) -> Outcome:
-    console = Console(lambda_handler, locale=case.locale)
+@cache
+def _waiting_at(locale: str, question: int) -> Console:
+    """A console whose checklist waits at question ``question`` (copied for each case: the
+    same turns every time, said once)."""
+    console = Console(lambda_handler, locale=locale)
+    console.say("open back pain guide")
+    console.say("check my symptoms")
+    for _ in range(question):
+        console.say("no")
+    return console
+
+
+def run_case(case: Case, route: str, at_question: int | None = None) -> Outcome:
+    """One utterance in its context; mid-checklist, at the question of its sign (the first one
+    for a sign no question asks about), or at question ``at_question``."""
     number = CONTENT.locale(case.locale).emergency_number_speech
-    if case.context != "one-shot":
-        console.say("open back pain guide")
     if case.context == "mid-checklist":
-        console.say("check my symptoms")
         target = QUESTION_IDS.index(case.label) if case.label in QUESTION_IDS else 0
-        for _ in range(target):
-            console.say("no")
+        console = copy.copy(_waiting_at(case.locale, target if at_question is None else at_question))
+        console.device = copy.deepcopy(console.device)  # the session; the resolver is shared
+    else:
+        console = Console(lambda_handler, locale=case.locale)
+    if case.context == "in-session":
+        console.say("open back pain guide")
     if route == "console":
         text = case.text if case.context != "one-shot" else f"ask back pain guide {case.text}"
         _, response = console.say(text)
@@ -210,8 +227,23 @@ def report(title: str, outcomes: list[Outcome], show_misses: bool, out=sys.stdou
     }
 
 
+_WORST_FIRST = (ADVICE, ASKED, CONFIRMED, OTHER)
+
+
+def run_near_miss_everywhere(case: Case, route: str) -> Outcome:
+    """A near-miss said mid-checklist is said at every question ("no, he's peeing fine" must not
+    alarm at the bladder question, nor anywhere else); its outcome is the worst of them."""
+    outcomes = [run_case(case, route, at_question=n) for n in range(len(QUESTION_IDS))]
+    return min(outcomes, key=lambda o: _WORST_FIRST.index(o.result))
+
+
 def evaluate(cases: Iterable[Case], route: str) -> list[Outcome]:
-    return [run_case(case, route) for case in cases]
+    return [
+        run_near_miss_everywhere(case, route)
+        if case.context == "mid-checklist" and not case.emergency
+        else run_case(case, route)
+        for case in cases
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,6 +32,7 @@ from .text import words
 _YEAR = re.compile(r"(?:19|20)\d\d")
 CLEAR = "clear"
 CHECK = "check"
+QUESTIONED = "questioned"  # a check that comes of the words asking what if ("should I worry if ...")
 LEXICON_FILE = "emergency_lexicon.json"
 _INTERJECTIONS = frozenset(
     {
@@ -115,6 +116,12 @@ class Sign(NamedTuple):
 class Detection(NamedTuple):
     sign: Sign
     confidence: str  # CLEAR or CHECK
+    # A check because the words asked what if ("should I worry if my legs go weak"): at the
+    # checklist question about that sign it is no yes; the confirming question settles it.
+    questioned: bool = False
+    # A check from a bare mention ("legs", "my waterworks") or from words that count only while
+    # the checklist asks about the sign: at that question it is no yes on its own either.
+    via_hint: bool = False
 
     @property
     def is_clear(self) -> bool:
@@ -231,6 +238,7 @@ class EmergencyDetector:
             + [("report", p) for p in question["report_questions"]]
         )
         self._openers = _PhraseTable(("opener", p) for p in question["openers"])
+        self._hypothetical = _PhraseTable(("hypothetical", p) for p in question["hypothetical"])
         self._vocabulary = frozenset(self._concepts.vocabulary | self._cues.vocabulary)
         self._spoken = {
             words(spoken)[0]: words(standard)
@@ -241,6 +249,12 @@ class EmergencyDetector:
         self._present = _PhraseTable(("present", p) for p in lexicon["present"])
         self._tail = _PhraseTable(("tail", p) for p in lexicon["at_end_tail"])
         self._refers_back = _PhraseTable(("back", p) for p in lexicon["past_refers_back"])
+        answers = lexicon["checklist_answers"]
+        self._answer_openers = _PhraseTable(
+            [("yes", p) for p in answers["yes"]] + [("no", p) for p in answers["no"]]
+        )
+        self._answer_fillers = frozenset(w for p in answers["fillers"] for w in words(p))
+        self._answer_corrections = _PhraseTable(("correction", p) for p in answers["corrections"])
 
     def _normalised(self, text_words: Sequence[str]) -> tuple[str, ...]:
         """Everyday spoken forms in the lexicon's words: dialect ("cannae" -> "cant", "meself"),
@@ -299,9 +313,34 @@ class EmergencyDetector:
     ) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
         found = self._detect(text_words, asked is True, asking, after_call)
-        if asked is None and found is not None and found.is_clear:
-            return Detection(found.sign, CHECK)
+        if asked is None and found is not None:  # "what is {foot drop}" may ask: a check at most
+            return Detection(found.sign, CHECK, questioned=True, via_hint=found.via_hint)
         return found
+
+    def answer_opening(self, text: str) -> str | None:
+        """ "yes" or "no" when the words open with that answer ("yes, someone shoved me down the
+        stairs", "um nope, he's peeing fine"), for a checklist question that waits for one; None
+        when they open otherwise, correct themselves at once ("no wait", "yes I mean a bit"), or
+        a yes goes on about the past or with a denial ("yeah, years back, but it's fine now")."""
+        text_words = words(text[:200])
+        start = 0
+        while start < len(text_words) and text_words[start] in self._answer_fillers:
+            start += 1
+        rest = text_words[start:]
+        openings = [span for span in self._answer_openers.find(rest[:4]) if span.start == 0]
+        if not openings:
+            return None
+        opening = max(openings, key=lambda span: span.end)
+        after = rest[opening.end : opening.end + 4]
+        if any(span.start == 0 for span in self._answer_corrections.find(after)):
+            return None
+        if any(span.start == 0 and span.label != opening.label for span in self._answer_openers.find(after)):
+            return None  # "yes no", "no yes": not an answer
+        if opening.label == "yes":
+            doubts = ("past", "resolved", "before", "after")
+            if any(cue.label in doubts for cue in self._cues.find(self._normalised(rest[opening.end :]))):
+                return None
+        return opening.label
 
     def _detect(
         self, text_words: Sequence[str], carried_question: bool, asking: str | None, after_call: bool = False
@@ -341,7 +380,11 @@ class EmergencyDetector:
             or not any(_inside(c, span) and span.end - span.start > c.end - c.start for span in holders)
         ]
         context = _Context(
-            text_words, cues, self._scope, self._present.find(text_words), self._refers_back.find(text_words)
+            text_words,
+            cues,
+            self._scope,
+            self._present.find(text_words),
+            self._refers_back.find(text_words),
         )
         opens = carried_question or self._opens_as_question(text_words)
         first_person = any(w in self._first_person for w in text_words)
@@ -355,6 +398,8 @@ class EmergencyDetector:
         # "i need one", "send help": a request whatever else is said
         firm = any(c.label == "firm" for c in cues)
         requested = firm or any(c.label == "request" for c in cues)
+        # "should I worry if my legs go weak": asks about what may happen, not what does
+        hypothetical = bool(self._hypothetical.find(text_words))
         by_concept: dict[str, list[_Span]] = {}
         for span in concepts:
             by_concept.setdefault(span.label, []).append(span)
@@ -377,8 +422,16 @@ class EmergencyDetector:
                 )
                 if not about_self or rule.ignored_when_asked:
                     return None  # a question about a condition informs; it never alarms
-                return CHECK
+                # Asked about no one's symptoms ("what is foot drop", "would numb legs be an
+                # emergency"): a question about the words, not a report.
+                own = reported or first_person or has_person
+                return CHECK if own and not hypothetical else QUESTIONED
             return rule.confidence
+
+        # A sign the words deny or put in the past ("my legs aren't weak at all", "I had a fever
+        # last month but it cleared") is not hinted at by the bare words that only count while
+        # the checklist asks about it ("legs", "fever").
+        denied: set[str] = set()
 
         best: Detection | None = None
         for rule in self._rules:
@@ -390,11 +443,14 @@ class EmergencyDetector:
                 continue
             if best is not None and rule.confidence == CHECK:
                 continue  # a check is found already, and this rule can only give another check
-            combos = [
-                combo
-                for combo in _combinations(rule, by_concept)
-                if context.holds(combo, rule.across_clauses)
-            ]
+            if rule.in_checklist and rule.sign.id in denied:
+                continue
+            combos = []
+            for combo in _combinations(rule, by_concept):
+                if context.holds(combo, rule.across_clauses):
+                    combos.append(combo)
+                elif context.denies(combo):
+                    denied.add(rule.sign.id)
             if rule.unless:
                 combos = [
                     combo
@@ -414,7 +470,10 @@ class EmergencyDetector:
             if CLEAR in found:
                 return Detection(rule.sign, CLEAR)
             if CHECK in found:
-                best = best or Detection(rule.sign, CHECK)
+                bare = rule.in_checklist or (len(rule.concepts) == 1 and rule.confidence == CHECK)
+                best = best or Detection(rule.sign, CHECK, via_hint=bare)
+            elif QUESTIONED in found:
+                best = best or Detection(rule.sign, CHECK, questioned=True)
         return best
 
     def _end_of(self, text_words: tuple[str, ...]) -> int:
@@ -549,7 +608,15 @@ class _Context:
         self.scope = scope
         self.text_words = text_words
         self.clause_breaks = sorted(c.start for c in cues if c.label == "break")
-        ends = sorted({c.start for c in cues if c.label == "end"} | set(self.clause_breaks))
+        # "if suddenly I can't pee": a time word right after "if" or "when" ends nothing.
+        ends = sorted(
+            {
+                c.start
+                for c in cues
+                if c.label == "end" and text_words[c.start - 1 : c.start] not in (("if",), ("when",))
+            }
+            | set(self.clause_breaks)
+        )
         self.ends = ends
         # A leading "no" that answers the question asked ("no, my legs have gone") negates nothing.
         leading = (
@@ -589,9 +656,13 @@ class _Context:
         clause = _between(first, self.clause_breaks)
         if not across_clauses and any(not clause[0] <= s.start < clause[1] for s in combo):
             return False
+        return not self.denies(combo)
+
+    def denies(self, combo: tuple[_Span, ...]) -> bool:
+        """True when an occurrence is negated or in the past ("my legs aren't weak", "years ago")."""
         if any(self._negated(span, combo) for span in combo):
-            return False
-        return not any(start <= span.start < end for span in combo for start, end in self.past_ranges)
+            return True
+        return any(start <= span.start < end for span in combo for start, end in self.past_ranges)
 
     def _reach(self, start: int, end: int) -> int:
         """A negation's scope: a few words, and a few more for each "or" ("no pain or trouble breathing")."""

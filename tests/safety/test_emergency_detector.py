@@ -280,3 +280,29 @@ def test_no_alarm_on_idioms_habits_and_what_is_over(text):
 def test_a_term_asked_about_gets_a_confirming_question_not_the_alarm():
     found = detector().detect("foot drop what's that")
     assert found is not None and not found.is_clear
+
+
+def test_a_what_if_question_about_ones_own_legs_is_a_check_that_asks():
+    found = detector().detect("should i worry if my legs go weak with back pain")
+    assert found is not None and not found.is_clear and found.questioned
+
+
+def test_a_denied_sign_gives_no_hint_at_its_own_checklist_question():
+    assert detector().detect("my legs arent weak at all", asking="leg_weakness") is None
+    hint = detector().detect("my legs", asking="leg_weakness")
+    assert hint is not None and hint.via_hint and not hint.is_clear
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yes someone shoved me down the stairs", "yes"),
+        ("um nope he's peeing fine", "no"),
+        ("yeah i had that years ago but it's fine now", None),
+        ("no wait", None),
+        ("yes no", None),
+        ("i think so", None),
+    ],
+)
+def test_the_answer_a_checklist_reply_opens_with(text, expected):
+    assert detector().answer_opening(text) == expected

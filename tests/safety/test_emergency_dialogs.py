@@ -163,3 +163,65 @@ def test_help_with_a_topic_after_a_call_carrier_is_still_a_question(listener, ut
     speech = listener.say(utterance)
     assert "Alexa can't make the call" not in speech
     assert listener.session_open
+
+
+def _at_question(listener, question_id: str) -> None:
+    """Open, start the checklist and say no until ``question_id`` is asked."""
+    listener.open()
+    listener.say("check my symptoms")
+    question = next(q for q in CONTENT.questions if q.id == question_id)
+    while question.text not in listener.speech.split("Question")[-1]:
+        listener.say("no")
+
+
+@pytest.mark.parametrize(
+    "question_id, utterance",
+    [
+        ("major_injury", "yes someone shoved me down the stairs"),
+        ("sudden_severe", "yeah i nearly fainted when it hit"),
+        ("high_fever", "yes i feel really sick like the worst flu ever"),
+        ("leg_weakness", "yeah it's getting worse i could walk this morning and now i can barely manage"),
+    ],
+)
+def test_a_yes_in_the_listeners_own_words_answers_the_question_asked(listener, question_id, utterance):
+    _at_question(listener, question_id)
+    assert_emergency_advice(listener, listener.say(utterance))
+
+
+def test_a_no_in_the_listeners_own_words_moves_on_to_the_next_question(listener):
+    _at_question(listener, "bladder_bowel")
+    number = listener.speech.split("Question ")[-1].split(":")[0]
+    speech = listener.say("nope he's peeing fine")
+    assert listener.session_open and "nine one one now" not in speech.lower()
+    assert f"Question {int(number) + 1}:" in speech
+
+
+@pytest.mark.parametrize(
+    "utterance",
+    [
+        "yeah i had trouble weeing after the prostate op years back but it's all fine now",
+        "no wait let me think",
+    ],
+)
+def test_a_yes_about_the_past_or_a_self_correction_is_not_taken_as_an_answer(listener, utterance):
+    _at_question(listener, "bladder_bowel")
+    speech = listener.say(utterance)
+    assert listener.session_open and "nine one one now" not in speech.lower()
+
+
+@pytest.mark.parametrize(
+    "question_id, utterance",
+    [
+        ("leg_weakness", "me legs are grand it's only me back"),
+        ("leg_weakness", "should i worry if my legs go weak with back pain"),
+        ("bladder_bowel", "the bladder in my son's rugby ball has gone flat"),
+        ("high_fever", "i had a fever last month but it cleared and my back's just stiff now"),
+        ("leg_weakness", "what is foot drop"),
+    ],
+)
+def test_a_mention_a_what_if_or_a_past_sign_at_its_own_question_is_no_alarm(listener, question_id, utterance):
+    """At the question about a sign, words that only mention it, ask what if, or put it in the
+    past are no yes: at most the sign's confirming question, never the advice at once."""
+    _at_question(listener, question_id)
+    speech = listener.say(utterance)
+    assert listener.session_open and "nine one one now" not in speech.lower()

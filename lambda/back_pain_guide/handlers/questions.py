@@ -20,6 +20,7 @@ from ..turns.answering import answer_question, confirm_reply, emergency_reply
 
 QUERY_SLOT = "query"
 SYMPTOM_SLOT = "symptom"
+AFFIRMED_SLOT = "affirmed"  # the words after "yes" or "yeah" ("yeah, I nearly fainted when it hit")
 DETAILS_SLOT = "details"
 CALL_FOR_HELP = "call_for_help"
 
@@ -62,6 +63,9 @@ class EmergencySignIntentHandler(AbstractRequestHandler):
 
         voice = voice_for(handler_input)
         text, resolved = slot_words(handler_input, SYMPTOM_SLOT)
+        affirmed, affirmed_resolved = slot_words(handler_input, AFFIRMED_SLOT)
+        if affirmed.strip():  # "yes {affirmed}": the yes answers a checklist question that waits
+            text, resolved = f"yes {affirmed}", affirmed_resolved
         if not text.strip():  # no words at all: the intent itself is the only evidence
             return respond(handler_input, emergency_reply(voice))
         listed = detector().signs.get(resolved) if resolved else None

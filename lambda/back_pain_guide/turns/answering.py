@@ -12,10 +12,12 @@ from ask_sdk_model import Response
 
 from .. import answers
 from ..answers import Reading
+from ..checklist import Answer
 from ..content import Topic
 from ..conversation import Session, checklist, respond, voice_for
 from ..offers import MAX_QUESTION_CHARS, Offer
 from ..speech import Reply, Voice
+from .checklist import answer as answer_checklist
 from .checklist import ask as ask_checklist_question
 
 if TYPE_CHECKING:  # imported when first needed: a launch or a checklist turn never searches
@@ -118,7 +120,7 @@ def answer_question(
     asked: bool | None = False,
 ) -> Response:
     """Emergency words win; otherwise the best-matching chunk, or an honest "I don't know"."""
-    from ..freeform import find_answer
+    from ..freeform import detector, find_answer
 
     voice = voice_for(handler_input)
     session = Session(handler_input)
@@ -127,16 +129,36 @@ def answer_question(
     state = session.checklist_state if session.checklist_active else None
     asking = checklist().current(state).id if state is not None else None
     found = find_answer(question, seen, detect=detect, asked=asked, asking=asking)
+    opening = detector().answer_opening(question) if state is not None else None
+    hint = found.emergency
+    if (
+        state is not None
+        and opening == "no"
+        and hint is not None
+        and not hint.is_clear
+        and asking in hint.sign.answers
+    ):
+        # "nope, he's peeing fine" at the bladder question: the words name the sign asked about
+        # only to deny it. (A hint of another sign still gets its confirming question.)
+        return answer_checklist(handler_input, state, Answer.NO)
     if found.emergency is not None:
         sign = found.emergency.sign
-        answering = asking is not None and asking in sign.answers
-        if found.emergency.is_clear or answering:  # a description of the sign asked about is a yes
+        # At the question about this sign, "yes, it's coming very slowly" or "why can't I control
+        # my bladder" says yes; bare words only hint ("my waterworks are a bit busy") and a
+        # what-if asks ("should I worry if my legs go weak"): they get the sign's check.
+        hint_only = found.emergency.via_hint or found.emergency.questioned
+        answering = asking in sign.answers and (opening == "yes" or not hint_only)
+        if found.emergency.is_clear or answering:
             return respond(handler_input, emergency_reply(voice, sign))
         if state is not None:
             session.save_checklist(
                 state, active=False
             )  # paused: "no" answers the question, then offers it back
         return respond(handler_input, confirm_reply(voice, sign, question), in_checklist=True)
+    if state is not None and opening is not None:
+        # "yes, someone shoved me down the stairs", "nope, he's peeing fine": the listener's own
+        # words answer the question that waits (emergency words were heard first, above).
+        return answer_checklist(handler_input, state, Answer.YES if opening == "yes" else Answer.NO)
     if not found.hits:
         if state is not None:
             # "i guess not" while a checklist question waits: ask for the answer again, as
