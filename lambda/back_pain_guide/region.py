@@ -28,8 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# (connect, read) seconds: an emergency reply waits at most this long for the time zone.
-TIMEOUT = (0.4, 0.6)
+# Seconds to connect, and for each read: an emergency reply waits about this long for the time zone.
+TIMEOUT = 0.6
+MAX_BODY = 64 * 1024  # a time zone is a few bytes of JSON; more than this is not read
 KNOWN_FOR = 3600.0  # seconds a device's country is remembered
 UNKNOWN_FOR = 300.0  # after a failure, the locale's number for this long before asking again
 MAX_DEVICES = 2048
@@ -38,29 +39,40 @@ _cache: dict[str, tuple[str | None, float]] = {}
 
 
 class TimeoutApiClient(ApiClient):
-    """ask_sdk_core's DefaultApiClient with a short timeout (it has none), importing ``requests``
-    only when a call is made, so a cold start does not pay for it."""
+    """ask_sdk_core's DefaultApiClient with a short timeout (it has none), on the standard
+    library's ``urllib.request`` rather than ``requests``: the one call it makes is a small JSON
+    GET, so the package leaves out requests, urllib3, idna, certifi and charset_normalizer. The
+    certificate is checked against the system's trust store (``SSL_CERT_FILE`` overrides it)."""
 
-    def __init__(self, timeout: Any = TIMEOUT) -> None:
+    def __init__(self, timeout: float = TIMEOUT) -> None:
         self.timeout = timeout
 
     def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
-        import requests
+        import urllib.error
+        import urllib.request
+
         from ask_sdk_core.exceptions import ApiClientException
         from ask_sdk_model.services import ApiClientResponse
 
-        if not str(request.url or "").startswith("https://"):
+        url = str(request.url or "")
+        if not url.startswith("https://"):
             raise ApiClientException("Requests against non-HTTPS endpoints are not allowed.")
-        headers = dict(request.headers or [])
+        body = request.body.encode("utf-8") if isinstance(request.body, str) and request.body else None
+        call = urllib.request.Request(
+            url, data=body, headers=dict(request.headers or []), method=str(request.method or "GET")
+        )
         try:
-            method = getattr(requests, str(request.method or "GET").lower())
-            answer = method(url=request.url, headers=headers, data=request.body or None, timeout=self.timeout)
+            try:
+                with urllib.request.urlopen(call, timeout=self.timeout) as answer:
+                    status, headers, raw = answer.status, answer.headers, answer.read(MAX_BODY)
+            except urllib.error.HTTPError as refused:  # 4xx and 5xx still carry their body
+                status, headers, raw = refused.code, refused.headers, refused.read(MAX_BODY)
         except Exception as exc:
             raise ApiClientException(f"Error executing the request: {type(exc).__name__}") from None
         response = ApiClientResponse()
-        response.status_code = answer.status_code
-        response.headers = [(key, value) for key, value in answer.headers.items()]
-        response.body = answer.text
+        response.status_code = status
+        response.headers = list(headers.items()) if headers is not None else []
+        response.body = raw.decode("utf-8", "replace")
         return response
 
 

@@ -229,4 +229,73 @@ def test_without_a_token_the_settings_api_is_never_called():
 
 def test_the_real_client_times_out_quickly():
     client = region.TimeoutApiClient()
-    assert client.timeout == region.TIMEOUT and sum(region.TIMEOUT) <= 1.5
+    assert client.timeout == region.TIMEOUT and region.TIMEOUT <= 1.0
+
+
+@pytest.fixture(scope="module")
+def local_settings_api(tmp_path_factory):
+    """A real HTTPS Settings API on 127.0.0.1 with a fresh self-signed certificate; its base URL
+    and the certificate's path."""
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    scratch = tmp_path_factory.mktemp("settings-api")
+    cert, key = scratch / "cert.pem", scratch / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"),
+            *("-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+    class Api(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            known = self.path.endswith("/settings/System.timeZone")
+            body = json.dumps("Europe/London" if known else {"message": "not found"}).encode()
+            self.send_response(200 if known else 404)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{server.server_address[1]}", str(cert)
+    server.shutdown()
+
+
+def _get(url: str):
+    from ask_sdk_model.services import ApiClientRequest
+
+    return region.TimeoutApiClient().invoke(ApiClientRequest(headers=[], method="GET", url=url, body=None))
+
+
+def test_the_real_client_reads_the_time_zone_over_https(local_settings_api, monkeypatch):
+    base, cert = local_settings_api
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    answer = _get(f"{base}/v2/devices/d1/settings/System.timeZone")
+    assert answer.status_code == 200 and json.loads(answer.body) == "Europe/London"
+    missing = _get(f"{base}/v2/devices/d1/settings/Nothing")  # a refusal still carries its body
+    assert missing.status_code == 404 and "not found" in missing.body
+
+
+def test_the_real_client_refuses_an_untrusted_certificate_and_plain_http(local_settings_api, monkeypatch):
+    from ask_sdk_core.exceptions import ApiClientException
+
+    base, _ = local_settings_api
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    with pytest.raises(ApiClientException):
+        _get(f"{base}/v2/devices/d1/settings/System.timeZone")
+    with pytest.raises(ApiClientException):
+        _get(base.replace("https://", "http://"))
