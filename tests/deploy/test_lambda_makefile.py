@@ -136,8 +136,8 @@ def fake_package(built: Path) -> None:
         path = built / pattern.replace("*", "some_dep-1.0")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("left out")
-    (built / "requests").mkdir(parents=True, exist_ok=True)
-    (built / "requests" / "__init__.py").write_text("kept")
+    (built / "ask_sdk_core").mkdir(parents=True, exist_ok=True)
+    (built / "ask_sdk_core" / "__init__.py").write_text("kept")
     (built / "some_dep-1.0.dist-info" / "METADATA").write_text("kept")
 
 
@@ -148,9 +148,9 @@ def test_prune_leaves_out_the_listed_paths_with_posix_tools(posix_path: str, tmp
     assert result.returncode == 0, result.stderr
     remaining = sorted(str(p.relative_to(built)) for p in built.rglob("*") if p.is_file())
     # copy-sources ran first (prune depends on it); of the fakes only the two keepers remain
-    assert "requests/__init__.py" in remaining and "some_dep-1.0.dist-info/METADATA" in remaining
+    assert "ask_sdk_core/__init__.py" in remaining and "some_dep-1.0.dist-info/METADATA" in remaining
     assert not [r for r in remaining if (built / r).read_text(errors="replace") == "left out"]
-    assert not (built / "charset_normalizer").exists()
+    assert not (built / "charset_normalizer").exists() and not (built / "requests").exists()
     assert not (built / "back_pain_guide" / "web").exists()
     assert not (built / "back_pain_guide" / "local").exists()
     assert (built / "back_pain_guide" / "skill.py").is_file()
