@@ -1,7 +1,7 @@
 """The frozen test parts of the evaluation sets never change once written (tests/eval/README.md).
 
 A figure from a set that was tuned on is not a result: the test parts were split off before any
-tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth emergency round,
+tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth and eleventh emergency rounds,
 and the eighth question round, each written by a fresh helper and split the same way, at the
 commits that added round8_*) and are only ever run.
 """
@@ -19,6 +19,8 @@ FROZEN = {
     "emergency/near_misses.test.jsonl": "acfb274154a4c7cb50ce222c130633fbcde2e32469150696a243ccf9e4fcedf5",
     "emergency/round8_emergencies.test.jsonl": "041011f541fed53614b9f76fbd822ec4d7ad1268ec4074fe65e57872d7118cd1",
     "emergency/round8_near_misses.test.jsonl": "f5a50319d741f751a4c35aa95f84be930789c627ccd132dc909477b3125172c2",
+    "emergency/round11_emergencies.test.jsonl": "455232b7f3325b8037ea6374b7ae837d52e06fc3003d663413e8e83aaad4bfd4",
+    "emergency/round11_near_misses.test.jsonl": "97c63395196bd80f4ad027425b9b0fe72e11b611422e09de04dc0a0809f0a66e",
     "questions/round8_questions.test.jsonl": "498d574da23041f321d8385295edc373eece3baa61d4c4fb7e8cb31e4c23e8bc",
     "questions/questions.test.jsonl": "4f8c0af588a89b3f7c610383ae80f8e02aabd9c55ae57feef1990325f1582481",
 }
