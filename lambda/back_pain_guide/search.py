@@ -74,6 +74,9 @@ FIRST_CHUNK_EDGE = 0.5  # a later chunk must beat the first by this much to be r
 # Everyday word classes that carry no meaning for ranking, whoever speaks: fillers ("um",
 # "okay so"), the people a carer speaks of ("my husband", "my mum's"), days ("yesterday") and numbers.
 WORD_CLASSES = ("filler_words", "people_words", "time_words", "number_words")
+# Kinds of topic a listener chooses between ("ibuprofen or paracetamol", "an x-ray or an MRI"): a
+# question naming two related ones by name is answered by the topic that covers both.
+CHOICE_KINDS = frozenset({"treatment", "test"})
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
 
@@ -634,10 +637,54 @@ class TopicIndex:
             if first_steps:
                 return [Hit(self._topics[self._position[lexicon.first_steps_topic]], self.min_score)]
             return []
+        covering = self._covering(query, best, totals)
+        if covering is not None:  # the topic that covers both choices, then the two
+            best = [(best[0][0], covering), *[b for b in best if b[1] != covering]]
         top_score, top = best[0]
         return [self._hit(top, top_score, query.weights)] + [
             Hit(self._topics[position], score) for score, position in best[1:limit]
         ]
+
+    @cached_property
+    def _leading_to(self) -> Counter[str]:
+        """How many topics list each topic as related: how broad it is."""
+        return Counter(r for topic in self._topics for r in topic.related)
+
+    def _covering(
+        self, query: _Query, best: Sequence[tuple[float, int]], totals: Sequence[float]
+    ) -> int | None:
+        """When the two best topics are related choices each named by a word of its own ("is
+        it ok to take panadol and nurofen together", "should I get an x-ray or an MRI"), the
+        position of the broader topic whose related topics include both and whose text says most
+        of each (by the words, or their stand-ins, that named them), which answers how they
+        compare; None otherwise."""
+        if len(best) < 2:
+            return None
+        first, second = (self._topics[p] for _, p in best[:2])
+        if first.kind not in CHOICE_KINDS or second.kind not in CHOICE_KINDS:
+            return None
+        if second.id not in first.related and first.id not in second.related:
+            return None
+        names = [self._stored.topic(p).name_terms for _, p in best[:2]]
+        own = set(query.own)
+        if not (own & names[0] - names[1]) or not (own & names[1] - names[0]):
+            return None
+        wanted = {first.id, second.id}
+        postings = self._postings
+        terms = query.weights.keys()  # the words and their lexicon stand-ins ("advil": "ibuprofen")
+        sides = [terms & names[0] - names[1], terms & names[1] - names[0]]
+        leading = self._leading_to
+        narrowest = max(leading[first.id], leading[second.id])
+        candidates = []
+        for position, topic in enumerate(self._topics):
+            # A cover is broader than either choice (more topics lead to it): a CT scan, related
+            # to both the X-ray and the MRI, is one more choice, not what compares them.
+            if wanted <= set(topic.related) and topic.id not in wanted and leading[topic.id] > narrowest:
+                # How much the topic says of each choice, by the words that named it.
+                said = [sum(postings[term].get(position, 0.0) for term in side) for side in sides]
+                if all(said):
+                    candidates.append((sum(said), totals[position], position))
+        return max(candidates)[2] if candidates else None
 
     def coverage_bar(self, question: Sequence[str], context: Sequence[str], top: int) -> float:
         """The share of the question's meaning the topic at position ``top`` must cover."""

@@ -17,7 +17,7 @@ from back_pain_guide.local.nlu import _SLOT, normalise_utterance
 ROOT = Path(__file__).resolve().parents[2]
 FREE_TEXT = {"QuestionIntent", "StatementIntent", "EmergencySignIntent", "CallForHelpIntent"}
 # Measured when this test was written; lower them as carriers are narrowed.
-BASELINE = {"en-US": 164, "en-GB": 204, "en-CA": 182, "en-AU": 200, "en-IN": 173}
+BASELINE = {"en-US": 163, "en-GB": 201, "en-CA": 180, "en-AU": 197, "en-IN": 170}
 
 
 def collisions(locale: str) -> list[tuple[str, str]]:

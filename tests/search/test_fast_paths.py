@@ -75,9 +75,17 @@ def test_ranking_agrees_with_every_topic_scored():
                 assert [h.topic.id for h in hits] == (["home_care"] if essentials else []), question
                 continue
             over = [(score, position) for score, position in ranked[:3] if score >= ranker.min_score]
-            assert [(h.score, h.topic.id) for h in hits] == [
-                (score, ranker._topics[position].id) for score, position in over
-            ], question
+            expected = [(score, ranker._topics[position].id) for score, position in over]
+            got = [(h.score, h.topic.id) for h in hits]
+            if got[0] != expected[0]:
+                # Two related choices named together: the topic that covers both comes first, at
+                # the best score, then the choices in their order.
+                first, second = expected[0][1], expected[1][1]
+                assert {first, second} <= set(hits[0].topic.related), question
+                assert got[0][0] == expected[0][0], question
+                assert got[1:] == [e for e in expected if e[1] != got[0][1]][: len(got) - 1], question
+                continue
+            assert got == expected, question
 
 
 def test_the_passage_read_is_the_one_every_asked_term_picks():
