@@ -72,8 +72,9 @@ CURRENT_BOOST = 0.3  # share added to the current topic when the question says "
 RECENT = 3  # how many recent topics lend their related topics a boost
 FIRST_CHUNK_EDGE = 0.5  # a later chunk must beat the first by this much to be read instead
 # Everyday word classes that carry no meaning for ranking, whoever speaks: fillers ("um",
-# "okay so"), the people a carer speaks of ("my husband", "my mum's"), days ("yesterday") and numbers.
-WORD_CLASSES = ("filler_words", "people_words", "time_words", "number_words")
+# "okay so"), the people a carer speaks of ("my husband", "my mum's"), days ("yesterday"), numbers,
+# and a carer's telling of what someone says or wants ("she keeps complaining", "he says").
+WORD_CLASSES = ("filler_words", "people_words", "time_words", "number_words", "narration_words")
 # Kinds of topic a listener chooses between ("ibuprofen or paracetamol", "an x-ray or an MRI"): a
 # question naming two related ones by name is answered by the topic that covers both.
 CHOICE_KINDS = frozenset({"treatment", "test"})

@@ -105,3 +105,13 @@ def test_one_choice_or_a_choice_against_its_peer_is_not_sent_elsewhere(question)
     """One medicine named reads that medicine; a CT scan is no broader than an MRI."""
     top = find_answer(question).hits[0].topic.id
     assert top in {"nsaids", "ct_scan"}
+
+
+@pytest.mark.parametrize("condition", ["sciatica", "a slipped disc"])
+def test_what_to_take_for_a_condition_reads_what_treats_it(listener, condition):
+    """ "what can I take for sciatica" asks what treats it: the treatment part, not what it is."""
+    listener.open()
+    speech = listener.say(f"what can i take for {condition}")
+    topic = CONTENT.topics["sciatica" if condition == "sciatica" else "herniated_disk"]
+    assert listener.card["title"] == title("en-US", topic.id)
+    assert speech.startswith(Voice(CONTENT, "en-US").speak_text(topic.treatment[0]))

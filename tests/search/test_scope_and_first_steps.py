@@ -127,3 +127,24 @@ def test_how_long_still_asks_how_long_when_the_carrier_took_the_how(words_after_
 def test_a_question_with_spelled_out_letters_finds_what_they_spell():
     hits = find_answer("does c b d oil do anything for a bad back").hits
     assert hits and hits[0].topic.id == "cbd_and_supplements"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("she wants to know if massage helps", "massage"),
+        ("he says yoga made it worse", "yoga"),
+    ],
+)
+def test_a_carers_telling_carries_no_meaning_of_its_own(question, topic):
+    """ "wants", "keeps complaining", "says" are how a carer tells it, not what is asked: as
+    unknown words they outweighed the words that name the topic, and the question was declined."""
+    hits = find_answer(question).hits
+    assert hits and hits[0].topic.id == topic
+
+
+def test_is_that_normal_asks_about_what_was_said_not_about_the_word_normal():
+    """ "normal" is a word the content uses of other things; in "is that normal" it only asks
+    whether what was said is to be expected."""
+    hits = find_answer("he says yoga made it worse is that normal").hits
+    assert hits and hits[0].topic.id == "yoga"
