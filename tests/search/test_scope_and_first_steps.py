@@ -148,3 +148,17 @@ def test_is_that_normal_asks_about_what_was_said_not_about_the_word_normal():
     whether what was said is to be expected."""
     hits = find_answer("he says yoga made it worse is that normal").hits
     assert hits and hits[0].topic.id == "yoga"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does a sore back clear up by itself",
+        "will a sore back go away by itself",
+        "is back pain going to go away",
+    ],
+)
+def test_whether_it_goes_away_asks_about_recovery_not_chronic_pain(question):
+    """ "Back pain that won't go away" names chronic pain; whether it will go away asks how it recovers."""
+    hits = find_answer(question).hits
+    assert hits and hits[0].topic.id == "recovery_time"
