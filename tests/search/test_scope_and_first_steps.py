@@ -162,3 +162,17 @@ def test_whether_it_goes_away_asks_about_recovery_not_chronic_pain(question):
     """ "Back pain that won't go away" names chronic pain; whether it will go away asks how it recovers."""
     hits = find_answer(question).hits
     assert hits and hits[0].topic.id == "recovery_time"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i move the sofa without wrecking my back",
+        "how to pick up my grandson without wrecking my back",
+    ],
+)
+def test_doing_something_without_hurting_the_back_asks_how_to_do_it_safely(question):
+    """What is carried is incidental (a word the content never uses weighs heavily); "without
+    hurting my back" says safely, which the lifting advice is about."""
+    hits = find_answer(question).hits
+    assert hits and hits[0].topic.id == "lifting_technique"
