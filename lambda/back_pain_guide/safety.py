@@ -119,8 +119,8 @@ class Detection(NamedTuple):
     # A check because the words asked what if ("should I worry if my legs go weak"): at the
     # checklist question about that sign it is no yes; the confirming question settles it.
     questioned: bool = False
-    # A check from a bare mention ("legs", "my waterworks") or from words that count only while
-    # the checklist asks about the sign: at that question it is no yes on its own either.
+    # A check from a bare mention ("my waterworks", "the bladder") or from words that count only
+    # while the checklist asks about the sign ("legs"): at that question it is no yes on its own.
     via_hint: bool = False
 
     @property
@@ -236,6 +236,7 @@ class EmergencyDetector:
             + [("condition", p) for p in question["about_conditions"]]
             + [("resolved", p) for p in lexicon["resolved"]]
             + [("report", p) for p in question["report_questions"]]
+            + [("own", p) for p in question["own_reports"]]
         )
         self._openers = _PhraseTable(("opener", p) for p in question["openers"])
         self._hypothetical = _PhraseTable(("hypothetical", p) for p in question["hypothetical"])
@@ -255,6 +256,7 @@ class EmergencyDetector:
         )
         self._answer_fillers = frozenset(w for p in answers["fillers"] for w in words(p))
         self._answer_corrections = _PhraseTable(("correction", p) for p in answers["corrections"])
+        self._answer_contrasts = _PhraseTable(("contrast", p) for p in answers["contrasts"])
 
     def _normalised(self, text_words: Sequence[str]) -> tuple[str, ...]:
         """Everyday spoken forms in the lexicon's words: dialect ("cannae" -> "cant", "meself"),
@@ -336,6 +338,8 @@ class EmergencyDetector:
             return None
         if any(span.start == 0 and span.label != opening.label for span in self._answer_openers.find(after)):
             return None  # "yes no", "no yes": not an answer
+        if opening.label == "no" and self._answer_contrasts.find(rest[opening.end :]):
+            return None  # "no, the legs are fine, but I'm burning up": the no is about something else
         if opening.label == "yes":
             doubts = ("past", "resolved", "before", "after")
             if any(cue.label in doubts for cue in self._cues.find(self._normalised(rest[opening.end :]))):
@@ -394,6 +398,9 @@ class EmergencyDetector:
         conditions = [c.start for c in cues if c.label == "condition"]
         causal = _asks_what_causes(text_words)
         reported = any(c.label == "report" for c in cues)  # "is it bad that both legs are tingling"
+        # "what is foot drop, because my foot is dragging", "what's a high fever, mine is 102":
+        # the question owns the sign, so it reports it.
+        owned = any(c.label == "own" for c in cues)
         has_person = "person" in {c.label for c in concepts}
         # "i need one", "send help": a request whatever else is said
         firm = any(c.label == "firm" for c in cues)
@@ -411,21 +418,21 @@ class EmergencyDetector:
             # watch for changes, and now I can't control my bladder" reports, in its second part).
             part = _between(min(span.start for span in combo), context.ends)
             here = lambda positions: any(_between(p, context.ends) == part for p in positions)  # noqa: E731
-            about_condition = causal or here(conditions) or (opens and bool(conditions))
+            about_condition = not owned and (causal or here(conditions) or (opens and bool(conditions)))
             if about_condition and rule.ignored_when_asked and not firm:
                 return None  # "can you ring one one two from a mobile": about calling, not a call
             if (opens or causal or here(questions)) and not (rule.request and requested):
                 # After a carrier phrase ("why do I {query}") the "I" may be gone too: only a
                 # question about a condition counts as general.
                 about_self = not about_condition and (
-                    carried_question or reported or first_person or has_person
+                    carried_question or reported or owned or first_person or has_person
                 )
                 if not about_self or rule.ignored_when_asked:
                     return None  # a question about a condition informs; it never alarms
                 # Asked about no one's symptoms ("what is foot drop", "would numb legs be an
                 # emergency"): a question about the words, not a report.
                 own = reported or first_person or has_person
-                return CHECK if own and not hypothetical else QUESTIONED
+                return CHECK if owned or (own and not hypothetical) else QUESTIONED
             return rule.confidence
 
         # A sign the words deny or put in the past ("my legs aren't weak at all", "I had a fever
@@ -470,7 +477,7 @@ class EmergencyDetector:
             if CLEAR in found:
                 return Detection(rule.sign, CLEAR)
             if CHECK in found:
-                bare = rule.in_checklist or (len(rule.concepts) == 1 and rule.confidence == CHECK)
+                bare = rule.in_checklist or rule.ignored_when_asked
                 best = best or Detection(rule.sign, CHECK, via_hint=bare)
             elif QUESTIONED in found:
                 best = best or Detection(rule.sign, CHECK, questioned=True)

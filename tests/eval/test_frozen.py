@@ -3,7 +3,7 @@
 A figure from a set that was tuned on is not a result: the test parts were split off before any
 tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth and eleventh emergency rounds,
 and the eighth question round, each written by a fresh helper and split the same way, at the
-commits that added round8_*) and are only ever run.
+commits that added round8_* and round11_*) and are only ever run.
 """
 
 from __future__ import annotations

@@ -225,3 +225,30 @@ def test_a_mention_a_what_if_or_a_past_sign_at_its_own_question_is_no_alarm(list
     _at_question(listener, question_id)
     speech = listener.say(utterance)
     assert listener.session_open and "nine one one now" not in speech.lower()
+
+
+@pytest.mark.parametrize(
+    "question_id, utterance",
+    [
+        ("leg_weakness", "what is foot drop because my foot is dragging while walking"),
+        ("high_fever", "what is high fever means mine is one zero two with shivering"),
+    ],
+)
+def test_a_question_that_owns_the_sign_answers_yes(listener, question_id, utterance):
+    """ "What is X, because I have it": a question about the words that reports the sign; where a
+    device may have taken "what is" as a topic's carrier, after one confirming question."""
+    _at_question(listener, question_id)
+    speech = listener.say(utterance)
+    if listener.session_open:
+        assert speech.startswith("Just to check:"), speech
+        speech = listener.say("yes")
+    assert_emergency_advice(listener, speech)
+
+
+def test_a_no_about_one_thing_but_another_sign_is_not_taken_as_a_no(listener):
+    _at_question(listener, "high_fever")
+    speech = listener.say("no the legs are fine but i'm burning up with a fever and my back is throbbing")
+    if listener.session_open:  # the fever only named: its confirming question, then the advice
+        assert speech.startswith("Just to check:"), speech
+        speech = listener.say("yes")
+    assert_emergency_advice(listener, speech)

@@ -71,6 +71,8 @@ class Console:
         if one_shot:
             self.device.end_session()
             text = one_shot.group(1)
+        elif text.startswith("alexa "):  # the wake word wakes the device; it is not sent to the skill
+            text = text[len("alexa ") :]
         resolution = self.resolver.resolve(text)
         return self.device.intent(resolution.intent, resolution.request_slots(self.device.skill_id))
 
