@@ -6,6 +6,7 @@ cycle; handler modules are peers that share turn actions (turns/) instead of imp
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "lambda" / "back_pain_guide"
@@ -17,6 +18,7 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@cache
 def imports_of(path: Path) -> set[str]:
     """Every back_pain_guide module ``path`` imports, at the top or inside a function."""
     name = module_name(path)
@@ -40,6 +42,7 @@ def imports_of(path: Path) -> set[str]:
     return {m for m in found if m.startswith("back_pain_guide") and m != name}
 
 
+@cache
 def modules() -> dict[str, Path]:
     return {module_name(path): path for path in PACKAGE.rglob("*.py")}
 
