@@ -176,3 +176,16 @@ def test_doing_something_without_hurting_the_back_asks_how_to_do_it_safely(quest
     hurting my back" says safely, which the lifting advice is about."""
     hits = find_answer(question).hits
     assert hits and hits[0].topic.id == "lifting_technique"
+
+
+@pytest.mark.parametrize("question", ["when to ring triple zero", "when should i call 000 about my back"])
+def test_australias_emergency_number_reads_as_the_emergency_number(question):
+    """ "triple zero" and "000" read as "nine one one" (place words), not as "triple" of "triple A"."""
+    hits = find_answer(question).hits
+    assert hits and hits[0].topic.id == "when_to_call_emergency"
+
+
+def test_a_past_participle_the_stemmer_keeps_reads_as_its_verb():
+    """ "given" stems to itself, a word the content never uses, so it weighed as unknown."""
+    hits = find_answer("what medicines are usually given for a sore back").hits
+    assert hits and hits[0].topic.id == "medicines"
