@@ -5,9 +5,11 @@ The folders tests import from (lambda/, tools/, bench/ and the support folders) 
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,43 @@ def listener() -> Listener:
 @pytest.fixture
 def make_listener():
     return Listener
+
+
+# --- the hardening summary: how many generated cases each property ran ----------------------
+# Under pytest-xdist the properties run in workers; each hands its counts to the controller,
+# which adds them up and prints them (this conftest is the one an xdist controller loads).
+_HARDENING_KEY = "hardening_cases"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    import hardening_support
+
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None and hardening_support.CASES:
+        workeroutput[_HARDENING_KEY] = json.dumps(
+            {"cases": hardening_support.CASES, "outcomes": hardening_support.OUTCOMES}
+        )
+
+
+def pytest_testnodedown(node, error) -> None:
+    import hardening_support
+
+    sent = getattr(node, "workeroutput", {}).get(_HARDENING_KEY)
+    if not sent:
+        return
+    counts = json.loads(sent)
+    for prop, total in counts["cases"].items():
+        hardening_support.CASES[prop] += total
+    for prop, kinds in counts["outcomes"].items():
+        hardening_support.OUTCOMES.setdefault(prop, Counter()).update(kinds)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    import hardening_support
+
+    if not hardening_support.CASES:
+        return
+    terminalreporter.section("hardening: generated cases per property")
+    for prop, total in sorted(hardening_support.CASES.items()):
+        kinds = ", ".join(f"{kind} {n}" for kind, n in sorted(hardening_support.OUTCOMES[prop].items()))
+        terminalreporter.write_line(f"{prop}: {total} cases ({kinds})")
