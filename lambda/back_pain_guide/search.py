@@ -654,19 +654,19 @@ class TopicIndex:
     def _covering(
         self, query: _Query, best: Sequence[tuple[float, int]], totals: Sequence[float]
     ) -> int | None:
-        """When the two best topics are related choices each named by a word of its own ("is
-        it ok to take panadol and nurofen together", "should I get an x-ray or an MRI"), the
+        """When the best topic and the next choice among the best three are related choices, each
+        named by a word of its own ("is it ok to take panadol and nurofen together", "should I get
+        an x-ray or an MRI", "acetaminophen or advil for a pulled back"), the
         position of the broader topic whose related topics include both and whose text says most
         of each (by the words, or their stand-ins, that named them), which answers how they
         compare; None otherwise."""
-        if len(best) < 2:
+        pair = [p for _, p in best[:3] if self._topics[p].kind in CHOICE_KINDS][:2]
+        if len(pair) < 2 or pair[0] != best[0][1]:
             return None
-        first, second = (self._topics[p] for _, p in best[:2])
-        if first.kind not in CHOICE_KINDS or second.kind not in CHOICE_KINDS:
-            return None
+        first, second = (self._topics[p] for p in pair)
         if second.id not in first.related and first.id not in second.related:
             return None
-        names = [self._stored.topic(p).name_terms for _, p in best[:2]]
+        names = [self._stored.topic(p).name_terms for p in pair]
         own = set(query.own)
         if not (own & names[0] - names[1]) or not (own & names[1] - names[0]):
             return None

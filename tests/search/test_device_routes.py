@@ -92,6 +92,7 @@ def test_speech_with_no_carrier_that_names_a_topics_thing_reaches_the_topic(list
         ("is it ok to take panadol and nurofen together", "over_the_counter_pain_relief"),
         ("can i take advil and tylenol at the same time", "over_the_counter_pain_relief"),
         ("should i get an xray or an mri", "imaging_tests"),
+        ("advil or tylenol for a pulled back", "over_the_counter_pain_relief"),  # a strain between them
     ],
 )
 def test_two_choices_named_together_are_answered_by_the_topic_that_covers_both(question, cover):
