@@ -116,3 +116,18 @@ def test_what_to_take_for_a_condition_reads_what_treats_it(listener, condition):
     topic = CONTENT.topics["sciatica" if condition == "sciatica" else "herniated_disk"]
     assert listener.card["title"] == title("en-US", topic.id)
     assert speech.startswith(Voice(CONTENT, "en-US").speak_text(topic.treatment[0]))
+
+
+@pytest.mark.parametrize(
+    "utterance, topic_id",
+    [
+        ("does poor posture cause back pain", "stretches_and_posture"),
+        ("how do i get up from bed", "getting_out_of_bed"),
+    ],
+)
+def test_everyday_names_of_a_topic_reach_it(listener, utterance, topic_id):
+    """A topic intent's slot resolves only to a listed value or synonym; an unresolved one is
+    searched without its carrier ("does {topic} cause back pain" becomes "poor posture")."""
+    listener.open()
+    listener.say(utterance)
+    assert listener.card["title"] == title("en-US", topic_id)
