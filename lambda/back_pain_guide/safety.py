@@ -431,8 +431,8 @@ class EmergencyDetector:
                     return None  # a question about a condition informs; it never alarms
                 # Asked about no one's symptoms ("what is foot drop", "would numb legs be an
                 # emergency"): a question about the words, not a report.
-                own = reported or first_person or has_person
-                return CHECK if owned or (own and not hypothetical) else QUESTIONED
+                someones = reported or first_person or has_person
+                return CHECK if owned or (someones and not hypothetical) else QUESTIONED
             return rule.confidence
 
         # A sign the words deny or put in the past ("my legs aren't weak at all", "I had a fever
