@@ -15,7 +15,7 @@ from ..checklist import Answer
 from ..conversation import Session, checklist, respond, voice_for
 from ..offers import Action
 from ..speech import Reply
-from ..turns.answering import answer_question, settle_confirmation
+from ..turns.answering import answer_question
 from ..turns.checklist import ANSWERS, PARTLY_INTENT, answer, ask, degree_heard, resume, start, stop
 from ..turns.follow_up import take_up
 
@@ -97,8 +97,7 @@ class PartlyIntentHandler(AbstractRequestHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         degree, words = degree_heard(handler_input)
         offer = Session(handler_input).offer
-        if offer is not None and offer.action is Action.CONFIRM_EMERGENCY:
-            return settle_confirmation(handler_input, offer, confirmed=True)
-        if degree is None and words.strip():
+        confirming = offer is not None and offer.action is Action.CONFIRM_EMERGENCY
+        if degree is None and words.strip() and not confirming:
             return answer_question(handler_input, words)
-        return take_up(handler_input)
+        return take_up(handler_input)  # a yes: to a confirming question, the advice

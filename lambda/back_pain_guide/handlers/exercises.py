@@ -18,7 +18,7 @@ from ask_sdk_model import Response
 from .. import apl
 from .. import exercises as ex
 from ..conversation import Session, respond, voice_for
-from ..offers import Offer
+from ..offers import MAX_QUESTION_CHARS, Offer
 from ..slots import slot_words
 from ..speech import Reply, Voice
 from ..turns.answering import answer_question, emergency_reply, not_understood
@@ -281,7 +281,7 @@ def words_said(handler_input: HandlerInput, state: ex.State | None, words: str, 
     from ..freeform import detector
 
     data = ex.get_exercises()
-    found = detector().detect(words[:1000], asked=asked) if words.strip() else None
+    found = detector().detect(words[:MAX_QUESTION_CHARS], asked=asked) if words.strip() else None
     if found is not None:
         if state is not None and state.phase in ex.GATE and not found.is_clear:
             return gate_answer(handler_input, state, flagged=True)  # a hint of a sign: counted as a yes
@@ -304,7 +304,7 @@ def _pain_in_slots(handler_input: HandlerInput, attrs: dict) -> bool:
     said = " ".join(
         v for v in (getattr(slot, "value", None) for slot in slots.values()) if isinstance(v, str)
     )
-    return ex.mentions_pain(data, said[:1000])
+    return ex.mentions_pain(data, said[:MAX_QUESTION_CHARS])
 
 
 def _wanted(handler_input: HandlerInput) -> tuple[str | None, str]:
