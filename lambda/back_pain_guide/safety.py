@@ -122,6 +122,8 @@ class Detection(NamedTuple):
     # A check from a bare mention ("my waterworks", "the bladder") or from words that count only
     # while the checklist asks about the sign ("legs"): at that question it is no yes on its own.
     via_hint: bool = False
+    # A check from the learned model's second opinion (``sign_model``), not from a rule.
+    guessed: bool = False
 
     @property
     def is_clear(self) -> bool:
@@ -180,7 +182,9 @@ def _inside(inner: _Span, outer: _Span) -> bool:
 
 
 class EmergencyDetector:
-    def __init__(self, lexicon: dict) -> None:
+    def __init__(self, lexicon: dict, second_opinion: bool = True) -> None:
+        """``second_opinion``: ask the learned model about words no rule matches (see ``_guessed``)."""
+        self._second_opinion = second_opinion
         self._window: int = lexicon["window"]
         self._scope: int = lexicon["negation_scope"]
         self.signs: dict[str, Sign] = {}
@@ -314,10 +318,28 @@ class EmergencyDetector:
         after_call: bool = False,
     ) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
-        found = self._detect(text_words, asked is True, asking, after_call)
+        found, ruled_out = self._detect(text_words, asked is True, asking, after_call)
+        if found is None and self._second_opinion:
+            found = self._guessed(text_words, asked is True, ruled_out)
         if asked is None and found is not None:  # "what is {foot drop}" may ask: a check at most
-            return Detection(found.sign, CHECK, questioned=True, via_hint=found.via_hint)
+            return found._replace(confidence=CHECK, questioned=True)
         return found
+
+    def _guessed(
+        self, text_words: Sequence[str], carried_question: bool, ruled_out: bool
+    ) -> Detection | None:
+        """The learned model's second opinion (``sign_model``) on words no rule matched: a sign
+        it finds gets that sign's confirming question, never the advice by itself. Where the
+        rules ruled a sign out ("my legs are not weak"), only a near-certain guess overrules
+        them. Words a question's carrier phrase left ("when should I {call nine one one}") are
+        read as the question they were: the model learned questions with their question word."""
+        from .sign_model import NONE, sign_model
+
+        normalised = self._normalised(text_words)
+        guess = sign_model().guess(("what", *normalised) if carried_question else normalised, ruled_out)
+        if guess.sign == NONE or guess.sign not in self.signs:
+            return None
+        return Detection(self.signs[guess.sign], CHECK, via_hint=True, guessed=True)
 
     def answer_opening(self, text: str) -> str | None:
         """ "yes" or "no" when the words open with that answer ("yes, someone shoved me down the
@@ -348,13 +370,15 @@ class EmergencyDetector:
 
     def _detect(
         self, text_words: Sequence[str], carried_question: bool, asking: str | None, after_call: bool = False
-    ) -> Detection | None:
+    ) -> tuple[Detection | None, bool]:
+        """The sign the rules find, and whether they ruled one out: a rule's words were all
+        there but denied, in the past, or only asked about (the model then has no say)."""
         if not text_words:
-            return None
+            return None, False
         text_words = self._normalised(text_words)
         concepts = self._concepts.find(text_words)
         if not concepts:
-            return None
+            return None, False
         cues = self._cues.find(text_words)
         exclusions = [c for c in cues if c.label == "exclusion"]
         # An idiom takes its words away, unless a longer phrase holds it ("go to the emergency room").
@@ -367,7 +391,7 @@ class EmergencyDetector:
             )
         ]
         if not concepts:
-            return None
+            return None, False
         pseudo = [c for c in cues if c.label == "pseudo"]
         # "not sure if", "did my back in", "not gonna lie": cues inside such phrases are no cues.
         cues = [
@@ -441,6 +465,7 @@ class EmergencyDetector:
         denied: set[str] = set()
 
         best: Detection | None = None
+        ruled_out = False
         for rule in self._rules:
             if not rule.required <= present or (rule.needs_person and not has_person):
                 continue
@@ -474,14 +499,15 @@ class EmergencyDetector:
                     combo for combo in combos if max(span.end for span in combo) >= self._end_of(text_words)
                 ]
             found = {confidence_of(rule, combo) for combo in combos}
+            ruled_out = ruled_out or None in found or rule.sign.id in denied
             if CLEAR in found:
-                return Detection(rule.sign, CLEAR)
+                return Detection(rule.sign, CLEAR), False
             if CHECK in found:
                 bare = rule.in_checklist or rule.ignored_when_asked
                 best = best or Detection(rule.sign, CHECK, via_hint=bare)
             elif QUESTIONED in found:
                 best = best or Detection(rule.sign, CHECK, questioned=True)
-        return best
+        return best, ruled_out
 
     def _end_of(self, text_words: tuple[str, ...]) -> int:
         """Where the sentence ends, before a tail of words like "suddenly", "anymore", "mate"."""

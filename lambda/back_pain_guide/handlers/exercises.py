@@ -282,12 +282,17 @@ def words_said(handler_input: HandlerInput, state: ex.State | None, words: str, 
 
     data = ex.get_exercises()
     found = detector().detect(words[:MAX_QUESTION_CHARS], asked=asked) if words.strip() else None
+    running = state is not None and state.phase == ex.RUN
+    if found is not None and found.guessed and running and ex.mentions_pain(data, words):
+        # "pins and needles in my foot" mid-exercise: the stop, whose advice names the warning
+        # signs, rather than a learned guess's confirming question.
+        return stop_for_pain(handler_input)
     if found is not None:
         if state is not None and state.phase in ex.GATE and not found.is_clear:
             return gate_answer(handler_input, state, flagged=True)  # a hint of a sign: counted as a yes
         Session(handler_input).attrs.pop(ex.ATTRIBUTE, None)
         return answer_question(handler_input, words, asked=asked)  # the advice, or one confirming question
-    if state is not None and state.phase == ex.RUN and ex.mentions_pain(data, words):
+    if running and ex.mentions_pain(data, words):
         return stop_for_pain(handler_input)
     if state is not None and state.phase in ex.GATE:
         return ask_gate(handler_input, state, voice_for(handler_input).say("exercise_gate_need_answer"))
