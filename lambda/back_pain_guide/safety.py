@@ -52,6 +52,7 @@ _INTERJECTIONS = frozenset(
         "erm",
         "well",
         "oh",
+        "but",  # "no but what would it mean if ..." still opens as a question
     }
 )
 # After a leading "no", these words show it answered the question ("no, my legs have gone"),
