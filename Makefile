@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: chat simulator test test-fast lint content-check generate models validators stems index sign-model bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check deploy clean
+.PHONY: chat simulator test test-fast lint content-check generate models validators stems index sign-model topic-model bench bench-py313 bench-questions bench-emergency bench-web bench-persistence soak deploy-check deploy clean
 
 NODE_STAMP := node_modules/.installed
 
@@ -56,7 +56,7 @@ content-check: $(STAMP)
 	$(PY) tools/content_check.py
 
 ## generate: everything generated from content/ and interaction_model/source/ (run after editing them)
-generate: models validators stems index sign-model
+generate: models validators stems index sign-model topic-model
 
 ## models: regenerate interaction_model/<locale>.json from interaction_model/source/
 models: $(STAMP)
@@ -77,6 +77,10 @@ index: $(STAMP) stems
 ## sign-model: retrain lambda/back_pain_guide/generated/sign_model.bin (the learned second opinion on warning signs) after the dev evaluation sets, the emergency lexicon or the model's code change
 sign-model: $(STAMP)
 	$(PY) tools/train_sign_model.py
+
+## topic-model: retrain lambda/back_pain_guide/generated/topic_model.bin (the learned topic model the question ranker blends in) after the dev question sets, the content, the search lexicon or the ranker's code change
+topic-model: $(STAMP) stems
+	$(PY) tools/train_topic_model.py
 
 ## bench-emergency: emergency recall and false alarms per sign, locale and context, on the dev and frozen test parts, through the handler and the console
 bench-emergency: $(STAMP)

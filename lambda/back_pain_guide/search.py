@@ -34,12 +34,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .content import Content, Topic
 from .index_file import IndexFile, LazyTable, read_checksum
 from .text import STEMS_PATH, stem
 from .text import words as to_words
+
+if TYPE_CHECKING:
+    from .topic_model import TopicModel
 
 _HERE = os.path.dirname(os.path.abspath(__file__))  # os.path, like paths.py: no pathlib import on a request
 LEXICON_PATH = os.path.join(_HERE, "search_lexicon.json")
@@ -78,6 +81,13 @@ WORD_CLASSES = ("filler_words", "people_words", "time_words", "number_words", "n
 # Kinds of topic a listener chooses between ("ibuprofen or paracetamol", "an x-ray or an MRI"): a
 # question naming two related ones by name is answered by the topic that covers both.
 CHOICE_KINDS = frozenset({"treatment", "test"})
+# The learned topic model's part in the ranking (``TopicIndex._blended``), chosen by
+# leave-one-round-out runs over the dev question sets (tools/train_topic_model.py --report).
+MODEL_WEIGHT = 0.7  # the model's probability against the lexical score's share of the best one
+MODEL_ALONE = 0.4  # a topic this probable is ranked even when no word of it matched
+MODEL_DECLINE = 0.7  # a question this probably out of scope is declined
+MODEL_RERANK = 10  # how many of the best lexical topics the model reorders
+DECLINE_CLASS = "decline"  # the model's label for a question to decline (topic_model.DECLINE)
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
 
@@ -632,9 +642,20 @@ class TopicIndex:
         # Only topics that clear the score bar are ever returned, so only they are sorted.
         bar = self.min_score
         best = sorted([(s, p) for p, s in enumerate(totals) if s >= bar], reverse=True)
-        if not best or self._top_coverage(query, recent, best[0][1]) < self._coverage_bar(
+        matched = bool(best) and self._top_coverage(query, recent, best[0][1]) >= self._coverage_bar(
             question, query, best[0][1], first_steps
-        ):
+        )
+        # The model knows nothing of the session: a follow-up ("how do I use it", a topic related
+        # to what was asked) is left to the lexical ranking and its context.
+        model = self.topic_model
+        if model is not None and not (first_steps and matched) and not recent:
+            best = self._blended(
+                model.probabilities(self.analyzer, question),
+                best if matched else [],
+                may_decline=not lexicon.says_back(question),
+            )
+            matched = bool(best)
+        if not matched:
             if first_steps:
                 return [Hit(self._topics[self._position[lexicon.first_steps_topic]], self.min_score)]
             return []
@@ -645,6 +666,56 @@ class TopicIndex:
         return [self._hit(top, top_score, query.weights)] + [
             Hit(self._topics[position], score) for score, position in best[1:limit]
         ]
+
+    @cached_property
+    def topic_model(self) -> TopicModel | None:
+        """The learned topic model (``topic_model``), loaded with the first question that reaches
+        the blend; None when it is absent (the ranking is then lexical alone)."""
+        from .topic_model import topic_model
+
+        return topic_model()
+
+    def _blended(
+        self, probabilities: Mapping[str, float], best: Sequence[tuple[float, int]], may_decline: bool
+    ) -> list[tuple[float, int]]:
+        """The lexical ranking (``best``: the topics above the bar, best first, or empty when the
+        ranker would decline) reordered by the topic model: each topic's score becomes the blend
+        of its share of the best lexical score and its probability (``MODEL_WEIGHT`` of it), on
+        the best lexical score's scale (never below the bar). A topic the model is sure of
+        (``MODEL_ALONE``) is ranked even when no word of it matched, rescuing a question the
+        ranker would decline, but is offered only when it comes first. A question the model is
+        sure is out of scope (``MODEL_DECLINE``) is declined, unless it names the back
+        (``may_decline`` false): "can a knee injury cause back pain". Empty: decline."""
+        if may_decline and probabilities.get(DECLINE_CLASS, 0.0) >= MODEL_DECLINE:
+            return []
+        scale = best[0][0] if best else self.min_score
+        ranked = {position: score / scale for score, position in best[:MODEL_RERANK]}
+        topic, probability = max(
+            ((label, p) for label, p in probabilities.items() if label in self._position),
+            key=lambda item: item[1],
+            default=("", 0.0),
+        )
+        if probability >= MODEL_ALONE:
+            ranked.setdefault(self._position[topic], 0.0)
+        if not ranked:
+            return []
+        topics, bar = self._topics, self.min_score
+        blended = sorted(
+            (
+                (
+                    max(
+                        bar,
+                        ((1 - MODEL_WEIGHT) * share + MODEL_WEIGHT * probabilities.get(topics[p].id, 0.0))
+                        * scale,
+                    ),
+                    p,
+                )
+                for p, share in ranked.items()
+            ),
+            reverse=True,
+        )
+        kept = blended[:1] + [(s, p) for s, p in blended[1:] if ranked[p] > 0.0]
+        return kept + [(min(s, kept[-1][0]), p) for s, p in best[MODEL_RERANK:]]
 
     @cached_property
     def _leading_to(self) -> Counter[str]:
