@@ -4,8 +4,9 @@
 Trained only on what the detector may be tuned on: the dev parts of tests/eval/emergency/
 (each emergency labelled with its sign, each near-miss ``none``) and tests/eval/questions/
 (every question ``none``), plus the interaction model's sample utterances of intents that carry
-no emergency (``none``). The frozen test parts are never read. Words are normalised as the
-detector normalises them; features come from ``back_pain_guide.sign_model.features``.
+no emergency and the ordinary questions of tests/search/eval_questions.json (``none``). The
+frozen test parts are never read. Words are normalised as the detector normalises them;
+features come from ``back_pain_guide.sign_model.features``.
 
 scikit-learn's multinomial logistic regression, then weights below ``PRUNE`` dropped and the rest
 rounded, so only a compact table ships and scoring needs no numpy. The threshold on the chance of
@@ -32,6 +33,9 @@ TARGET = PACKAGE / "generated" / "sign_model.bin"
 EVAL = ROOT / "tests" / "eval"
 LEXICON = ROOT / "content" / "emergency_lexicon.json"
 MODEL_SOURCE = ROOT / "interaction_model" / "source" / "model.json"
+# The project's older question set (tuned on, never frozen): its emergencies by their sign's
+# words are left out, its ordinary questions are "none".
+OLDER_QUESTIONS = ROOT / "tests" / "search" / "eval_questions.json"
 NO_EMERGENCY_INTENTS = (
     "CausesIntent",
     "RemediesIntent",
@@ -65,7 +69,14 @@ def training_files() -> list[Path]:
 
 def inputs_checksum() -> str:
     digest = hashlib.sha256()
-    for path in [*training_files(), LEXICON, MODEL_SOURCE, Path(__file__), PACKAGE / "sign_model.py"]:
+    for path in [
+        *training_files(),
+        OLDER_QUESTIONS,
+        LEXICON,
+        MODEL_SOURCE,
+        Path(__file__),
+        PACKAGE / "sign_model.py",
+    ]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -103,6 +114,8 @@ def labelled_lines() -> list[tuple[str, tuple[str, ...], str]]:
             text = item.get("text", item.get("q", ""))
             rows.append((round_name, detector._normalised(words(text)), item.get("sign", NONE)))
     rows += [("samples", detector._normalised(words(s)), NONE) for s in sample_utterances()]
+    older = json.loads(OLDER_QUESTIONS.read_text(encoding="utf-8"))["questions"]
+    rows += [("older", detector._normalised(words(q["q"])), NONE) for q in older if q["topic"] != "emergency"]
     return rows
 
 
