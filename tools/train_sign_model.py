@@ -76,6 +76,7 @@ def inputs_checksum() -> str:
         MODEL_SOURCE,
         Path(__file__),
         PACKAGE / "sign_model.py",
+        PACKAGE / "linear_model.py",
     ]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

@@ -129,6 +129,7 @@ GRID = {
     "MODEL_ALONE": (0.3, 0.4, 0.5),
     "MODEL_DECLINE": (0.6, 0.7),
     "MODEL_RERANK": (5, 10),
+    "MODEL_DECLINE_LEXICAL": (4.0,),
 }
 
 

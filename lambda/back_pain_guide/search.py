@@ -87,6 +87,9 @@ MODEL_WEIGHT = 0.7  # the model's probability against the lexical score's share 
 MODEL_ALONE = 0.4  # a topic this probable is ranked even when no word of it matched
 MODEL_DECLINE = 0.7  # a question this probably out of scope is declined
 MODEL_RERANK = 10  # how many of the best lexical topics the model reorders
+# The model's decline gives way to a lexical match this many times the score bar ("can heart
+# trouble cause pain between my shoulder blades" matched heart attack forty times over).
+MODEL_DECLINE_LEXICAL = 4.0
 DECLINE_CLASS = "decline"  # the model's label for a question to decline (topic_model.DECLINE)
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
@@ -686,7 +689,8 @@ class TopicIndex:
         ranker would decline, but is offered only when it comes first. A question the model is
         sure is out of scope (``MODEL_DECLINE``) is declined, unless it names the back
         (``may_decline`` false): "can a knee injury cause back pain". Empty: decline."""
-        if may_decline and probabilities.get(DECLINE_CLASS, 0.0) >= MODEL_DECLINE:
+        strong = bool(best) and best[0][0] >= MODEL_DECLINE_LEXICAL * self.min_score
+        if may_decline and not strong and probabilities.get(DECLINE_CLASS, 0.0) >= MODEL_DECLINE:
             return []
         scale = best[0][0] if best else self.min_score
         ranked = {position: score / scale for score, position in best[:MODEL_RERANK]}
@@ -700,20 +704,19 @@ class TopicIndex:
         if not ranked:
             return []
         topics, bar = self._topics, self.min_score
-        blended = sorted(
-            (
+        # Ordered by the blend itself; a score under the bar is then raised to it (ties keep
+        # the blend's order: sorted is stable).
+        blended = [
+            (max(bar, score), p)
+            for score, p in sorted(
                 (
-                    max(
-                        bar,
-                        ((1 - MODEL_WEIGHT) * share + MODEL_WEIGHT * probabilities.get(topics[p].id, 0.0))
-                        * scale,
-                    ),
+                    ((1 - MODEL_WEIGHT) * share + MODEL_WEIGHT * probabilities.get(topics[p].id, 0.0))
+                    * scale,
                     p,
                 )
                 for p, share in ranked.items()
-            ),
-            reverse=True,
-        )
+            )[::-1]
+        ]
         kept = blended[:1] + [(s, p) for s, p in blended[1:] if ranked[p] > 0.0]
         return kept + [(min(s, kept[-1][0]), p) for s, p in best[MODEL_RERANK:]]
 

@@ -20,13 +20,30 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .linear_model import LinearModel
 from .text import stem
 
-if TYPE_CHECKING:
-    from .search import Analyzer
+
+class _Lexicon(Protocol):
+    @property
+    def stop_words(self) -> frozenset[str]: ...
+
+
+class Analyzer(Protocol):
+    """What the features need of the ranker's ``search.Analyzer`` (named here, not imported:
+    the ranker imports this module)."""
+
+    @property
+    def lexicon(self) -> _Lexicon: ...
+
+    def spelled_words(self, words: Sequence[str]) -> list[str]: ...
+
+    def question_terms(
+        self, question: Sequence[str]
+    ) -> tuple[dict[str, float], list[str], dict[str, frozenset[str]]]: ...
+
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated", "topic_model.bin")
 DECLINE = "decline"
