@@ -34,6 +34,7 @@ class LinearModel:
         self._starts, position = _read(blob, position, "I", count + 1)
         self._columns, position = _read(blob, position, "H", stored)
         self._weights, position = _read(blob, position, "f", stored)
+        self._unpacked: dict[int, tuple[tuple[int, float], ...]] = {}
         if len(names) != count or position != len(blob) or self._starts[-1] != stored:
             raise ValueError("model file is truncated or malformed")
 
@@ -41,11 +42,15 @@ class LinearModel:
         """Each class's probability given the features present (each counted once)."""
         scores = list(self.intercepts)
         rows, starts, columns, weights = self._rows, self._starts, self._columns, self._weights
-        for feature in set(features):
-            row = rows.get(feature)
+        unpacked = self._unpacked
+        for row in {rows.get(feature) for feature in features}:
             if row is not None:
-                for at in range(starts[row], starts[row + 1]):
-                    scores[columns[at]] += weights[at]
+                pairs = unpacked.get(row)
+                if pairs is None:  # a row's (class, weight) pairs, unpacked the first time it is used
+                    start, end = starts[row], starts[row + 1]
+                    pairs = unpacked[row] = tuple(zip(columns[start:end], weights[start:end], strict=True))
+                for column, weight in pairs:
+                    scores[column] += weight
         top = max(scores)
         exps = [math.exp(score - top) for score in scores]
         total = sum(exps)
