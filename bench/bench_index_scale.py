@@ -9,7 +9,8 @@ what the build does for real content: validates it once and records its checksum
 tools/build_validators.py does) and precomputes the index (as tools/build_index.py does). Then
 fresh interpreters (as on Lambda: the runtime's own imports first) each answer one free-form
 question through the handler, timing the content load, the index load (``freeform.index()``:
-import, lexicon, file) and the whole first turn, with the process's peak RSS.
+import, lexicon, file), the two learned models' load (``sign_model``, ``topic_model``) and the
+whole first turn, with the process's peak RSS.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ get_content()
 content_loaded = time.perf_counter()
 freeform.index()
 index_loaded = time.perf_counter()
+from back_pain_guide.sign_model import sign_model
+sign_model()
+freeform.index().topic_model
+models_loaded = time.perf_counter()
 answer = lambda_function.handler(event, None)
 answered = time.perf_counter()
 assert "<speak>" in answer["response"]["outputSpeech"]["ssml"], answer
@@ -74,7 +79,7 @@ try:  # this process's own peak: ru_maxrss keeps the peak of the parent copied b
 except OSError:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(json.dumps({"content": content_loaded - imported, "index": index_loaded - content_loaded,
-                  "turn": answered - started, "rss_kb": peak}))
+                  "models": models_loaded - index_loaded, "turn": answered - started, "rss_kb": peak}))
 """
 )
 
@@ -126,7 +131,10 @@ def first_question(folder: Path, runs: int) -> dict[str, float]:
             ).stdout
             if run:
                 samples.append(json.loads(output.splitlines()[-1]))
-    figures = {key: statistics.median(s[key] for s in samples) * 1000 for key in ("content", "index", "turn")}
+    figures = {
+        key: statistics.median(s[key] for s in samples) * 1000
+        for key in ("content", "index", "models", "turn")
+    }
     figures["rss_mib"] = statistics.median(s["rss_kb"] for s in samples) / 1024
     figures["index_file_kib"] = (
         folder / "back_pain_guide" / "generated" / "search_index.bin"
@@ -152,12 +160,12 @@ def report(results: dict[int, dict[str, float]], runs: int) -> None:
     )
     print(
         f"  {'content':<8} {'topics':>6} {'index file':>11} {'content load':>13} {'index load':>11} "
-        f"{'first turn':>11} {'peak RSS':>9}"
+        f"{'models load':>12} {'first turn':>11} {'peak RSS':>9}"
     )
     for times, f in results.items():
         print(
             f"  {str(times) + 'x':<8} {f['topics']:6.0f} {f['index_file_kib']:7.0f} KiB {f['content']:10.1f} ms "
-            f"{f['index']:8.1f} ms {f['turn']:8.1f} ms {f['rss_mib']:5.1f} MiB"
+            f"{f['index']:8.1f} ms {f['models']:9.1f} ms {f['turn']:8.1f} ms {f['rss_mib']:5.1f} MiB"
         )
 
 
