@@ -130,6 +130,7 @@ GRID = {
     "MODEL_DECLINE": (0.6, 0.7),
     "MODEL_RERANK": (5, 10),
     "MODEL_DECLINE_LEXICAL": (4.0,),
+    "MODEL_OVERRULES_OFF_TOPIC": (0.8,),
 }
 
 

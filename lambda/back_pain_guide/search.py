@@ -90,6 +90,10 @@ MODEL_RERANK = 10  # how many of the best lexical topics the model reorders
 # The model's decline gives way to a lexical match this many times the score bar ("can heart
 # trouble cause pain between my shoulder blades" matched heart attack forty times over).
 MODEL_DECLINE_LEXICAL = 4.0
+# A question the off-topic words would decline ("should I bend my knees when lifting a bucket",
+# "which mattress should I buy") is answered when the model is this sure of one topic.
+# Leave-one-round-out: top-1 89.8% -> 90.4%, declines precision 91.8% -> 94.7%, recall 68.7% -> 67.5%.
+MODEL_OVERRULES_OFF_TOPIC = 0.8
 DECLINE_CLASS = "decline"  # the model's label for a question to decline (topic_model.DECLINE)
 ANAPHORA = frozenset({"it", "that", "this", "they", "them", "those", "these", "its"})
 
@@ -630,7 +634,7 @@ class TopicIndex:
         help ("my back hurts, what should I do") gets the self-care essentials."""
         lexicon = self.analyzer.lexicon
         if lexicon.is_off_topic(question):
-            return []
+            return self._on_topic_after_all(question, context)
         if lexicon.first_steps_topic in self._position and lexicon.is_first_cry(question):
             return [Hit(self._topics[self._position[lexicon.first_steps_topic]], self.min_score)]
         recent = list(context)
@@ -669,6 +673,25 @@ class TopicIndex:
         return [self._hit(top, top_score, query.weights)] + [
             Hit(self._topics[position], score) for score, position in best[1:limit]
         ]
+
+    def _on_topic_after_all(self, question: Sequence[str], context: Iterable[str]) -> list[Hit]:
+        """The topic the model is sure of (``MODEL_OVERRULES_OFF_TOPIC``) for a question the
+        off-topic words would decline; empty otherwise (and in a session's follow-ups)."""
+        model = self.topic_model
+        if model is None or list(context):
+            return []
+        topic, probability = max(
+            (
+                (label, p)
+                for label, p in model.probabilities(self.analyzer, question).items()
+                if label in self._position
+            ),
+            key=lambda item: item[1],
+            default=("", 0.0),
+        )
+        if probability < MODEL_OVERRULES_OFF_TOPIC:
+            return []
+        return [Hit(self._topics[self._position[topic]], self.min_score)]
 
     @cached_property
     def topic_model(self) -> TopicModel | None:

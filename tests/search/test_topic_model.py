@@ -93,3 +93,18 @@ def test_questions_outside_the_skill_are_still_declined(listener, question):
     assert any(
         speech.startswith(VOICE.say(key)) for key in ("not_understood_question", "unknown_topic", "fallback")
     ), speech
+
+
+@pytest.mark.parametrize(
+    "question, topic",
+    [
+        ("which mattress should I buy for a bad back", "mattresses"),  # "buy" reads as an errand
+        ("can I take ibuprofen if I have high blood pressure", "nsaids"),  # another condition named
+    ],
+)
+def test_the_model_answers_what_the_off_topic_words_alone_would_decline(listener, question, topic):
+    assert index().analyzer.lexicon.is_off_topic(words(question))  # the words alone decline it
+    assert lexical_index().rank(question) == []
+    listener.open()
+    listener.say(question)
+    assert listener.card["title"] == VOICE.spell(CONTENT.topics[topic].title)
