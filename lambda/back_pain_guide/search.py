@@ -654,8 +654,10 @@ class TopicIndex:
         )
         # The model knows nothing of the session: a follow-up ("how do I use it", a topic related
         # to what was asked) is left to the lexical ranking and its context.
+        # Two choices named together ("an xray or an mri") keep the topic that covers both.
+        covered = matched and self._covering(query, best, totals) is not None
         model = self.topic_model
-        if model is not None and not (first_steps and matched) and not recent:
+        if model is not None and not (first_steps and matched) and not recent and not covered:
             best = self._blended(
                 model.probabilities(self.analyzer, question),
                 best if matched else [],
@@ -696,10 +698,15 @@ class TopicIndex:
     @cached_property
     def topic_model(self) -> TopicModel | None:
         """The learned topic model (``topic_model``), loaded with the first question that reaches
-        the blend; None when it is absent (the ranking is then lexical alone)."""
+        the blend; None when it is absent or was trained on other content than this index's (an
+        edited content file, a different content folder): the ranking is then lexical alone, and
+        a new synonym is found by its words, never declined by a model that has not seen it."""
         from .topic_model import topic_model
 
-        return topic_model()
+        model = topic_model()
+        if model is None or model.model.header.get("index_inputs") != self._stored.checksum:
+            return None
+        return model
 
     def _blended(
         self, probabilities: Mapping[str, float], best: Sequence[tuple[float, int]], may_decline: bool

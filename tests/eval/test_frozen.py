@@ -1,9 +1,10 @@
 """The frozen test parts of the evaluation sets never change once written (tests/eval/README.md).
 
 A figure from a set that was tuned on is not a result: the test parts were split off before any
-tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth, eleventh, fourteenth and fifteenth emergency rounds,
-and the eighth and twelfth question rounds, each written by a fresh helper and split the same way, at the
-commits that added round8_*, round11_*, round14_*, round15_* and round12_questions.*) and are only ever run.
+tuning (emergency set frozen at commit f1df473, question set at 4759f83; the eighth, eleventh,
+fourteenth and fifteenth emergency rounds, and the eighth, twelfth and thirteenth question rounds,
+each written by a fresh helper and split the same way, at the commits that added round8_*,
+round11_*, round14_*, round15_*, round12_questions.* and round13_questions.*) and are only ever run.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ FROZEN = {
     "emergency/round15_near_misses.test.jsonl": "73e829c1973f6b05b3f51bac794d5dff15dfac560385d8a9f5411b95e49fbf81",
     "emergency/round14_near_misses.test.jsonl": "b72b869c7aa0e96e5015e70dc095948b4249939da68ca5f41298512d8492ccba",
     "questions/round8_questions.test.jsonl": "498d574da23041f321d8385295edc373eece3baa61d4c4fb7e8cb31e4c23e8bc",
-    "questions/incoming/round13_questions.test.jsonl": "5218559b8d785cdef2129deeca3600bf6b73b03ae5856b3237b1e89697143683",
+    "questions/round13_questions.test.jsonl": "5218559b8d785cdef2129deeca3600bf6b73b03ae5856b3237b1e89697143683",
     "questions/round12_questions.test.jsonl": "a6162ed183371da1b71484301e0dcdef0321d18e7a8f6406615c3bf31e81ec41",
     "questions/questions.test.jsonl": "4f8c0af588a89b3f7c610383ae80f8e02aabd9c55ae57feef1990325f1582481",
 }

@@ -63,7 +63,9 @@ def refuse_to_build(*args: object) -> IndexTables:
 
 @pytest.fixture(scope="module")
 def indexes() -> tuple[TopicIndex, TopicIndex]:
-    """The index loaded from the file (building it fails the test), and one built from the content."""
+    """The index loaded from the file (building it fails the test), and one built from the content;
+    both ranking by their tables alone (the topic model is used only beside the file it was
+    trained with: tests/search/test_topic_model.py)."""
     content = get_content()
     original = search.build_tables
     search.build_tables = refuse_to_build
@@ -71,7 +73,10 @@ def indexes() -> tuple[TopicIndex, TopicIndex]:
         loaded = TopicIndex(content)
     finally:
         search.build_tables = original
-    return loaded, computed(content)
+    built = computed(content)
+    for index in (loaded, built):
+        index.__dict__["topic_model"] = None
+    return loaded, built
 
 
 @pytest.mark.parametrize("hash_seed", [None, "0", "1"])
@@ -137,6 +142,7 @@ def test_edited_content_is_never_ranked_with_the_stale_file(tmp_path: Path, monk
     monkeypatch.setattr(search, "build_tables", lambda *args: built.append(1) or original(*args))
     index = TopicIndex(content)
     assert built == [1]
+    assert index.topic_model is None  # trained on other content: the ranking is lexical alone
     assert index.rank("what is a zigzag ache")[0].topic.id == "sciatica"
 
 

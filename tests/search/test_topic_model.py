@@ -108,3 +108,7 @@ def test_the_model_answers_what_the_off_topic_words_alone_would_decline(listener
     listener.open()
     listener.say(question)
     assert listener.card["title"] == VOICE.spell(CONTENT.topics[topic].title)
+
+
+def test_the_shipped_index_uses_the_model_trained_beside_it():
+    assert index().topic_model is not None
