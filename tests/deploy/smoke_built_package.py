@@ -253,6 +253,11 @@ def main() -> None:
         Path(paths.content_dir()).resolve() == build_dir / "content",
         "content read from the package's own content/",
     )
+    for model_file in ("sign_model.bin", "topic_model.bin", "search_index.bin"):
+        check(
+            (build_dir / "back_pain_guide" / "generated" / model_file).is_file(),
+            f"back_pain_guide/generated/{model_file} ships (the learned models and the index)",
+        )
     for source in sorted(content.rglob("*.json")):
         built = build_dir / "content" / source.relative_to(content)
         check(
@@ -280,6 +285,17 @@ def main() -> None:
     check(
         first_sentence(prompts["launch_return"]) in speech(again),
         "a second visit is greeted as a return (the SQLite profile store works from the package)",
+    )
+
+    # The learned models load from the package, and the topic model is the one trained beside its index.
+    from back_pain_guide.freeform import index
+    from back_pain_guide.sign_model import sign_model
+    from back_pain_guide.text import words
+
+    guess = sign_model().guess(words("i think i wet myself and didnt even notice"))
+    check(guess.sign == "bladder_bowel", f"the learned sign model works from the package: {guess}")
+    check(
+        index().topic_model is not None, "the topic model loads beside the packaged index it was trained with"
     )
 
     # A question about a named topic: content, search data and the topic handlers all load from the package.
