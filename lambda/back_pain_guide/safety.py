@@ -14,7 +14,9 @@ negated, in the past, or only asked about:
   about oneself ("why can't I pee") it gets a confirming question instead of the advice.
 
 A ``clear`` match gives the emergency advice at once; a ``check`` match asks the sign's one
-confirming question first. Signs are tried in triage order, life-threatening ones first.
+confirming question first. Signs are tried in triage order, life-threatening ones first. Words
+no rule matches go to a learned second opinion (``sign_model``), which can only ever ask the
+confirming question, and overrules a sign the rules ruled out only when it is near-certain.
 """
 
 from __future__ import annotations
