@@ -24,12 +24,14 @@ from .linear_model import LinearModel
 
 MODEL_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated", "sign_model.bin")
 NONE = "none"
-CHAR_SIZES = (3, 4, 5)
+# Leave-one-round-out: runs of four letters alone find more (96.2% against 95.8%) than runs of
+# three to five, and cost half as much.
+CHAR_SIZES = (4,)
 
 
 def features(normalised_words: Sequence[str]) -> Iterable[str]:
-    """Each word (``w:``), each pair of neighbouring words (``p:``) and each run of three to five
-    letters within a word padded with spaces (``c:``), as scikit-learn's ``char_wb`` analyser
+    """Each word (``w:``), each pair of neighbouring words (``p:``) and each run of four letters
+    within a word padded with spaces (``c:``), as scikit-learn's ``char_wb`` analyser
     would give them. The trainer uses this very function, so the two can never disagree."""
     for position, word in enumerate(normalised_words):
         yield "w:" + word

@@ -53,6 +53,6 @@ def test_dev_part(route):
 @pytest.mark.parametrize("route", ["handler", "console"])
 def test_frozen_test_part_does_not_fall_below_what_it_reached(route):
     recall, alarms, late, _ = figures(TEST, route)
-    assert recall >= 0.99  # the five frozen parts together reached 0.994 / 0.993 when last tuned (README)
+    assert recall >= 0.99  # the five frozen parts together reached 0.995 / 0.994 when last tuned (README)
     assert alarms <= 0.05
     assert late == []
