@@ -49,3 +49,13 @@ def generator_main(doc: str, expected_files: Callable[[], Mapping[Path, str | by
     )
     args = parser.parse_args()
     return write_or_check(expected_files(), check=args.check, command=command)
+
+
+def check_recorded(recorded: object, expected: str, target: Path, command: str) -> int:
+    """``--check`` for a generated file that records the checksum of its inputs (a trained model,
+    which is not retrained to compare): 0 when ``recorded`` is ``expected``, else 1 with the command."""
+    if recorded == expected:
+        return 0
+    shown = target.relative_to(ROOT) if ROOT in target.parents else target
+    print(f"stale, run `{command}`: {shown}", file=sys.stderr)
+    return 1

@@ -58,6 +58,8 @@ THRESHOLD = 0.5
 OVERRULE_THRESHOLD = 0.98
 sys.path.insert(0, str(ROOT / "lambda"))
 
+from generated_files import check_recorded  # noqa: E402
+
 from back_pain_guide.linear_model import to_bytes  # noqa: E402
 from back_pain_guide.safety import EmergencyDetector, load_lexicon  # noqa: E402
 from back_pain_guide.sign_model import NONE, SignModel, features  # noqa: E402
@@ -182,14 +184,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.check:
-        current = SignModel(TARGET.read_bytes()).model.header.get("inputs") if TARGET.exists() else None
-        if current != inputs_checksum():
-            print(
-                "stale, run `make sign-model`: lambda/back_pain_guide/generated/sign_model.bin",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
+        recorded = SignModel(TARGET.read_bytes()).model.header.get("inputs") if TARGET.exists() else None
+        return check_recorded(recorded, inputs_checksum(), TARGET, "make sign-model")
     rows = labelled_lines()
     if args.report:
         report(rows)

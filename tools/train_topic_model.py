@@ -45,6 +45,8 @@ ROW_MIN = 0.25  # a feature none of whose weights reaches this is dropped: 0.4 k
 CONTENT_ROUND = "content"
 sys.path.insert(0, str(ROOT / "lambda"))
 
+from generated_files import check_recorded  # noqa: E402
+
 from back_pain_guide import freeform, search  # noqa: E402
 from back_pain_guide.content import get_content  # noqa: E402
 from back_pain_guide.linear_model import to_bytes  # noqa: E402
@@ -206,14 +208,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.check:
-        current = TopicModel(TARGET.read_bytes()).model.header.get("inputs") if TARGET.exists() else None
-        if current != inputs_checksum():
-            print(
-                "stale, run `make topic-model`: lambda/back_pain_guide/generated/topic_model.bin",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
+        recorded = TopicModel(TARGET.read_bytes()).model.header.get("inputs") if TARGET.exists() else None
+        return check_recorded(recorded, inputs_checksum(), TARGET, "make topic-model")
     questions, extra = question_lines(), content_lines()
     if args.report:
         report(questions, extra, {n: (getattr(search, n),) for n in GRID} if args.shipped else GRID)

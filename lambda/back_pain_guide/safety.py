@@ -321,15 +321,16 @@ class EmergencyDetector:
         after_call: bool = False,
     ) -> Detection | None:
         """``detect`` for a text already split into words (``text.words``)."""
-        found, ruled_out = self._detect(text_words, asked is True, asking, after_call)
+        normalised = self._normalised(text_words) if text_words else ()
+        found, ruled_out = self._detect(normalised, asked is True, asking, after_call)
         if found is None and self._second_opinion:
-            found = self._guessed(text_words, asked is True, ruled_out)
+            found = self._guessed(normalised, asked is True, ruled_out)
         if asked is None and found is not None:  # "what is {foot drop}" may ask: a check at most
             return found._replace(confidence=CHECK, questioned=True)
         return found
 
     def _guessed(
-        self, text_words: Sequence[str], carried_question: bool, ruled_out: bool
+        self, normalised: tuple[str, ...], carried_question: bool, ruled_out: bool
     ) -> Detection | None:
         """The learned model's second opinion (``sign_model``) on words no rule matched: a sign
         it finds gets that sign's confirming question, never the advice by itself. Where the
@@ -338,7 +339,6 @@ class EmergencyDetector:
         read as the question they were: the model learned questions with their question word."""
         from .sign_model import NONE, sign_model
 
-        normalised = self._normalised(text_words)
         guess = sign_model().guess(("what", *normalised) if carried_question else normalised, ruled_out)
         if guess.sign == NONE or guess.sign not in self.signs:
             return None
@@ -372,13 +372,17 @@ class EmergencyDetector:
         return opening.label
 
     def _detect(
-        self, text_words: Sequence[str], carried_question: bool, asking: str | None, after_call: bool = False
+        self,
+        text_words: tuple[str, ...],
+        carried_question: bool,
+        asking: str | None,
+        after_call: bool = False,
     ) -> tuple[Detection | None, bool]:
-        """The sign the rules find, and whether they ruled one out: a rule's words were all
-        there but denied, in the past, or only asked about (the model then has no say)."""
+        """The sign the rules find in the normalised words, and whether they ruled one out: a
+        rule's words were all there but denied, in the past, or only asked about (the model then
+        has no say)."""
         if not text_words:
             return None, False
-        text_words = self._normalised(text_words)
         concepts = self._concepts.find(text_words)
         if not concepts:
             return None, False

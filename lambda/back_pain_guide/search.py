@@ -682,18 +682,18 @@ class TopicIndex:
         model = self.topic_model
         if model is None or list(context):
             return []
-        topic, probability = max(
-            (
-                (label, p)
-                for label, p in model.probabilities(self.analyzer, question).items()
-                if label in self._position
-            ),
-            key=lambda item: item[1],
-            default=("", 0.0),
-        )
+        topic, probability = self._likeliest_topic(model.probabilities(self.analyzer, question))
         if probability < MODEL_OVERRULES_OFF_TOPIC:
             return []
         return [Hit(self._topics[self._position[topic]], self.min_score)]
+
+    def _likeliest_topic(self, probabilities: Mapping[str, float]) -> tuple[str, float]:
+        """The model's likeliest topic of this index and its probability (``"decline"`` left out)."""
+        return max(
+            ((label, p) for label, p in probabilities.items() if label in self._position),
+            key=lambda item: item[1],
+            default=("", 0.0),
+        )
 
     @cached_property
     def topic_model(self) -> TopicModel | None:
@@ -724,11 +724,7 @@ class TopicIndex:
             return []
         scale = best[0][0] if best else self.min_score
         ranked = {position: score / scale for score, position in best[:MODEL_RERANK]}
-        topic, probability = max(
-            ((label, p) for label, p in probabilities.items() if label in self._position),
-            key=lambda item: item[1],
-            default=("", 0.0),
-        )
+        topic, probability = self._likeliest_topic(probabilities)
         if probability >= MODEL_ALONE:
             ranked.setdefault(self._position[topic], 0.0)
         if not ranked:
